@@ -1,0 +1,28 @@
+using System;
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// The checkpoint file is damaged somewhere other than its last record (a torn last record is repaired silently).
+/// The file was not changed and will not be written to.
+/// </summary>
+public sealed class CheckpointCorruptException : CheckpointException
+{
+    /// <summary>Creates the exception.</summary>
+    public CheckpointCorruptException(string filePath, long lineNumber, string reason, Exception? innerException = null)
+        : base(
+            $"The checkpoint file '{filePath}' is damaged at line {lineNumber}: {reason}. The file was left unchanged. " +
+            "Inspect or repair it by hand, or remove the checkpoint (Reset-Checkpoint, or 'incps reset --force') to start over.",
+            filePath,
+            innerException)
+    {
+        LineNumber = lineNumber;
+        Reason = reason;
+    }
+
+    /// <summary>The 1-based line on which the damage was found.</summary>
+    public long LineNumber { get; }
+
+    /// <summary>What is wrong with that line.</summary>
+    public string Reason { get; }
+}

@@ -1,0 +1,23 @@
+namespace IncrementalPS.Core;
+
+/// <summary>What happened to an item handed to <see cref="CheckpointSession.Process"/>.</summary>
+public enum ItemOutcomeKind
+{
+    /// <summary>Processed now, and completed.</summary>
+    Completed,
+
+    /// <summary>Processed now, and failed on its last attempt (recorded as failed).</summary>
+    Failed,
+
+    /// <summary>Not processed: completed in an earlier run.</summary>
+    SkippedCompleted,
+
+    /// <summary>Not processed: failed in an earlier run and retrying failed items was not asked for.</summary>
+    SkippedFailed,
+
+    /// <summary>Not processed: the same key was already seen in this run.</summary>
+    SkippedDuplicate,
+
+    /// <summary>Not processed: the process died while handling this item too many times; now recorded as failed.</summary>
+    Poisoned,
+}

@@ -1,0 +1,75 @@
+using System;
+using System.IO;
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// Where a checkpoint lives: its journal file, and the lock and owner files beside it.
+/// Made from a name in a store directory, or from an explicit file path.
+/// </summary>
+public sealed class CheckpointLocation
+{
+    private CheckpointLocation(string name, string filePath)
+    {
+        Name = name;
+        FilePath = filePath;
+    }
+
+    /// <summary>The checkpoint's name (for an explicit path: the file name without its extension).</summary>
+    public string Name { get; }
+
+    /// <summary>Full path of the journal file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The directory holding the journal.</summary>
+    public string Directory => Path.GetDirectoryName(FilePath) ?? ".";
+
+    /// <summary>The lock file: held open exclusively by the run that owns the checkpoint.</summary>
+    public string LockPath => FilePath + ".lock";
+
+    /// <summary>The owner file: who holds the lock (process, host, start time).</summary>
+    public string OwnerPath => FilePath + ".owner";
+
+    /// <summary>True when the journal file exists.</summary>
+    public bool Exists => File.Exists(FilePath);
+
+    /// <summary>The checkpoint called <paramref name="name"/> in a store directory (default: <see cref="CheckpointStore.DefaultDirectory"/>).</summary>
+    /// <exception cref="CheckpointNameException">The name is not valid.</exception>
+    public static CheckpointLocation FromName(string name, string? storeDirectory = null)
+    {
+        CheckpointName.Validate(name);
+        var directory = Path.GetFullPath(storeDirectory ?? CheckpointStore.DefaultDirectory);
+        return new CheckpointLocation(name, Path.Combine(directory, name + CheckpointStore.FileExtension));
+    }
+
+    /// <summary>The checkpoint kept in an explicit file (for example beside a scheduled task's script).</summary>
+    public static CheckpointLocation FromPath(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException("A checkpoint path cannot be empty.", nameof(path));
+        }
+
+        var full = Path.GetFullPath(path);
+        if (System.IO.Directory.Exists(full))
+        {
+            throw new ArgumentException($"'{full}' is a directory; give the path of a checkpoint file.", nameof(path));
+        }
+
+        return new CheckpointLocation(NameFromFile(full), full);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => FilePath;
+
+    private static string NameFromFile(string full)
+    {
+        var fileName = Path.GetFileName(full);
+        if (fileName.EndsWith(CheckpointStore.FileExtension, StringComparison.OrdinalIgnoreCase))
+        {
+            return fileName.Substring(0, fileName.Length - CheckpointStore.FileExtension.Length);
+        }
+
+        return Path.GetFileNameWithoutExtension(fileName);
+    }
+}
