@@ -1,0 +1,66 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace IncrementalPS.Core.TestHost;
+
+/// <summary>Runs items item-0000 … item-(count-1); each item's work appends its key to the side-effect log and sleeps.</summary>
+internal static class RunCommand
+{
+    public static int Execute(RunArguments args)
+    {
+        var options = new RunOptions
+        {
+            Writer = "IncrementalPS.Core.TestHost",
+            Durability = args.Durability,
+            Keep = args.Keep,
+            TotalCount = args.Count,
+        };
+        if (args.PoisonThreshold is int threshold)
+        {
+            options.PoisonThreshold = threshold;
+        }
+
+        using var log = new SideEffectLog(args.SideEffectLog);
+        using var session = CheckpointSession.Start(CheckpointLocation.FromPath(args.CheckpointPath), options);
+        Console.Out.WriteLine($"ready {Environment.ProcessId}");
+        Console.Out.Flush();
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args.DieAtSeen == i + 1)
+            {
+                KillSelf();
+            }
+
+            var key = RunArguments.KeyOf(i);
+            session.Process(key, attempt =>
+            {
+                log.Append(attempt.Key);
+                if (attempt.Key == args.PoisonKey)
+                {
+                    KillSelf();
+                }
+
+                if (args.SleepMilliseconds > 0)
+                {
+                    Thread.Sleep(args.SleepMilliseconds);
+                }
+
+                return null;
+            });
+        }
+
+        var summary = session.Finish();
+        Console.Out.WriteLine($"finished {summary.State}");
+        return 0;
+    }
+
+    /// <summary>Dies the way a crash does: SIGKILL, no finally blocks, no Dispose.</summary>
+    private static void KillSelf()
+    {
+        using var self = Process.GetCurrentProcess();
+        self.Kill();
+        Thread.Sleep(Timeout.Infinite);
+    }
+}
