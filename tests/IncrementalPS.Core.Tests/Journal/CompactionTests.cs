@@ -1,0 +1,113 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using IncrementalPS.Core.Tests.Support;
+using Xunit;
+
+namespace IncrementalPS.Core.Tests.Journal;
+
+/// <summary>Compaction keeps the live state and nothing else, replacing the file atomically.</summary>
+public sealed class CompactionTests
+{
+    [Fact]
+    public void A_kept_checkpoint_is_compacted_to_one_record_per_key_at_the_end_of_the_run()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        var keys = Sessions.Keys("k", 30);
+
+        // Three runs over the same keys: the second retries the failed ones, the third only skips.
+        Sessions.MakeKept(location, keys.Take(20), failed: keys.Skip(20));
+        Sessions.RunAll(location, Sessions.Options(o => { o.Keep = true; o.RetryFailed = true; }), keys);
+        Sessions.RunAll(location, Sessions.Options(o => o.Keep = true), keys);
+
+        var records = CheckpointFile.Records(location.FilePath);
+        var itemRecords = records.Where(r => r.TryGetProperty("key", out _)).ToList();
+        Assert.Equal(keys.Count, itemRecords.Count);
+        Assert.Equal(keys.Order(System.StringComparer.Ordinal), itemRecords.Select(r => r.GetProperty("key").GetString()!).Order(System.StringComparer.Ordinal));
+        Assert.All(itemRecords, r => Assert.Equal("item-completed", r.GetProperty("type").GetString()));
+        Assert.True(records.Count(r => r.GetProperty("type").GetString() == "run-started") <= 1);
+        Assert.True(records.Count(r => r.GetProperty("type").GetString() == "run-ended") <= 1);
+
+        var status = CheckpointInspector.ReadStatus(location);
+        Assert.Equal(CheckpointState.Completed, status.State);
+        Assert.Equal(30, status.Completed);
+        Assert.Equal(3, status.Runs);
+    }
+
+    [Fact]
+    public void Compaction_keeps_every_key_state_error_attempt_count_and_saved_output()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using (var session = CheckpointSession.Start(location, Sessions.Options(o => { o.Keep = true; o.MaxAttempts = 3; })))
+        {
+            session.Complete("with-output", "out");
+            session.Complete("without-output");
+            session.Process("flaky", a => a.AttemptInRun < 3 ? throw new IOException("try again") : "third time");
+            session.Fail("broken", "permanent");
+            session.Finish();
+        }
+
+        var items = CheckpointInspector.ReadItems(location).ToDictionary(i => i.Key);
+
+        Assert.Equal(ItemState.Completed, items["with-output"].State);
+        Assert.True(items["with-output"].HasSavedOutput);
+        Assert.False(items["without-output"].HasSavedOutput);
+        Assert.Equal(ItemState.Completed, items["flaky"].State);
+        Assert.Equal(3, items["flaky"].Attempts);
+        Assert.Equal(ItemState.Failed, items["broken"].State);
+        Assert.Equal(3, items["broken"].Attempts);
+        Assert.Equal("permanent", items["broken"].Error?.Message);
+        Assert.Equal(typeof(System.InvalidOperationException).FullName, items["broken"].Error?.Type);
+
+        using var again = CheckpointSession.Start(location, Sessions.Options(o => o.Keep = true));
+        Assert.Equal("third time", again.ReadSavedOutput("flaky"));
+        Assert.Equal("out", again.ReadSavedOutput("with-output"));
+    }
+
+    [Fact]
+    public void A_journal_grown_far_past_its_live_state_is_compacted_during_the_run()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        var sizes = new List<long>();
+
+        // One key retried thousands of times: the journal grows by two records per attempt, the live state stays one key.
+        using var session = CheckpointSession.Start(location, Sessions.Options(o =>
+        {
+            o.MaxAttempts = 4000;
+            o.RetryDelay = System.TimeSpan.Zero;
+            o.MaxRetryDelay = System.TimeSpan.Zero;
+        }));
+        session.Complete("steady");
+        var outcome = session.Process("stubborn", attempt =>
+        {
+            sizes.Add(new FileInfo(location.FilePath).Length);
+            throw new IOException("still failing");
+        });
+
+        Assert.Equal(ItemOutcomeKind.Failed, outcome.Kind);
+        Assert.Equal(4000, outcome.Attempts);
+        Assert.Contains(Enumerable.Range(1, sizes.Count - 1), i => sizes[i] < sizes[i - 1]);
+
+        // The compacted file is still well-formed and still knows both keys.
+        var keys = CheckpointFile.Records(location.FilePath).Where(r => r.TryGetProperty("key", out _)).Select(r => r.GetProperty("key").GetString()).ToHashSet();
+        Assert.Equal(new HashSet<string?> { "steady", "stubborn" }, keys);
+        Assert.True(new FileInfo(location.FilePath).Length < sizes.Max(), "the file was never made smaller");
+        Assert.Equal(ItemState.Completed, CheckpointInspector.ReadItems(location, keyFilter: k => k == "steady").Single().State);
+    }
+
+    [Fact]
+    public void Compaction_leaves_no_temporary_files_behind()
+    {
+        using var store = new TempStore();
+        var location = store.Named("tidy");
+
+        Sessions.MakeKept(location, Sessions.Keys("k", 10), failed: ["bad"]);
+
+        var files = Directory.EnumerateFiles(store.Directory).Select(Path.GetFileName).ToList();
+        Assert.All(files, f => Assert.StartsWith("tidy.checkpoint.jsonl", f, System.StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f!.EndsWith(".tmp", System.StringComparison.OrdinalIgnoreCase));
+    }
+}
