@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Linq;
 using IncrementalPS.Core.Tests.Support;
@@ -134,8 +135,8 @@ public sealed class TornWriteTests
         session.Complete(LastKey);
         var bytes = CheckpointFile.ReadBytes(location.FilePath);
         var lastLine = System.Text.Encoding.UTF8.GetString(bytes[CheckpointFile.LastLineStart(bytes)..]);
-        Assert.Contains("item-completed", lastLine, System.StringComparison.Ordinal);
-        Assert.Contains($"\"{LastKey}\"", lastLine, System.StringComparison.Ordinal);
+        Assert.Contains("item-completed", lastLine, StringComparison.Ordinal);
+        Assert.Contains($"\"{LastKey}\"", lastLine, StringComparison.Ordinal);
         return bytes;
     }
 }
