@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using IncrementalPS.Core.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace IncrementalPS.Core.Tests.Crash;
+
+/// <summary>
+/// The test host works through N items and is killed (SIGKILL) at random moments, many times, resuming after each
+/// kill. In the end every item is completed exactly once in the checkpoint, and each kill made at most one item run
+/// twice.
+/// </summary>
+public sealed class CrashRecoveryTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+    private readonly ITestOutputHelper _output;
+
+    public CrashRecoveryTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    [Theory]
+    [InlineData(Durability.Normal, 20, 20261122)]
+    [InlineData(Durability.Full, 8, 7)]
+    public void Every_item_completes_exactly_once_despite_random_kills(Durability durability, int kills, int seed)
+    {
+        const int itemCount = 400;
+        const int sleepMs = 4;
+        using var store = new TempStore();
+        var checkpoint = store.PathOf("crash.checkpoint.jsonl");
+        var log = store.PathOf("side-effects.log");
+        var random = new Random(seed);
+        string[] arguments =
+        [
+            "run", checkpoint, itemCount.ToString(System.Globalization.CultureInfo.InvariantCulture), log,
+            sleepMs.ToString(System.Globalization.CultureInfo.InvariantCulture), durability.ToString(), "--keep",
+            // Kills land on the same item again and again; the poison rule is not what this test is about.
+            "--poison-threshold", "1000",
+        ];
+
+        var effectiveKills = 0;
+        var clock = Stopwatch.StartNew();
+        for (var attempt = 0; attempt < kills; attempt++)
+        {
+            using var host = TestHostProcess.Start(arguments);
+            if (attempt % 4 == 0)
+            {
+                // Anywhere from process start-up through opening (and repairing) the checkpoint to the first items.
+                Thread.Sleep(random.Next(0, 400));
+            }
+            else
+            {
+                host.WaitForLine("ready", s_timeout);
+                Thread.Sleep(random.Next(0, 60));
+            }
+
+            if (host.Kill())
+            {
+                effectiveKills++;
+            }
+            else
+            {
+                Assert.Fail($"the test host ended before kill {attempt + 1} (exit code {host.ExitCode}): {host.StandardError}");
+            }
+        }
+
+        _output.WriteLine($"{effectiveKills} kills in {clock.Elapsed}");
+        using (var last = TestHostProcess.Start(arguments))
+        {
+            Assert.True(0 == last.WaitForExit(s_timeout), $"the final run failed: {last.StandardError}");
+        }
+
+        var location = CheckpointLocation.FromPath(checkpoint);
+        var items = CheckpointInspector.ReadItems(location);
+        var expected = Enumerable.Range(0, itemCount).Select(i => $"item-{i:D4}").ToList();
+        Assert.Equal(expected, items.Select(i => i.Key).Order(StringComparer.Ordinal));
+        Assert.All(items, i => Assert.Equal(ItemState.Completed, i.State));
+        Assert.Equal(CheckpointState.Completed, CheckpointInspector.ReadStatus(location).State);
+        CheckpointFile.ReadJsonLines(checkpoint);
+
+        // Every execution left one whole line; an item runs again only if a kill caught it in flight, one per kill.
+        var executions = File.ReadAllLines(log);
+        var counts = executions.GroupBy(k => k, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        Assert.Equal(expected.ToHashSet(), counts.Keys.ToHashSet());
+        var extras = counts.Values.Sum(c => c - 1);
+        var repeated = counts.Where(c => c.Value > 1).Select(c => $"{c.Key}x{c.Value}");
+        _output.WriteLine($"{extras} repeated executions: {string.Join(' ', repeated)}");
+        Assert.True(extras <= effectiveKills, $"{extras} repeated executions for {effectiveKills} kills: {string.Join(' ', repeated)}");
+        Assert.Equal(itemCount + extras, executions.Length);
+    }
+}
