@@ -6,9 +6,9 @@ namespace IncrementalPS.Cli.Tests;
 public sealed class StderrTailTests
 {
     [Fact]
-    public void Keeps_the_last_lines_within_the_capacity()
+    public void Keeps_the_last_lines_within_the_capacity_counting_line_ends()
     {
-        var tail = new StderrTail(capacity: 20);
+        var tail = new StderrTail(capacity: 22);
         foreach (var i in Enumerable.Range(1, 10))
         {
             tail.Append("line " + i);

@@ -20,10 +20,10 @@ internal sealed class ItemJson
     public ItemErrorJson? Error { get; init; }
 
     [JsonPropertyName("completedAt")]
-    public DateTimeOffset? CompletedAt { get; init; }
+    public DateTime? CompletedAt { get; init; }
 
     [JsonPropertyName("updatedAt")]
-    public DateTimeOffset? UpdatedAt { get; init; }
+    public DateTime? UpdatedAt { get; init; }
 
     [JsonPropertyName("durationMs")]
     public double? DurationMs { get; init; }

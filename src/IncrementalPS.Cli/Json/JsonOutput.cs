@@ -41,10 +41,10 @@ internal static class JsonOutput
             PercentComplete = status.PercentComplete is double p ? Math.Round(p, 2) : null,
             Rate = status.Rate is double r ? Math.Round(r, 3) : null,
             EtaSeconds = status.Eta?.TotalSeconds is double eta ? Math.Round(eta, 1) : null,
-            StartedAt = status.StartedAt?.ToUniversalTime(),
-            UpdatedAt = status.UpdatedAt?.ToUniversalTime(),
+            StartedAt = status.StartedAt?.UtcDateTime,
+            UpdatedAt = status.UpdatedAt?.UtcDateTime,
             Owner = status.Owner is { } owner
-                ? new OwnerJson { ProcessId = owner.ProcessId, HostName = owner.HostName, StartedAt = owner.StartedAt.ToUniversalTime(), Writer = owner.Writer }
+                ? new OwnerJson { ProcessId = owner.ProcessId, HostName = owner.HostName, StartedAt = owner.StartedAt.UtcDateTime, Writer = owner.Writer }
                 : null,
             FormatVersion = status.FormatVersion,
             Runs = status.Runs,
@@ -69,8 +69,8 @@ internal static class JsonOutput
             State = StateName(item.State),
             Attempts = item.Attempts,
             Error = item.Error is { } error ? new ItemErrorJson { Message = error.Message, Type = error.Type, Category = error.Category } : null,
-            CompletedAt = item.CompletedAt?.ToUniversalTime(),
-            UpdatedAt = item.UpdatedAt?.ToUniversalTime(),
+            CompletedAt = item.CompletedAt?.UtcDateTime,
+            UpdatedAt = item.UpdatedAt?.UtcDateTime,
             DurationMs = item.Duration?.TotalMilliseconds,
             Deaths = item.Deaths,
             HasSavedOutput = item.HasSavedOutput,

@@ -13,7 +13,7 @@ internal sealed class OwnerJson
     public required string HostName { get; init; }
 
     [JsonPropertyName("startedAt")]
-    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTime StartedAt { get; init; }
 
     [JsonPropertyName("writer")]
     public string? Writer { get; init; }

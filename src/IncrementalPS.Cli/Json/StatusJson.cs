@@ -38,10 +38,10 @@ internal sealed class StatusJson
     public double? EtaSeconds { get; init; }
 
     [JsonPropertyName("startedAt")]
-    public DateTimeOffset? StartedAt { get; init; }
+    public DateTime? StartedAt { get; init; }
 
     [JsonPropertyName("updatedAt")]
-    public DateTimeOffset? UpdatedAt { get; init; }
+    public DateTime? UpdatedAt { get; init; }
 
     [JsonPropertyName("owner")]
     public OwnerJson? Owner { get; init; }
