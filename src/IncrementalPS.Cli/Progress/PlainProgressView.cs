@@ -22,6 +22,9 @@ internal sealed class PlainProgressView : IProgressView
     }
 
     /// <inheritdoc />
+    public bool IsLive => false;
+
+    /// <inheritdoc />
     public void Show(string name, Func<RunProgress> snapshot, Action body)
     {
         ArgumentNullException.ThrowIfNull(snapshot);

@@ -25,7 +25,7 @@ internal static class ProgressText
 
         text.Append(" done, ").Append(progress.Failed.ToString(CultureInfo.InvariantCulture)).Append(" failed, ");
         text.Append(progress.Rate.ToString("0.0", CultureInfo.InvariantCulture)).Append("/s");
-        if (progress.Eta is TimeSpan eta)
+        if (progress.Eta is TimeSpan eta && eta > TimeSpan.Zero)
         {
             text.Append(", ETA ").Append(CliFormat.Duration(eta));
         }

@@ -14,9 +14,15 @@ internal static class ProgressViews
             return new PlainProgressView(PlainProgressView.DefaultInterval);
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Interactive regardless of standard input: incps's input is the item list (usually a pipe), and the bar
+        // needs only a terminal to draw on, not one to read from.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Interactive = InteractionSupport.Yes,
+        });
         // A terminal without cursor movement (TERM=dumb) cannot redraw a bar in place.
-        return console.Profile.Capabilities.Ansi && console.Profile.Capabilities.Interactive
+        return console.Profile.Capabilities.Ansi
             ? new TerminalProgressView(console)
             : new PlainProgressView(PlainProgressView.DefaultInterval);
     }

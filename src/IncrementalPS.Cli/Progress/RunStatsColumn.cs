@@ -18,5 +18,9 @@ internal sealed class RunStatsColumn : ProgressColumn
     }
 
     /// <inheritdoc />
-    public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) => new Text(Text);
+    protected override bool NoWrap => true;
+
+    /// <inheritdoc />
+    public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+        => new Text(Text) { Overflow = Overflow.Ellipsis };
 }

@@ -19,6 +19,9 @@ internal sealed class TerminalProgressView : IProgressView
     }
 
     /// <inheritdoc />
+    public bool IsLive => true;
+
+    /// <inheritdoc />
     public void Show(string name, Func<RunProgress> snapshot, Action body)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -27,7 +30,7 @@ internal sealed class TerminalProgressView : IProgressView
         _console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), stats)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn { Width = 30 }, new PercentageColumn(), stats)
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(name), autoStart: true, maxValue: 1);

@@ -8,17 +8,19 @@ namespace IncrementalPS.Cli;
 
 /// <summary>
 /// Runs the command for one item directly, without a shell: standard output is inherited (it passes straight
-/// through), standard error is read line by line, passed through and its tail kept, and standard input is closed at
+/// through, byte for byte) unless a line handler is given, standard error is read line by line, passed through and its tail kept, and standard input is closed at
 /// once, because incps's own standard input is the list of items, which the command must not swallow.
 /// </summary>
 internal static class ChildProcessRunner
 {
     /// <summary>
-    /// Runs <paramref name="commandLine"/> and waits for it. When <paramref name="cancellationToken"/> is cancelled the
+    /// Runs <paramref name="commandLine"/> and waits for it. <paramref name="stdoutLine"/>, when given, receives the
+    /// standard output line by line instead of it being inherited. When <paramref name="cancellationToken"/> is cancelled the
     /// command and everything it started are killed, and the result reports how it ended.
     /// </summary>
     /// <exception cref="Win32Exception">The program could not be started.</exception>
-    public static ChildProcessResult Run(IReadOnlyList<string> commandLine, Action<string> stderrLine, CancellationToken cancellationToken)
+    public static ChildProcessResult Run(
+        IReadOnlyList<string> commandLine, Action<string> stderrLine, Action<string>? stdoutLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         ArgumentNullException.ThrowIfNull(stderrLine);
@@ -27,7 +29,7 @@ internal static class ChildProcessRunner
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
-            RedirectStandardOutput = false,
+            RedirectStandardOutput = stdoutLine is not null,
             RedirectStandardError = true,
         };
         for (var i = 1; i < commandLine.Count; i++)
@@ -46,12 +48,28 @@ internal static class ChildProcessRunner
             }
         };
 
+        if (stdoutLine is not null)
+        {
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    stdoutLine(e.Data);
+                }
+            };
+        }
+
         process.Start();
         process.StandardInput.Close();
         process.BeginErrorReadLine();
+        if (stdoutLine is not null)
+        {
+            process.BeginOutputReadLine();
+        }
+
         using (cancellationToken.Register(static p => KillTree((Process)p!), process))
         {
-            // The parameterless wait also waits for standard error to be read to its end.
+            // The parameterless wait also waits for the redirected streams to be read to their end.
             process.WaitForExit();
         }
 

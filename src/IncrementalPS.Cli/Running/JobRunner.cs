@@ -17,8 +17,16 @@ namespace IncrementalPS.Cli;
 /// </summary>
 internal sealed class JobRunner
 {
+    // How a process killed by SIGINT or SIGTERM is reported (128 + the signal's number).
+    private const int SigIntExitCode = 130;
+    private const int SigTermExitCode = 143;
+    private static readonly TimeSpan s_signalGrace = TimeSpan.FromSeconds(1);
+
     private readonly JobSettings _settings;
     private readonly IProgressView _view;
+    // When standard output is the terminal the live bar draws on, the command's lines must be printed above the bar
+    // by the view (on standard error, the same terminal) or they would tear it. Otherwise they pass straight through.
+    private readonly bool _stdoutThroughView;
     private Exception? _fatal;
 
     /// <summary>Creates the runner.</summary>
@@ -26,6 +34,7 @@ internal sealed class JobRunner
     {
         _settings = settings;
         _view = view;
+        _stdoutThroughView = view.IsLive && !Console.IsOutputRedirected;
     }
 
     /// <summary>Runs the job; returns the exit code (see <see cref="ExitCodes"/>). Checkpoint errors propagate before anything runs.</summary>
@@ -158,7 +167,7 @@ internal sealed class JobRunner
         ChildProcessResult result;
         try
         {
-            result = ChildProcessRunner.Run(commandLine, CliConsole.WriteLine, stopping);
+            result = ChildProcessRunner.Run(commandLine, CliConsole.WriteLine, _stdoutThroughView ? CliConsole.WriteLine : null, stopping);
         }
         catch (Win32Exception ex)
         {
@@ -168,6 +177,13 @@ internal sealed class JobRunner
         if (result.ExitCode == 0)
         {
             return null;
+        }
+
+        // Ctrl+C in a terminal signals the whole process group: the command may die of it before incps's own
+        // handler has run. Give the handler a moment, so that the item is left in flight, not recorded as failed.
+        if (result.ExitCode is SigIntExitCode or SigTermExitCode)
+        {
+            stopping.WaitHandle.WaitOne(s_signalGrace);
         }
 
         // Killed because the run is stopping: not the item's failure. The engine leaves it in flight.
