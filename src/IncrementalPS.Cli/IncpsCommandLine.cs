@@ -51,7 +51,19 @@ internal static class IncpsCommandLine
             return ExitCodes.CouldNotRun;
         }
 
-        // Signals are incps's own business (see TerminationSignals): the parser must not install its handler.
-        return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        // Signals are incps's own business (see TerminationSignals): the parser must not install its handler. Nor
+        // its exception handler, which exits 1, the code that means "some items failed".
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return parsed.Invoke(invocation);
+        }
+        catch (Exception ex)
+        {
+            // A bug in incps or the engine, not a problem with the job. The checkpoint survives a crash, so the
+            // run can be resumed once the cause is fixed.
+            CliConsole.Error($"incps failed unexpectedly; please report this. The checkpoint can be resumed.{Environment.NewLine}{ex}");
+            return ExitCodes.CouldNotRun;
+        }
     }
 }

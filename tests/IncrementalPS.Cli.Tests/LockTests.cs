@@ -1,5 +1,4 @@
 using System;
-using IncrementalPS.Core;
 using Xunit;
 
 namespace IncrementalPS.Cli.Tests;
@@ -10,11 +9,7 @@ public sealed class LockTests
     public void A_second_run_on_a_held_checkpoint_exits_2_at_once_naming_the_holder()
     {
         using var job = new Job();
-        using var first = job.Start(Job.RunArgs(job.Name, Array.Empty<string>(), job.MarkCommand()));
-        first.Input.Write("a\n");
-        first.Input.Flush();
-        // The first run now holds the checkpoint and waits for more input, which the test holds back.
-        Assert.True(first.WaitUntil(() => job.Executions().Count == 1, IncpsProcess.DefaultTimeout), first.Stderr);
+        using var first = job.StartHolding();
 
         var second = job.Incps("b\n", Job.RunArgs(job.Name, Array.Empty<string>(), job.MarkCommand()));
 
@@ -32,10 +27,7 @@ public sealed class LockTests
     public void Reset_is_refused_while_a_run_holds_the_checkpoint()
     {
         using var job = new Job();
-        using var run = job.Start(Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommand()));
-        run.Input.Write("a\n");
-        run.Input.Flush();
-        Assert.True(run.WaitUntil(() => job.Executions().Count == 1, IncpsProcess.DefaultTimeout), run.Stderr);
+        using var run = job.StartHolding("--keep");
 
         var reset = job.Incps(string.Empty, "reset", job.Name, "--force");
 

@@ -56,10 +56,7 @@ public sealed class StatusCommandTests
     public void Status_json_names_the_owner_of_a_live_run()
     {
         using var job = new Job();
-        using var run = job.Start(Job.RunArgs(job.Name, Array.Empty<string>(), job.MarkCommand()));
-        run.Input.Write("a\n");
-        run.Input.Flush();
-        Assert.True(run.WaitUntil(() => job.Executions().Count == 1, IncpsProcess.DefaultTimeout), run.Stderr);
+        using var run = job.StartHolding();
 
         var result = job.Incps(string.Empty, "status", job.Name, "--json");
 

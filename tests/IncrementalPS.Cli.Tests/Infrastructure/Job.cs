@@ -59,6 +59,24 @@ internal sealed class Job : IDisposable
     /// <summary>Starts <c>incps</c> with <paramref name="args"/>; the caller feeds and closes its input.</summary>
     public IncpsProcess Start(params string[] args) => IncpsProcess.Start(Directory, Store, args);
 
+    /// <summary>
+    /// Starts a run that has processed item "a" and now holds the checkpoint while it waits for more input, which
+    /// the test holds back; close its <see cref="IncpsProcess.Input"/> to let it finish.
+    /// </summary>
+    public IncpsProcess StartHolding(params string[] options)
+    {
+        var run = Start(RunArgs(Name, options, MarkCommand()));
+        run.Input.Write("a\n");
+        run.Input.Flush();
+        if (!run.WaitUntil(() => Executions().Count == 1, IncpsProcess.DefaultTimeout))
+        {
+            run.Dispose();
+            throw new InvalidOperationException("incps did not process its first item:\n" + run.Stderr);
+        }
+
+        return run;
+    }
+
     /// <summary><c>incps run {name} {options} -- {command}</c>.</summary>
     public static string[] RunArgs(string name, IEnumerable<string> options, IEnumerable<string> command) =>
         new[] { "run", name }.Concat(options).Append("--").Concat(command).ToArray();
