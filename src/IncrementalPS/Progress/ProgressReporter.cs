@@ -7,8 +7,9 @@ using IncrementalPS.Core;
 namespace IncrementalPS.Progress;
 
 /// <summary>
-/// Shows the engine's progress notifications with Write-Progress: one constant activity id, one reused
-/// ProgressRecord, and a Completed record at the end. The engine throttles notifications (200 ms) and sends them on
+/// Shows the engine's progress notifications with Write-Progress: one constant activity id, and a Completed record at
+/// the end. Each write is a fresh ProgressRecord: hosts may keep the records they receive (PowerShell.Streams.Progress,
+/// thread jobs), and reusing one would rewrite the ones already written. The engine throttles notifications (200 ms) and sends them on
 /// the thread that calls it, which is the pipeline thread; $ProgressPreference is honoured by WriteProgress itself.
 /// </summary>
 internal sealed class ProgressReporter : IProgress<RunProgress>
@@ -17,15 +18,15 @@ internal sealed class ProgressReporter : IProgress<RunProgress>
     private const int ActivityId = 0x1C4E;
 
     private readonly Cmdlet _cmdlet;
-    private readonly ProgressRecord _record;
+    private readonly string _activity;
+    private ProgressRecord? _last;
     private readonly int _pipelineThreadId = Environment.CurrentManagedThreadId;
-    private bool _written;
     private bool _detached;
 
     public ProgressReporter(Cmdlet cmdlet, string checkpointName)
     {
         _cmdlet = cmdlet;
-        _record = new ProgressRecord(ActivityId, "Invoke-Incremental: " + checkpointName, "Starting");
+        _activity = "Invoke-Incremental: " + checkpointName;
     }
 
     public void Report(RunProgress value)
@@ -43,28 +44,29 @@ internal sealed class ProgressReporter : IProgress<RunProgress>
             return;
         }
 
-        _record.RecordType = ProgressRecordType.Processing;
-        _record.StatusDescription = Describe(value);
-        _record.CurrentOperation = value.CurrentKey ?? string.Empty;
-        _record.PercentComplete = value.PercentComplete is double percent ? (int)Math.Min(100, Math.Floor(percent)) : -1;
-        _record.SecondsRemaining = value.Eta is TimeSpan eta ? (int)Math.Min(int.MaxValue, Math.Ceiling(eta.TotalSeconds)) : -1;
-        _cmdlet.WriteProgress(_record);
-        _written = true;
+        _last = new ProgressRecord(ActivityId, _activity, Describe(value))
+        {
+            CurrentOperation = value.CurrentKey ?? string.Empty,
+            PercentComplete = value.PercentComplete is double percent ? (int)Math.Min(100, Math.Floor(percent)) : -1,
+            SecondsRemaining = value.Eta is TimeSpan eta ? (int)Math.Min(int.MaxValue, Math.Ceiling(eta.TotalSeconds)) : -1,
+        };
+        _cmdlet.WriteProgress(_last);
     }
 
     /// <summary>Writes the Completed record that removes the progress bar, if one was shown.</summary>
     public void Complete()
     {
-        if (_detached || !_written)
+        if (_detached || _last is null)
         {
             return;
         }
 
-        _record.RecordType = ProgressRecordType.Completed;
-        _record.PercentComplete = 100;
-        _record.SecondsRemaining = -1;
-        _cmdlet.WriteProgress(_record);
-        _written = false;
+        _cmdlet.WriteProgress(new ProgressRecord(ActivityId, _activity, _last.StatusDescription)
+        {
+            RecordType = ProgressRecordType.Completed,
+            PercentComplete = 100,
+        });
+        _last = null;
     }
 
     /// <summary>Stops writing: the pipeline is ending and WriteProgress is no longer allowed.</summary>

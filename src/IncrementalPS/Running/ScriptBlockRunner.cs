@@ -15,42 +15,42 @@ namespace IncrementalPS.Running;
 /// PowerShell.Create(RunspaceMode.CurrentRunspace) would run it in a nested pipeline with its own streams.
 /// A terminating error inside the script block surfaces as an exception from Run (and the steppable pipeline is
 /// discarded, since a pipeline that failed cannot step again); the engine records it as the item's failure.
-/// With capture on, a second ForEach-Object stage copies each output object into a list before passing it on, so
-/// -ReplayOutput can save it while it still streams.
+/// PowerShell also appends that original error to $Error and to -ErrorVariable, as it does for ForEach-Object.
+/// With pipeline input, one steppable pipeline is stepped once per item. Without (-InputObject given directly),
+/// a steppable pipeline begun by this cmdlet expects no input, so the item is passed as ForEach-Object's
+/// -InputObject instead. With capture on, a second ForEach-Object stage copies each output object into a list
+/// before passing it on, so -ReplayOutput can save it while it still streams.
 /// </remarks>
 internal sealed class ScriptBlockRunner : IDisposable
 {
-    private const string ForEachText = "param($Process) Microsoft.PowerShell.Core\\ForEach-Object -Process $Process";
-
-    private const string ForEachCaptureText =
-        "param($Process, $Capture) Microsoft.PowerShell.Core\\ForEach-Object -Process $Process | " +
-        "Microsoft.PowerShell.Core\\ForEach-Object -Process $Capture";
+    private const string ForEach = "Microsoft.PowerShell.Core\\ForEach-Object -Process $Process";
+    private const string CaptureStage = " | Microsoft.PowerShell.Core\\ForEach-Object -Process $Capture";
 
     // A closure over the list, so the capture stage needs no variable in the caller's scope.
     private const string CaptureFactoryText = "param($Sink) { $null = $Sink.Add($_); $_ }.GetNewClosure()";
 
     private readonly PSCmdlet _cmdlet;
+    private readonly ScriptBlock _process;
+    private readonly ScriptBlock? _capture;
+    private readonly bool _pipelineInput;
     private readonly ScriptBlock _wrapper;
-    private readonly object[] _arguments;
     private readonly List<PSObject>? _captured;
     private SteppablePipeline? _pipeline;
 
     public ScriptBlockRunner(PSCmdlet cmdlet, ScriptBlock process, bool captureOutput)
     {
         _cmdlet = cmdlet;
+        _process = process;
+        _pipelineInput = cmdlet.MyInvocation.ExpectingInput;
         if (captureOutput)
         {
             _captured = new List<PSObject>();
             var factory = cmdlet.InvokeCommand.NewScriptBlock(CaptureFactoryText);
-            var capture = (ScriptBlock)factory.Invoke(_captured)[0].BaseObject;
-            _wrapper = cmdlet.InvokeCommand.NewScriptBlock(ForEachCaptureText);
-            _arguments = new object[] { process, capture };
+            _capture = (ScriptBlock)factory.Invoke(_captured)[0].BaseObject;
         }
-        else
-        {
-            _wrapper = cmdlet.InvokeCommand.NewScriptBlock(ForEachText);
-            _arguments = new object[] { process };
-        }
+
+        var text = _pipelineInput ? "param($Process, $Capture) " + ForEach : "param($Process, $Capture, $Item) " + ForEach + " -InputObject $Item";
+        _wrapper = cmdlet.InvokeCommand.NewScriptBlock(captureOutput ? text + CaptureStage : text);
     }
 
     /// <summary>The output of the last <see cref="Run"/>, when capture is on; otherwise empty.</summary>
@@ -60,11 +60,20 @@ internal sealed class ScriptBlockRunner : IDisposable
     public void Run(PSObject? item)
     {
         _captured?.Clear();
-        var pipeline = _pipeline ??= Begin();
         var succeeded = false;
         try
         {
-            pipeline.Process(item);
+            if (_pipelineInput)
+            {
+                _pipeline ??= Begin(_process, _capture);
+                _pipeline.Process(item);
+            }
+            else
+            {
+                _pipeline = Begin(_process, _capture, item);
+                End();
+            }
+
             succeeded = true;
         }
         finally
@@ -88,9 +97,9 @@ internal sealed class ScriptBlockRunner : IDisposable
 
     public void Dispose() => Discard();
 
-    private SteppablePipeline Begin()
+    private SteppablePipeline Begin(params object?[] arguments)
     {
-        var pipeline = _wrapper.GetSteppablePipeline(CommandOrigin.Internal, _arguments);
+        var pipeline = _wrapper.GetSteppablePipeline(CommandOrigin.Internal, arguments);
         pipeline.Begin(_cmdlet);
         return pipeline;
     }
