@@ -72,10 +72,12 @@ function Invoke-Build {
     (Get-Content -Raw $manifest) -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$version'" |
         Set-Content -NoNewline -Encoding utf8 $manifest
 
-    # about_ topics are found beside the manifest; cmdlet help beside the assembly that defines the cmdlets.
+    # about_ topics are found beside the manifest. Cmdlet help is looked up in the base of the module the command
+    # came from: PowerShell 7 reports the root module, so en-US/ beside the manifest; a copy beside each assembly
+    # covers hosts that report the nested binary module instead.
     $help = Join-Path $moduleSource 'en-US'
     New-Item -ItemType Directory -Force -Path (Join-Path $moduleOut 'en-US') | Out-Null
-    Copy-Item (Join-Path $help 'about_IncrementalPS.help.txt') (Join-Path $moduleOut 'en-US')
+    Copy-Item (Join-Path $help 'about_IncrementalPS.help.txt'), (Join-Path $help 'IncrementalPS.dll-Help.xml') (Join-Path $moduleOut 'en-US')
 
     foreach ($build in @(@{ Folder = 'core'; Framework = 'net8.0'; Files = $coreFiles },
                          @{ Folder = 'desktop'; Framework = 'netstandard2.0'; Files = $desktopFiles })) {

@@ -129,7 +129,7 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
         Reset-Checkpoint delta -Failed
         (Get-CheckpointItem delta).Key | Should -Be 'a'
         $seen = [System.Collections.Generic.List[string]]::new()
-        'a', 'b', 'c' | Invoke-Incremental delta { $seen.Add($_) }
+        'a', 'b', 'c' | Invoke-Incremental delta { $seen.Add($_) } -WarningAction SilentlyContinue
         $seen | Should -Be @('b', 'c')
     }
 
