@@ -9,8 +9,8 @@
     Test     Build, then runs the Pester 5 tests in tests/IncrementalPS.Tests against the built module in a fresh
              pwsh (installing Pester from the PowerShell Gallery when it is missing), then 'dotnet test' unless
              -NoDotnetTest.
-    Package  Build, then makes out/packages/IncrementalPS.<version>.nupkg with Publish-PSResource to a local folder
-             repository (or a .zip with Compress-Archive where PSResourceGet is missing).
+    Package  Build, then makes out/packages/IncrementalPS.<version>.nupkg with Publish-PSResource (or Publish-Module)
+             to a local folder repository; where neither exists, a .zip of the module folder.
     Help     Regenerates module/IncrementalPS/en-US from the markdown in module/IncrementalPS/docs with PlatyPS
              (New-ExternalHelp). The generated files are committed, so building never needs PlatyPS.
     Clean    Removes out/ and the cmdlet project's bin/ and obj/.
@@ -137,21 +137,28 @@ function Invoke-Test {
 function Invoke-Package {
     $packages = Join-Path $root 'out/packages'
     New-Item -ItemType Directory -Force -Path $packages | Out-Null
-    if (Get-Command Publish-PSResource -ErrorAction Ignore) {
+    $publish = Get-Command Publish-PSResource, Publish-Module -ErrorAction Ignore | Select-Object -First 1
+    if ($publish) {
+        # A throwaway repository in a local folder: publishing to it writes the .nupkg the Gallery takes.
         $repository = 'IncrementalPS-local-' + [guid]::NewGuid().ToString('N')
-        Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
-        try {
-            Publish-PSResource -Path $moduleOut -Repository $repository
+        if ($publish.Name -eq 'Publish-PSResource') {
+            Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+            try { Publish-PSResource -Path $moduleOut -Repository $repository }
+            finally { Unregister-PSResourceRepository -Name $repository }
         }
-        finally {
-            Unregister-PSResourceRepository -Name $repository
+        else {
+            Register-PSRepository -Name $repository -SourceLocation $packages -PublishLocation $packages -InstallationPolicy Trusted
+            try { Publish-Module -Path $moduleOut -Repository $repository }
+            finally { Unregister-PSRepository -Name $repository }
         }
-        Write-Host "Packaged $(Join-Path $packages "IncrementalPS.$version.nupkg") (upload with Publish-PSResource -Path $moduleOut -Repository PSGallery -ApiKey ...)"
+        Write-Host "Packaged $(Join-Path $packages "IncrementalPS.$version.nupkg"); upload it with $($publish.Name) -Repository PSGallery."
     }
     else {
         $zip = Join-Path $packages "IncrementalPS.$version.zip"
-        Compress-Archive -Path (Join-Path (Split-Path $moduleOut) '*') -DestinationPath $zip -Force
-        Write-Host "PSResourceGet is missing: packaged $zip instead of a .nupkg."
+        Remove-Item $zip -ErrorAction Ignore
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        [System.IO.Compression.ZipFile]::CreateFromDirectory((Split-Path $moduleOut), $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
+        Write-Host "Neither PSResourceGet nor PowerShellGet is available: packaged $zip (the module folder) instead of a .nupkg."
     }
 }
 

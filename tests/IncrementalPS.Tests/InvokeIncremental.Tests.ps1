@@ -206,14 +206,8 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
 
     Context 'progress' {
         It 'writes progress records naming the checkpoint, with a Completed record at the end' {
-            $ps = [powershell]::Create()
+            $ps = New-ModulePowerShell { 1..8 | Invoke-Incremental prog1 -Key { $_ } -TotalCount 8 { Start-Sleep -Milliseconds 60 } }
             try {
-                $null = $ps.AddScript({
-                        param($Manifest, $Store)
-                        $env:INCREMENTALPS_HOME = $Store
-                        Import-Module $Manifest
-                        1..8 | Invoke-Incremental prog1 -Key { $_ } -TotalCount 8 { Start-Sleep -Milliseconds 60 }
-                    }).AddArgument($script:ManifestPath).AddArgument($env:INCREMENTALPS_HOME)
                 $null = $ps.Invoke()
                 $records = @($ps.Streams.Progress)
                 $records.Count | Should -BeGreaterThan 1
@@ -230,15 +224,11 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
         }
 
         It 'writes no progress under $ProgressPreference = SilentlyContinue' {
-            $ps = [powershell]::Create()
+            $ps = New-ModulePowerShell {
+                $ProgressPreference = 'SilentlyContinue'
+                1..5 | Invoke-Incremental prog2 -Key { $_ } { Start-Sleep -Milliseconds 60 }
+            }
             try {
-                $null = $ps.AddScript({
-                        param($Manifest, $Store)
-                        $env:INCREMENTALPS_HOME = $Store
-                        $ProgressPreference = 'SilentlyContinue'
-                        Import-Module $Manifest
-                        1..5 | Invoke-Incremental prog2 -Key { $_ } { Start-Sleep -Milliseconds 60 }
-                    }).AddArgument($script:ManifestPath).AddArgument($env:INCREMENTALPS_HOME)
                 $null = $ps.Invoke()
                 $ps.Streams.Progress.Count | Should -Be 0
             }
@@ -272,19 +262,10 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
 
     Context 'stopping' {
         It 'leaves the checkpoint Interrupted with the in-flight item not done, and resumes' {
-            $ps = [powershell]::Create()
+            $ps = New-ModulePowerShell { 1..20 | Invoke-Incremental stop2 -Key { $_ } { Start-Sleep -Milliseconds 100; $_ } }
             try {
-                $null = $ps.AddScript({
-                        param($Manifest, $Store)
-                        $env:INCREMENTALPS_HOME = $Store
-                        Import-Module $Manifest
-                        1..20 | Invoke-Incremental stop2 -Key { $_ } { Start-Sleep -Milliseconds 100; $_ }
-                    }).AddArgument($script:ManifestPath).AddArgument($env:INCREMENTALPS_HOME)
-                $handle = $ps.BeginInvoke()
-                $deadline = [datetime]::UtcNow.AddSeconds(30)
-                while ([datetime]::UtcNow -lt $deadline -and -not ((Get-CheckpointStatus stop2 -ErrorAction Ignore).Completed -ge 3)) {
-                    Start-Sleep -Milliseconds 50
-                }
+                $null = $ps.BeginInvoke()
+                Wait-Checkpoint stop2 { param($s) $s.Completed -ge 3 }
                 $ps.Stop()
                 $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             }

@@ -21,23 +21,34 @@ function Get-CheckpointFile([string] $Name) {
     Join-Path $env:INCREMENTALPS_HOME "$Name.checkpoint.jsonl"
 }
 
-function Start-LiveRun {
-    # A run held open in another runspace of this process, so that tests can watch or collide with a live run.
-    param([string] $Name, [int] $Count = 200, [int] $DelayMs = 50)
+function New-ModulePowerShell([scriptblock] $Script) {
+    # Another runspace of this process with the module imported and the same store: for runs to watch, stop or
+    # collide with, and for the streams (progress) a runspace keeps.
     $ps = [powershell]::Create()
     $null = $ps.AddScript({
-            param($Manifest, $StoreDir, $Name, $Count, $DelayMs)
+            param($Manifest, $StoreDir, $Text)
             $env:INCREMENTALPS_HOME = $StoreDir
             Import-Module $Manifest
-            1..$Count | Invoke-Incremental $Name -Key { $_ } { Start-Sleep -Milliseconds $DelayMs }
-        }).AddArgument($script:ManifestPath).AddArgument($env:INCREMENTALPS_HOME).AddArgument($Name).AddArgument($Count).AddArgument($DelayMs)
-    $handle = $ps.BeginInvoke()
+            . ([scriptblock]::Create($Text))
+        }).AddArgument($script:ManifestPath).AddArgument($env:INCREMENTALPS_HOME).AddArgument($Script.ToString())
+    $ps
+}
+
+function Wait-Checkpoint([string] $Name, [scriptblock] $Until) {
     $deadline = [datetime]::UtcNow.AddSeconds(30)
     while ([datetime]::UtcNow -lt $deadline) {
         $status = Get-CheckpointStatus $Name -ErrorAction Ignore
-        if ($status -and $status.State -eq 'Running' -and $status.Completed -ge 1) { break }
+        if ($status -and (& $Until $status)) { return }
         Start-Sleep -Milliseconds 50
     }
+    throw "Checkpoint '$Name' did not reach the expected state in 30 s."
+}
+
+function Start-LiveRun([string] $Name) {
+    # A run held open in another runspace, so that tests can watch or collide with a live run.
+    $ps = New-ModulePowerShell ([scriptblock]::Create("1..200 | Invoke-Incremental $Name -Key { `$_ } { Start-Sleep -Milliseconds 50 }"))
+    $handle = $ps.BeginInvoke()
+    Wait-Checkpoint $Name { param($s) $s.State -eq 'Running' -and $s.Completed -ge 1 }
     [pscustomobject]@{ PowerShell = $ps; Handle = $handle }
 }
 

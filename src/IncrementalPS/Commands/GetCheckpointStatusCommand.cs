@@ -1,8 +1,6 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using IncrementalPS.Core;
-using IncrementalPS.Errors;
 using IncrementalPS.Store;
 
 namespace IncrementalPS.Commands;
@@ -39,22 +37,6 @@ public sealed class GetCheckpointStatusCommand : PSCmdlet
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
             : CheckpointResolver.ByNames(Name);
 
-        foreach (var resolution in resolutions)
-        {
-            if (resolution.Error is not null)
-            {
-                WriteError(resolution.Error);
-                continue;
-            }
-
-            try
-            {
-                WriteObject(new CheckpointStatus(CheckpointInspector.ReadStatus(resolution.Location!)));
-            }
-            catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
-            {
-                WriteError(ErrorRecords.ForCheckpoint(exception, resolution.Location!.FilePath));
-            }
-        }
+        CheckpointLoop.ForEach(this, resolutions, location => WriteObject(new CheckpointStatus(CheckpointInspector.ReadStatus(location))));
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.IO;
 using System.Management.Automation;
 using IncrementalPS.Core;
 using IncrementalPS.Errors;
@@ -68,23 +67,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
             : CheckpointResolver.ByNames(Name);
 
-        foreach (var resolution in resolutions)
-        {
-            if (resolution.Error is not null)
-            {
-                WriteError(resolution.Error);
-                continue;
-            }
-
-            try
-            {
-                Reset(resolution.Location!);
-            }
-            catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
-            {
-                WriteError(ErrorRecords.ForCheckpoint(exception, resolution.Location!.FilePath));
-            }
-        }
+        CheckpointLoop.ForEach(this, resolutions, Reset);
     }
 
     private void Reset(CheckpointLocation location)
