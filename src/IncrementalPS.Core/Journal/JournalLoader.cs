@@ -1,5 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -35,13 +40,22 @@ internal static class JournalLoader
 
     public static LoadedJournal Load(Stream stream, string path)
     {
-        var keys = new KeyTable();
+        // Sized from the file up front: growing a dictionary of a million keys step by step rehashes it many times
+        // and copies every entry through the garbage collector's generations. A record is about 100 bytes.
+        var keys = new KeyTable((int)Math.Min(stream.Length / 100, 64_000_000));
         var runs = new RunHistory();
         var scan = JournalScanner.Scan(stream, path, details: false, (record, offset, _) => Apply(record, offset, keys, runs));
+        var details = new JournalRecordReader(stream, path, scan.Header.Version);
+        if (runs.LastRecordOffset >= 0)
+        {
+            runs.LastRecordTime = details.ReadAt(runs.LastRecordOffset).Time;
+        }
+
         if (runs.StartedOffset >= 0)
         {
-            // The scan skips run details for speed; one more read fetches them for the latest run.
-            var started = new JournalRecordReader(stream, path, scan.Header.Version).ReadAt(runs.StartedOffset);
+            // The scan skips details for speed; a few more reads fetch what the latest run's summary needs.
+            var started = details.ReadAt(runs.StartedOffset);
+            runs.StartedAt = started.Time;
             runs.StartedProcessId = started.ProcessId;
             runs.StartedHost = started.Host;
             runs.StartedWriter = started.Writer;
@@ -52,13 +66,32 @@ internal static class JournalLoader
         return new LoadedJournal(scan, keys, runs);
     }
 
-    private static void Apply(JournalRecord record, long offset, KeyTable keys, RunHistory runs)
+    /// <summary>When the latest run's most recent results were recorded, oldest first (for a rate seen from outside).</summary>
+    public static List<DateTime> RecentResultTimes(Stream stream, string path, LoadedJournal journal)
     {
-        if (record.Time is DateTime time)
+        var runs = journal.Runs;
+        var reader = new JournalRecordReader(stream, path, journal.Scan.Header.Version);
+        var n = Math.Min(runs.RecentCount, runs.RecentProcessed.Length);
+        var times = new List<DateTime>(n);
+        for (var i = runs.RecentCount - n; i < runs.RecentCount; i++)
         {
-            runs.LastRecordTime = time;
+            if (reader.ReadAt(runs.RecentProcessed[i % runs.RecentProcessed.Length]).Time is DateTime t)
+            {
+                times.Add(t);
+            }
         }
 
+        return times;
+    }
+
+    // A load calls this once per record, millions of times in one go: compile it optimized from the start
+    // instead of running unoptimized code until tiered compilation catches up.
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+    private static void Apply(JournalRecord record, long offset, KeyTable keys, RunHistory runs)
+    {
+        runs.LastRecordOffset = offset;
         switch (record.Type)
         {
             case RecordType.ItemStarted:
@@ -83,7 +116,7 @@ internal static class JournalLoader
                     HasOutput = record.HasOutput,
                 };
                 keys.Set(record.Key!, finished);
-                runs.NoteProcessed(record.Time, runs.LastRun);
+                runs.NoteProcessed(offset);
                 break;
             case RecordType.ItemInterrupted:
                 keys.TryGet(record.Key!, out var interrupted);
@@ -91,7 +124,7 @@ internal static class JournalLoader
                 {
                     Offset = offset,
                     Run = runs.LastRun,
-                    Attempts = interrupted.Attempts,
+                    Attempts = Clamp16(Math.Max(record.Attempt, interrupted.Attempts)),
                     Deaths = Clamp8(record.Deaths),
                     Status = KeyStatus.Interrupted,
                 });
@@ -99,7 +132,6 @@ internal static class JournalLoader
             case RecordType.RunStarted:
                 runs.LastRun = Math.Max(runs.LastRun, record.Run);
                 runs.StartedOffset = offset;
-                runs.StartedAt = record.Time;
                 runs.ProcessedInLastRun = 0;
                 runs.RecentCount = 0;
                 break;

@@ -3,6 +3,10 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 
+#if NET
+using System.Runtime.CompilerServices;
+#endif
+
 namespace IncrementalPS.Core;
 
 /// <summary>
@@ -14,6 +18,11 @@ internal static class JournalScanner
 {
     public delegate void RecordHandler(JournalRecord record, long offset, long length);
 
+    // A load calls this once per record, millions of times in one go: compile it optimized from the start
+    // instead of running unoptimized code until tiered compilation catches up.
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public static ScanResult Scan(Stream stream, string path, bool details, RecordHandler onRecord)
     {
         var lines = new JournalLineReader(stream);

@@ -103,9 +103,10 @@ internal sealed class RecordWriter : IDisposable
         return End();
     }
 
-    public ArraySegment<byte> ItemInterrupted(string key, DateTime time, int deaths)
+    public ArraySegment<byte> ItemInterrupted(string key, DateTime time, int attempt, int deaths)
     {
         Begin(JournalFormat.ItemInterrupted, time, key);
+        _json.WriteNumber("attempt"u8, attempt);
         _json.WriteNumber("deaths"u8, deaths);
         return End();
     }

@@ -19,6 +19,7 @@ internal static class ResetOperations
         }
 
         File.Delete(location.FilePath);
+        File.Delete(location.InFlightPath);
         held.Release(deleteFiles: true);
     }
 
@@ -26,6 +27,7 @@ internal static class ResetOperations
     {
         using var held = CheckpointLock.Acquire(location, Writer);
         var journal = JournalLoader.Load(location.FilePath);
+        var died = InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: true);
         var forget = new List<string>();
         if (failedOnly)
         {
@@ -57,10 +59,12 @@ internal static class ResetOperations
             }
         }
 
-        if (removed > 0 || journal.Scan.TornTail)
+        if (removed > 0 || died.Count > 0 || journal.Scan.TornTail)
         {
-            // Forgetting is a rewrite of the live state without those keys: atomic, like any compaction.
+            // Forgetting is a rewrite of the live state without those keys: atomic, like any compaction. It also
+            // records what a dead run had in flight, so the slots file it left can go.
             Compactor.Compact(location.FilePath, journal.Keys, journal.Runs);
+            File.Delete(location.InFlightPath);
         }
 
         return removed;

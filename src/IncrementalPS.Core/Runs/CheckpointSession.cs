@@ -32,11 +32,13 @@ public sealed class CheckpointSession : IDisposable
     private readonly RetryPolicy _retry;
     private readonly ProgressTracker _progress;
     private readonly Func<Exception, ItemError> _describeError;
-    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    // Keys being processed now, with their in-flight slot (-1: marked by an item-started record instead).
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private readonly int _run;
     private readonly int _version;
     private readonly Timer? _heartbeat;
     private readonly Stopwatch _sinceProgressFile = Stopwatch.StartNew();
+    private readonly InFlightSlots _slots;
     private JournalAppender? _appender;
     private FileStream? _readStream;
     private JournalRecordReader? _recordReader;
@@ -45,7 +47,7 @@ public sealed class CheckpointSession : IDisposable
     private bool _finished;
     private bool _closed;
 
-    private CheckpointSession(CheckpointLocation location, RunOptions options, IProgress<RunProgress>? progress, CheckpointLock heldLock, LoadedJournal? loaded)
+    private CheckpointSession(CheckpointLocation location, RunOptions options, IProgress<RunProgress>? progress, CheckpointLock heldLock, LoadedJournal? loaded, IReadOnlyList<InFlightMark> deadMarks)
     {
         Location = location;
         _options = options;
@@ -75,7 +77,9 @@ public sealed class CheckpointSession : IDisposable
 
         var previousState = loaded is null ? (CheckpointState?)null : _runs.StoppedState(_keys);
         var previousFingerprint = _runs.Fingerprint;
-        var deadItems = MarkDeadItems();
+        MarkDeadItems();
+        var diedInFlight = InFlightRecovery.Apply(_keys, deadMarks, processDied: true);
+        var deadItems = _keys.InFlight;
         _run = _runs.LastRun + 1;
 
         long? estimate = null;
@@ -98,6 +102,16 @@ public sealed class CheckpointSession : IDisposable
         _runs.StartedOffset = Append(_records.RunStarted(_run, now, owner, options.Fingerprint, options.TotalCount, Settings()));
         _runs.LastRun = _run;
         _runs.Fingerprint = options.Fingerprint;
+
+        // What the dead run had in flight goes into the journal now: the slots file is about to be recreated.
+        foreach (var key in diedInFlight)
+        {
+            _keys.TryGet(key, out var entry);
+            entry.Offset = Append(_records.ItemInterrupted(key, now, entry.Attempts, entry.Deaths));
+            _keys.Set(key, entry);
+        }
+
+        _slots = InFlightSlots.Create(location.InFlightPath);
 
         if (options.Durability == Durability.Normal || options.ProgressFile is not null)
         {
@@ -142,7 +156,8 @@ public sealed class CheckpointSession : IDisposable
             }
 
             var loaded = File.Exists(location.FilePath) ? JournalLoader.Load(location.FilePath) : null;
-            return new CheckpointSession(location, options, progress, heldLock, loaded);
+            var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
+            return new CheckpointSession(location, options, progress, heldLock, loaded, deadMarks);
         }
         catch
         {
@@ -199,9 +214,11 @@ public sealed class CheckpointSession : IDisposable
             lock (_gate)
             {
                 ThrowIfClosed();
-                var offset = Append(_records.ItemStarted(key, DateTime.UtcNow, _run, attempt, deaths));
+                // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
+                var slot = _slots.CanMark(key) ? _slots.Mark(key, _run, attempt, deaths) : -1;
+                var offset = slot >= 0 ? -1 : Append(_records.ItemStarted(key, DateTime.UtcNow, _run, attempt, deaths));
                 _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = Clamp(attempt), Deaths = (byte)Math.Min(deaths, byte.MaxValue), Status = KeyStatus.Started });
-                _inFlight.Add(key);
+                _inFlight[key] = slot;
             }
 
             var clock = Stopwatch.StartNew();
@@ -225,7 +242,7 @@ public sealed class CheckpointSession : IDisposable
                     ThrowIfClosed();
                     var offset = Append(_records.ItemFailed(key, DateTime.UtcNow, attempt, elapsed.TotalMilliseconds, error));
                     _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = Clamp(attempt), Status = KeyStatus.Failed });
-                    _inFlight.Remove(key);
+                    Landed(key);
                     if (!retry)
                     {
                         _progress.Failed++;
@@ -254,7 +271,7 @@ public sealed class CheckpointSession : IDisposable
                 ThrowIfClosed();
                 var offset = Append(_records.ItemCompleted(key, DateTime.UtcNow, attempt, duration.TotalMilliseconds, output));
                 _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = Clamp(attempt), Status = KeyStatus.Completed, HasOutput = output is not null });
-                _inFlight.Remove(key);
+                Landed(key);
                 _progress.Completed++;
                 _progress.MaybeReport();
                 MaybeCompact();
@@ -342,7 +359,7 @@ public sealed class CheckpointSession : IDisposable
             if (!_closed)
             {
                 // Items still in flight were stopped, not killed: they run again on resume without counting as a death.
-                foreach (var key in new List<string>(_inFlight))
+                foreach (var key in new List<string>(_inFlight.Keys))
                 {
                     _keys.TryGet(key, out var entry);
                     MarkInterrupted(key, entry.Deaths);
@@ -400,11 +417,11 @@ public sealed class CheckpointSession : IDisposable
     /// Items whose last record is item-started belonged to a run that died (we hold the lock, so none is live): they
     /// count one more death and run again. Returns how many items are unfinished.
     /// </summary>
-    private long MarkDeadItems()
+    private void MarkDeadItems()
     {
         if (_keys.InFlight == 0)
         {
-            return 0;
+            return;
         }
 
         var dead = new List<string>();
@@ -423,8 +440,6 @@ public sealed class CheckpointSession : IDisposable
             entry.Deaths = (byte)Math.Min(entry.Deaths + 1, byte.MaxValue);
             _keys.Set(key, entry);
         }
-
-        return _keys.InFlight;
     }
 
     private void LeaveUnfinished(string key, int deaths)
@@ -441,12 +456,26 @@ public sealed class CheckpointSession : IDisposable
     private void MarkInterrupted(string key, int deaths)
     {
         _keys.TryGet(key, out var entry);
-        entry.Offset = Append(_records.ItemInterrupted(key, DateTime.UtcNow, deaths));
+        entry.Offset = Append(_records.ItemInterrupted(key, DateTime.UtcNow, entry.Attempts, deaths));
         entry.Status = KeyStatus.Interrupted;
         entry.Deaths = (byte)Math.Min(deaths, byte.MaxValue);
         entry.Run = _run;
         _keys.Set(key, entry);
-        _inFlight.Remove(key);
+        Landed(key);
+    }
+
+    /// <summary>The item's result (or interruption) is in the journal: it is no longer in flight.</summary>
+    private void Landed(string key)
+    {
+        if (_inFlight.TryGetValue(key, out var slot))
+        {
+            if (slot >= 0)
+            {
+                _slots.Clear(slot);
+            }
+
+            _inFlight.Remove(key);
+        }
     }
 
     private long Append(ArraySegment<byte> record)
@@ -495,6 +524,9 @@ public sealed class CheckpointSession : IDisposable
         _appender = null;
         CloseReader();
         _records.Dispose();
+        _slots.Dispose();
+        // Every in-flight item is recorded by now (completed, failed or interrupted): nothing to hand on.
+        File.Delete(Location.InFlightPath);
     }
 
     private void ThrowIfClosed()

@@ -9,7 +9,12 @@ namespace IncrementalPS.Core;
 /// <summary>The latest state of every key, with counts kept up to date on each change (no scans to count).</summary>
 internal sealed class KeyTable
 {
-    private readonly Dictionary<string, KeyEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeyEntry> _entries;
+
+    public KeyTable(int capacity = 0)
+    {
+        _entries = new Dictionary<string, KeyEntry>(capacity, StringComparer.Ordinal);
+    }
 
     public int Count => _entries.Count;
 

@@ -23,23 +23,19 @@ internal sealed class RunHistory
     public long EndedSeen;
 
     public DateTime? LastRecordTime;
+    public long LastRecordOffset = -1;
 
-    /// <summary>Items completed or failed by the latest run, and when its most recent ones were recorded (for a rate seen from outside).</summary>
+    /// <summary>Where the latest run's most recent results are (their times give a rate seen from outside).</summary>
     public long ProcessedInLastRun;
-    public readonly DateTime[] RecentProcessed = new DateTime[64];
+    public readonly long[] RecentProcessed = new long[64];
     public int RecentCount;
 
     public bool LastRunEnded => LastRun > 0 && EndedRun == LastRun;
 
-    public void NoteProcessed(DateTime? time, int run)
+    public void NoteProcessed(long offset)
     {
-        if (run != LastRun || time is null)
-        {
-            return;
-        }
-
         ProcessedInLastRun++;
-        RecentProcessed[RecentCount % RecentProcessed.Length] = time.Value;
+        RecentProcessed[RecentCount % RecentProcessed.Length] = offset;
         RecentCount++;
     }
 

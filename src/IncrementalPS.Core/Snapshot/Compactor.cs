@@ -19,8 +19,21 @@ internal static class Compactor
         var offsets = new long[count];
         var owners = new string?[count];
         var n = 0;
+        var unrecorded = new System.Collections.Generic.List<string>();
         foreach (var pair in keys.Entries)
         {
+            if (pair.Value.Offset < 0)
+            {
+                // Marked in flight in the slots file only. The live run's own marks stay there; marks left by a run
+                // that died get their first record here.
+                if (pair.Value.Status != KeyStatus.Started)
+                {
+                    unrecorded.Add(pair.Key);
+                }
+
+                continue;
+            }
+
             offsets[n] = pair.Value.Offset;
             owners[n++] = pair.Key;
         }
@@ -37,6 +50,7 @@ internal static class Compactor
 
         Array.Sort(offsets, owners, 0, n);
         var newOffsets = new long[n];
+        var unrecordedOffsets = new System.Collections.Generic.List<long>();
         long length = 0;
         var now = DateTime.UtcNow;
         using var serializer = new RecordWriter();
@@ -64,8 +78,7 @@ internal static class Compactor
                     var key = owners[next];
                     if (key is not null && keys.TryGet(key, out var entry) && entry.Status == KeyStatus.Interrupted)
                     {
-                        var record = serializer.ItemInterrupted(key, now, entry.Deaths);
-                        target.Write(record.Array!, record.Offset, record.Count);
+                        WriteInterrupted(target, serializer, key, entry, now);
                     }
                     else
                     {
@@ -78,6 +91,13 @@ internal static class Compactor
                 if (next != n)
                 {
                     throw new InvalidOperationException($"Compaction found {next} of {n} live records in '{path}'; the checkpoint was left as it was.");
+                }
+
+                foreach (var key in unrecorded)
+                {
+                    keys.TryGet(key, out var entry);
+                    unrecordedOffsets.Add(target.Position);
+                    WriteInterrupted(target, serializer, key, entry, now);
                 }
 
                 length = target.Position;
@@ -104,7 +124,21 @@ internal static class Compactor
             }
         }
 
-        return (length, n);
+        for (var i = 0; i < unrecorded.Count; i++)
+        {
+            keys.TryGet(unrecorded[i], out var entry);
+            entry.Offset = unrecordedOffsets[i];
+            entry.Status = KeyStatus.Interrupted;
+            keys.Set(unrecorded[i], entry);
+        }
+
+        return (length, n + unrecorded.Count);
+    }
+
+    private static void WriteInterrupted(Stream target, RecordWriter serializer, string key, KeyEntry entry, DateTime now)
+    {
+        var record = serializer.ItemInterrupted(key, now, entry.Attempts, entry.Deaths);
+        target.Write(record.Array!, record.Offset, record.Count);
     }
 
     private static void WriteLine(Stream target, ReadOnlySpan<byte> line)

@@ -10,6 +10,7 @@ internal static class ItemReader
     {
         using var stream = JournalLoader.OpenExisting(location.FilePath, bufferSize: 4096);
         var journal = JournalLoader.Load(stream, location.FilePath);
+        InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: !CheckpointLock.IsHeld(location));
 
         var wanted = new List<KeyValuePair<string, KeyEntry>>();
         foreach (var pair in journal.Keys.Entries)
@@ -26,8 +27,15 @@ internal static class ItemReader
         var items = new List<CheckpointItem>(wanted.Count);
         foreach (var pair in wanted)
         {
-            var record = reader.ReadAt(pair.Value.Offset);
             var entry = pair.Value;
+            if (entry.Offset < 0)
+            {
+                // In flight per the slots file: no journal record yet.
+                items.Add(new CheckpointItem(pair.Key, ItemState.InFlight, entry.Attempts, null, null, null, entry.Deaths, false));
+                continue;
+            }
+
+            var record = reader.ReadAt(entry.Offset);
             TimeSpan? duration = record.Milliseconds is double ms ? TimeSpan.FromMilliseconds(ms) : null;
             DateTimeOffset? updated = record.Time is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
             items.Add(new CheckpointItem(pair.Key, entry.PublicState, entry.Attempts, record.Error, updated, duration, entry.Deaths, record.HasOutput));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace IncrementalPS.Core;
 
@@ -9,9 +10,11 @@ internal static class StatusReader
     {
         // Probe the lock before reading, so a run that ends in between is seen as ended, not as running with stale counts.
         var running = CheckpointLock.IsHeld(location);
-        var journal = JournalLoader.Load(location.FilePath);
+        using var stream = JournalLoader.OpenExisting(location.FilePath);
+        var journal = JournalLoader.Load(stream, location.FilePath);
         var runs = journal.Runs;
         var keys = journal.Keys;
+        InFlightRecovery.Apply(keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: !running);
 
         var state = running ? CheckpointState.Running : runs.StoppedState(keys);
         var total = runs.EstimatedTotal;
@@ -19,7 +22,7 @@ internal static class StatusReader
         TimeSpan? eta = null;
         if (running)
         {
-            rate = RecentRate(runs);
+            rate = RecentRate(JournalLoader.RecentResultTimes(stream, location.FilePath, journal), runs.StartedAt);
             if (rate > 0 && total is long t)
             {
                 var remaining = Math.Max(0, t - keys.Completed - keys.Failed);
@@ -44,22 +47,19 @@ internal static class StatusReader
             runs.LastRun);
     }
 
-    /// <summary>Items per second over the live run's most recent records, decaying when the run stalls.</summary>
-    private static double RecentRate(RunHistory runs)
+    /// <summary>Items per second over the live run's most recent results; it decays while the run stalls.</summary>
+    private static double RecentRate(List<DateTime> recent, DateTime? runStarted)
     {
-        var n = Math.Min(runs.RecentCount, runs.RecentProcessed.Length);
-        if (n == 0 || runs.StartedAt is null)
+        if (recent.Count == 0 || runStarted is null)
         {
             return 0;
         }
 
-        var newest = runs.RecentProcessed[(runs.RecentCount - 1) % runs.RecentProcessed.Length];
-        var oldest = runs.RecentCount > runs.RecentProcessed.Length
-            ? runs.RecentProcessed[runs.RecentCount % runs.RecentProcessed.Length]
-            : runs.StartedAt.Value;
-        var window = (Max(newest, DateTime.UtcNow) - oldest).TotalSeconds;
-        var counted = runs.RecentCount > runs.RecentProcessed.Length ? n - 1 : n;
-        return window > 0 ? counted / window : 0;
+        // Intervals between the results kept; a single result is measured from the run's start.
+        var from = recent.Count > 1 ? recent[0] : runStarted.Value;
+        var intervals = recent.Count > 1 ? recent.Count - 1 : 1;
+        var window = (Max(recent[recent.Count - 1], DateTime.UtcNow) - from).TotalSeconds;
+        return window > 0 ? intervals / window : 0;
     }
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
