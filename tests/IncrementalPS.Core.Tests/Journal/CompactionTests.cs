@@ -77,7 +77,7 @@ public sealed class CompactionTests
         // while the live state stays two keys. Compaction happens between items, so the next item sees a small file.
         using var session = CheckpointSession.Start(location, Sessions.Options(o =>
         {
-            o.MaxAttempts = 60_000;
+            o.MaxAttempts = 110_000;
             o.RetryDelay = System.TimeSpan.Zero;
             o.MaxRetryDelay = System.TimeSpan.Zero;
         }));
@@ -99,7 +99,7 @@ public sealed class CompactionTests
         });
 
         Assert.Equal(ItemOutcomeKind.Failed, outcome.Kind);
-        Assert.Equal(60_000, outcome.Attempts);
+        Assert.Equal(110_000, outcome.Attempts);
         Assert.True(sizeDuringNextItem < sizes.Max() / 100, $"the journal was not compacted: {sizeDuringNextItem} bytes after reaching {sizes.Max()}");
 
         // The compacted file is still well-formed, still appended to, and still knows every key.
@@ -108,8 +108,26 @@ public sealed class CompactionTests
         var items = CheckpointInspector.ReadItems(location).ToDictionary(i => i.Key);
         Assert.Equal(ItemState.Completed, items["steady"].State);
         Assert.Equal(ItemState.Failed, items["stubborn"].State);
-        Assert.Equal(60_000, items["stubborn"].Attempts);
         Assert.Equal(ItemState.Completed, items["after"].State);
+    }
+
+    [Fact]
+    public void The_attempt_count_read_back_matches_the_one_reported_even_past_65535()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using var session = CheckpointSession.Start(location, Sessions.Options(o =>
+        {
+            o.MaxAttempts = 70_000;
+            o.RetryDelay = System.TimeSpan.Zero;
+            o.MaxRetryDelay = System.TimeSpan.Zero;
+        }));
+
+        var outcome = session.Fail("stubborn");
+
+        Assert.Equal(70_000, outcome.Attempts);
+        Assert.Equal(70_000, CheckpointFile.Records(location.FilePath, "item-failed")[^1].GetProperty("attempt").GetInt32());
+        Assert.Equal(70_000, CheckpointInspector.ReadItems(location).Single().Attempts);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class JournalFormatTests
     }
 
     [Fact]
-    public void An_item_is_started_then_completed_with_its_attempt_and_duration()
+    public void Recording_a_completed_item_appends_one_completion_record_with_its_attempt_and_duration()
     {
         using var store = new TempStore();
         var location = store.Named();
@@ -101,13 +101,35 @@ public sealed class JournalFormatTests
 
         session.Complete("a", output: "saved");
 
+        // In flight is marked in the .inflight file, not the journal: an item costs one record.
+        var records = CheckpointFile.Records(location.FilePath).Where(r => r.TryGetProperty("key", out _)).ToList();
+        var completed = Assert.Single(records);
+        Assert.Equal("item-completed", Type(completed));
+        Assert.Equal("a", completed.GetProperty("key").GetString());
+        Assert.Equal(1, completed.GetProperty("attempt").GetInt32());
+        Assert.True(completed.GetProperty("ms").GetDouble() >= 0);
+        Assert.Equal("saved", completed.GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public void A_key_too_long_for_an_in_flight_slot_is_recorded_started_in_the_journal()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        var longKey = new string('\u00e9', 600); // 1200 bytes of UTF-8, over the documented 1008
+        using var session = CheckpointSession.Start(location, Sessions.Options());
+
+        session.Process(longKey, _ =>
+        {
+            Assert.Equal(ItemState.InFlight, CheckpointInspector.ReadItems(location).Single().State);
+            return null;
+        });
+
         var records = CheckpointFile.Records(location.FilePath).Where(r => r.TryGetProperty("key", out _)).ToList();
         Assert.Equal(["item-started", "item-completed"], records.Select(Type));
-        Assert.All(records, r => Assert.Equal("a", r.GetProperty("key").GetString()));
+        Assert.All(records, r => Assert.Equal(longKey, r.GetProperty("key").GetString()));
+        Assert.Equal(1, records[0].GetProperty("run").GetInt32());
         Assert.Equal(1, records[0].GetProperty("attempt").GetInt32());
-        Assert.Equal(1, records[1].GetProperty("attempt").GetInt32());
-        Assert.True(records[1].GetProperty("ms").GetDouble() >= 0);
-        Assert.Equal("saved", records[1].GetProperty("output").GetString());
     }
 
     [Fact]
@@ -168,6 +190,7 @@ public sealed class JournalFormatTests
                     break;
                 case "item-interrupted":
                     AssertKey(record);
+                    Assert.True(record.GetProperty("attempt").GetInt32() >= 0);
                     Assert.True(record.GetProperty("deaths").GetInt32() >= 0);
                     break;
                 case "run-ended":
