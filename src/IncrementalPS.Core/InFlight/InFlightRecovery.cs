@@ -28,8 +28,8 @@ internal static class InFlightRecovery
             {
                 Offset = -1,
                 Run = mark.Run,
-                Attempts = (ushort)Math.Min(Math.Max(mark.Attempt, entry.Attempts), ushort.MaxValue),
-                Deaths = (byte)Math.Min(mark.Deaths + (processDied ? 1 : 0), byte.MaxValue),
+                Attempts = Math.Max(mark.Attempt, entry.Attempts),
+                Deaths = mark.Deaths + (processDied ? 1 : 0),
                 Status = processDied ? KeyStatus.Interrupted : KeyStatus.Started,
             });
             changed.Add(mark.Key);

@@ -100,8 +100,8 @@ internal static class JournalLoader
                 {
                     Offset = offset,
                     Run = record.Run,
-                    Attempts = Clamp16(Math.Max(record.Attempt, started.Attempts)),
-                    Deaths = Clamp8(record.Deaths),
+                    Attempts = Math.Max(record.Attempt, started.Attempts),
+                    Deaths = record.Deaths,
                     Status = KeyStatus.Started,
                 });
                 break;
@@ -111,7 +111,7 @@ internal static class JournalLoader
                 {
                     Offset = offset,
                     Run = runs.LastRun,
-                    Attempts = Clamp16(record.Attempt),
+                    Attempts = record.Attempt,
                     Status = record.Type == RecordType.ItemCompleted ? KeyStatus.Completed : KeyStatus.Failed,
                     HasOutput = record.HasOutput,
                 };
@@ -124,8 +124,8 @@ internal static class JournalLoader
                 {
                     Offset = offset,
                     Run = runs.LastRun,
-                    Attempts = Clamp16(Math.Max(record.Attempt, interrupted.Attempts)),
-                    Deaths = Clamp8(record.Deaths),
+                    Attempts = Math.Max(record.Attempt, interrupted.Attempts),
+                    Deaths = record.Deaths,
                     Status = KeyStatus.Interrupted,
                 });
                 break;
@@ -144,8 +144,4 @@ internal static class JournalLoader
                 break;
         }
     }
-
-    private static ushort Clamp16(int value) => (ushort)Math.Min(Math.Max(value, 0), ushort.MaxValue);
-
-    private static byte Clamp8(int value) => (byte)Math.Min(Math.Max(value, 0), byte.MaxValue);
 }

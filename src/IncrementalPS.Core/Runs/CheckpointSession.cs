@@ -206,19 +206,21 @@ public sealed class CheckpointSession : IDisposable
 
             attemptsBefore = entry.Attempts;
             deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
+
+            // Marked in flight under the same lock as the decision, so a second thread with the same key skips it.
+            BeginAttempt(key, attemptsBefore + 1, deaths);
         }
 
         for (var attemptInRun = 1; ; attemptInRun++)
         {
             var attempt = attemptsBefore + attemptInRun;
-            lock (_gate)
+            if (attemptInRun > 1)
             {
-                ThrowIfClosed();
-                // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
-                var slot = _slots.CanMark(key) ? _slots.Mark(key, _run, attempt, deaths) : -1;
-                var offset = slot >= 0 ? -1 : Append(_records.ItemStarted(key, DateTime.UtcNow, _run, attempt, deaths));
-                _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = Clamp(attempt), Deaths = (byte)Math.Min(deaths, byte.MaxValue), Status = KeyStatus.Started });
-                _inFlight[key] = slot;
+                lock (_gate)
+                {
+                    ThrowIfClosed();
+                    BeginAttempt(key, attempt, deaths);
+                }
             }
 
             var clock = Stopwatch.StartNew();
@@ -241,7 +243,7 @@ public sealed class CheckpointSession : IDisposable
                 {
                     ThrowIfClosed();
                     var offset = Append(_records.ItemFailed(key, DateTime.UtcNow, attempt, elapsed.TotalMilliseconds, error));
-                    _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = Clamp(attempt), Status = KeyStatus.Failed });
+                    _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Failed });
                     Landed(key);
                     if (!retry)
                     {
@@ -270,7 +272,7 @@ public sealed class CheckpointSession : IDisposable
             {
                 ThrowIfClosed();
                 var offset = Append(_records.ItemCompleted(key, DateTime.UtcNow, attempt, duration.TotalMilliseconds, output));
-                _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = Clamp(attempt), Status = KeyStatus.Completed, HasOutput = output is not null });
+                _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Completed, HasOutput = output is not null });
                 Landed(key);
                 _progress.Completed++;
                 _progress.MaybeReport();
@@ -437,9 +439,18 @@ public sealed class CheckpointSession : IDisposable
         {
             _keys.TryGet(key, out var entry);
             entry.Status = KeyStatus.Interrupted;
-            entry.Deaths = (byte)Math.Min(entry.Deaths + 1, byte.MaxValue);
+            entry.Deaths++;
             _keys.Set(key, entry);
         }
+    }
+
+    private void BeginAttempt(string key, int attempt, int deaths)
+    {
+        // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
+        var slot = _slots.CanMark(key) ? _slots.Mark(key, _run, attempt, deaths) : -1;
+        var offset = slot >= 0 ? -1 : Append(_records.ItemStarted(key, DateTime.UtcNow, _run, attempt, deaths));
+        _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Deaths = deaths, Status = KeyStatus.Started });
+        _inFlight[key] = slot;
     }
 
     private void LeaveUnfinished(string key, int deaths)
@@ -458,7 +469,7 @@ public sealed class CheckpointSession : IDisposable
         _keys.TryGet(key, out var entry);
         entry.Offset = Append(_records.ItemInterrupted(key, DateTime.UtcNow, entry.Attempts, deaths));
         entry.Status = KeyStatus.Interrupted;
-        entry.Deaths = (byte)Math.Min(deaths, byte.MaxValue);
+        entry.Deaths = deaths;
         entry.Run = _run;
         _keys.Set(key, entry);
         Landed(key);
@@ -589,8 +600,6 @@ public sealed class CheckpointSession : IDisposable
             yield return pair;
         }
     }
-
-    private static ushort Clamp(int attempts) => (ushort)Math.Min(attempts, ushort.MaxValue);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -1,7 +1,7 @@
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// What is kept in memory per key: 16 bytes beside the key string. Errors and saved output stay on disk and are read
+/// What is kept in memory per key: 24 bytes beside the key string. Errors and saved output stay on disk and are read
 /// back through <see cref="Offset"/>, so memory is bounded by the number of keys, not by what items produced.
 /// </summary>
 internal struct KeyEntry
@@ -13,10 +13,10 @@ internal struct KeyEntry
     public int Run;
 
     /// <summary>Attempts made over the checkpoint's life.</summary>
-    public ushort Attempts;
+    public int Attempts;
 
     /// <summary>Runs that died while this key was in flight, since it last finished.</summary>
-    public byte Deaths;
+    public int Deaths;
 
     public KeyStatus Status;
 
