@@ -367,9 +367,17 @@ public sealed class CheckpointSession : IDisposable
                     MarkInterrupted(key, entry.Deaths);
                 }
 
+                // A checkpoint this run created and never recorded an item in (a front end found a setup problem
+                // at the first item) is removed: a failed start leaves nothing behind.
+                var leaveNothing = !Resume.IsResume && _keys.Count == 0;
                 _runs.EndedOffset = Append(_records.RunEnded(_run, DateTime.UtcNow, JournalFormat.OutcomeInterrupted, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped));
                 Close();
-                _lock.Release(deleteFiles: false);
+                if (leaveNothing)
+                {
+                    File.Delete(Location.FilePath);
+                }
+
+                _lock.Release(deleteFiles: leaveNothing);
                 WriteProgressFile(CheckpointState.Interrupted);
                 _progress.ReportFinal(CheckpointState.Interrupted);
             }

@@ -160,4 +160,41 @@ public sealed class EndOfRunTests
         Assert.Throws<System.ObjectDisposedException>(() => session.Complete("b"));
         Assert.Equal(["a"], CheckpointInspector.ReadItems(store.Named()).Select(i => i.Key));
     }
+
+    [Fact]
+    public void A_new_checkpoint_stopped_before_recording_any_item_leaves_nothing_behind()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+
+        // A front end that meets a setup problem at the first item (no usable key) disposes the run unfinished.
+        using (CheckpointSession.Start(location, Sessions.Options()))
+        {
+            Assert.True(File.Exists(location.FilePath));
+        }
+
+        Assert.False(File.Exists(location.FilePath));
+        Assert.False(File.Exists(location.LockPath));
+        Assert.False(File.Exists(location.InFlightPath));
+        Assert.Empty(CheckpointStore.List(store.Directory));
+    }
+
+    [Fact]
+    public void An_existing_checkpoint_stopped_before_recording_any_item_stays()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using (var session = CheckpointSession.Start(location, Sessions.Options()))
+        {
+            session.Process("a", _ => null);
+        }
+
+        using (CheckpointSession.Start(location, Sessions.Options()))
+        {
+        }
+
+        var status = CheckpointInspector.ReadStatus(location);
+        Assert.Equal(CheckpointState.Interrupted, status.State);
+        Assert.Equal(1, status.Completed);
+    }
 }
