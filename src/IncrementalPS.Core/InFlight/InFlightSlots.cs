@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Text;
+using System.Threading;
 
 namespace IncrementalPS.Core;
 
@@ -89,6 +90,8 @@ internal sealed class InFlightSlots : IDisposable
         _view.Write(at + 8, attempt);
         _view.Write(at + 12, deaths);
         _view.WriteArray(at + SlotHeaderSize, _keyBuffer, 0, length);
+        // The length publishes the slot: on weakly ordered CPUs (ARM64) a reader must not see it before the key.
+        Thread.MemoryBarrier();
         _view.Write(at, length);
         return slot;
     }

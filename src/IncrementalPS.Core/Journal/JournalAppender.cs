@@ -30,8 +30,7 @@ internal sealed class JournalAppender : IDisposable
     /// </summary>
     public static JournalAppender Open(string path, long validLength, Durability durability)
     {
-        // bufferSize 1 = no FileStream buffer: every Write is a write(2). FileShare.Read lets status readers in;
-        // FileShare.Delete lets a compaction rename over the file on Windows.
+        // bufferSize 1 = no FileStream buffer: every Write is a write(2). FileShare.Read lets status readers in.
         var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 1);
         try
         {

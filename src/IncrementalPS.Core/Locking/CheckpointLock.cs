@@ -29,6 +29,13 @@ internal sealed class CheckpointLock : IDisposable
     /// <exception cref="CheckpointLockedException">Another live run holds it.</exception>
     public static CheckpointLock Acquire(CheckpointLocation location, string writer)
     {
+        if (FileLockingDisabled())
+        {
+            throw new InvalidOperationException(
+                "File locking is switched off in this process (DOTNET_SYSTEM_IO_DISABLEFILELOCKING or the System.IO.DisableFileLocking " +
+                $"switch), so IncrementalPS cannot make sure that only one run uses '{location.FilePath}'. Unset it and start again.");
+        }
+
         Directory.CreateDirectory(location.Directory);
         var clock = Stopwatch.StartNew();
         while (true)
@@ -57,9 +64,17 @@ internal sealed class CheckpointLock : IDisposable
                 continue;
             }
 
-            var held = new CheckpointLock(location, handle);
-            OwnerFile.Write(location.OwnerPath, CheckpointOwner.ForCurrentProcess(writer));
-            return held;
+            try
+            {
+                OwnerFile.Write(location.OwnerPath, CheckpointOwner.ForCurrentProcess(writer));
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+
+            return new CheckpointLock(location, handle);
         }
     }
 
@@ -87,7 +102,11 @@ internal sealed class CheckpointLock : IDisposable
         }
     }
 
-    /// <summary>Releases the lock. With <paramref name="deleteFiles"/> (the checkpoint is gone) the lock and owner files go too.</summary>
+    /// <summary>
+    /// Releases the lock. With <paramref name="deleteFiles"/> (the checkpoint is gone) the lock file goes too on Windows.
+    /// On POSIX it stays (empty): another process may have opened it and be waiting to lock it, and a lock taken on a
+    /// deleted file would protect nothing while a third process locks a new file of the same name.
+    /// </summary>
     public void Release(bool deleteFiles)
     {
         if (_handle is null)
@@ -96,12 +115,6 @@ internal sealed class CheckpointLock : IDisposable
         }
 
         DeleteIfExists(_location.OwnerPath);
-        if (deleteFiles && !OperatingSystemIsWindows())
-        {
-            // POSIX: unlink while still holding the lock, so no one can lock the old file after we let go.
-            DeleteIfExists(_location.LockPath);
-        }
-
         _handle.Dispose();
         _handle = null;
 
@@ -128,8 +141,33 @@ internal sealed class CheckpointLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// True for "someone else holds it": a sharing or lock violation on Windows, EWOULDBLOCK from flock on Unix
+    /// (.NET reports the errno as the HResult there). Any other I/O error is a real error and propagates.
+    /// </summary>
     private static bool IsHeldError(IOException ex)
-        => ex is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException;
+    {
+        if (ex is FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
+        {
+            return false;
+        }
+
+        const int SharingViolation = 32, LockViolation = 33, LinuxWouldBlock = 11, BsdWouldBlock = 35;
+        return OperatingSystemIsWindows()
+            ? (ex.HResult & 0xFFFF) is SharingViolation or LockViolation
+            : ex.HResult is LinuxWouldBlock or BsdWouldBlock;
+    }
+
+    private static bool FileLockingDisabled()
+    {
+        if (AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var disabled) && disabled)
+        {
+            return true;
+        }
+
+        var variable = Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING");
+        return variable == "1" || string.Equals(variable, "true", StringComparison.OrdinalIgnoreCase);
+    }
 
     private static bool OperatingSystemIsWindows()
         => System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);

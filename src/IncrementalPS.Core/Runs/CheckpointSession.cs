@@ -15,7 +15,9 @@ namespace IncrementalPS.Core;
 /// <remarks>
 /// <see cref="Process"/> may be called from several threads at once (the CLI's --jobs); the work delegate runs on the
 /// calling thread, and so do progress notifications, so a PowerShell front end calls everything from its pipeline thread.
-/// Dispose without <see cref="Finish"/> leaves the checkpoint Interrupted, ready to resume.
+/// Dispose without <see cref="Finish"/> leaves the checkpoint Interrupted, ready to resume. Call Finish or Dispose
+/// once every Process call has returned (a front end with worker threads joins them first); an item still in flight
+/// then is recorded as interrupted, and its late result cannot be recorded.
 /// </remarks>
 public sealed class CheckpointSession : IDisposable
 {
@@ -98,20 +100,29 @@ public sealed class CheckpointSession : IDisposable
 
         // Cuts off a torn last record, if any: the only change a resume makes before its own records.
         _appender = JournalAppender.Open(location.FilePath, validLength, options.Durability);
-        var owner = CheckpointOwner.ForCurrentProcess(options.Writer);
-        _runs.StartedOffset = Append(_records.RunStarted(_run, now, owner, options.Fingerprint, options.TotalCount, Settings()));
-        _runs.LastRun = _run;
-        _runs.Fingerprint = options.Fingerprint;
-
-        // What the dead run had in flight goes into the journal now: the slots file is about to be recreated.
-        foreach (var key in diedInFlight)
+        try
         {
-            _keys.TryGet(key, out var entry);
-            entry.Offset = Append(_records.ItemInterrupted(key, now, entry.Attempts, entry.Deaths));
-            _keys.Set(key, entry);
-        }
+            var owner = CheckpointOwner.ForCurrentProcess(options.Writer);
+            _runs.StartedOffset = Append(_records.RunStarted(_run, now, owner, options.Fingerprint, options.TotalCount, Settings()));
+            _runs.LastRun = _run;
+            _runs.Fingerprint = options.Fingerprint;
 
-        _slots = InFlightSlots.Create(location.InFlightPath);
+            // What the dead run had in flight goes into the journal now: the slots file is about to be recreated.
+            foreach (var key in diedInFlight)
+            {
+                _keys.TryGet(key, out var entry);
+                entry.Offset = Append(_records.ItemInterrupted(key, now, entry.Attempts, entry.Deaths));
+                _keys.Set(key, entry);
+            }
+
+            _slots = InFlightSlots.Create(location.InFlightPath);
+        }
+        catch
+        {
+            // Start releases the lock; the file handle must go too, or Windows keeps the journal locked.
+            _appender.Dispose();
+            throw;
+        }
 
         if (options.Durability == Durability.Normal || options.ProgressFile is not null)
         {
@@ -186,6 +197,12 @@ public sealed class CheckpointSession : IDisposable
             throw new ArgumentException("An item key cannot be null or empty.", nameof(key));
         }
 
+        if (HasLoneSurrogate(key))
+        {
+            // UTF-8 would store it as U+FFFD: the key would never match again and distinct keys would merge.
+            throw new ArgumentException($"The item key '{key}' is not valid Unicode (it has a lone surrogate). Derive a key that is.", nameof(key));
+        }
+
         if (work is null)
         {
             throw new ArgumentNullException(nameof(work));
@@ -195,7 +212,7 @@ public sealed class CheckpointSession : IDisposable
         int deaths;
         lock (_gate)
         {
-            ThrowIfClosed();
+            ThrowIfUnusable();
             _progress.NoteSeen(key);
             var skipped = TrySkip(key, out var entry);
             if (skipped is not null)
@@ -218,7 +235,7 @@ public sealed class CheckpointSession : IDisposable
             {
                 lock (_gate)
                 {
-                    ThrowIfClosed();
+                    EnsureOpen();
                     BeginAttempt(key, attempt, deaths);
                 }
             }
@@ -241,7 +258,8 @@ public sealed class CheckpointSession : IDisposable
                 var retry = _retry.ShouldRetry(attemptInRun);
                 lock (_gate)
                 {
-                    ThrowIfClosed();
+                    // A result is recorded even when a background flush failed since: it is surfaced at the next item.
+                    EnsureOpen();
                     var offset = Append(_records.ItemFailed(key, DateTime.UtcNow, attempt, elapsed.TotalMilliseconds, error));
                     _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Failed });
                     Landed(key);
@@ -270,7 +288,7 @@ public sealed class CheckpointSession : IDisposable
             var duration = clock.Elapsed;
             lock (_gate)
             {
-                ThrowIfClosed();
+                EnsureOpen();
                 var offset = Append(_records.ItemCompleted(key, DateTime.UtcNow, attempt, duration.TotalMilliseconds, output));
                 _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Completed, HasOutput = output is not null });
                 Landed(key);
@@ -288,7 +306,7 @@ public sealed class CheckpointSession : IDisposable
     {
         lock (_gate)
         {
-            ThrowIfClosed();
+            EnsureOpen();
             if (!_keys.TryGet(key, out var entry) || entry.Status != KeyStatus.Completed || !entry.HasOutput)
             {
                 return null;
@@ -317,7 +335,11 @@ public sealed class CheckpointSession : IDisposable
         bool removed;
         lock (_gate)
         {
-            ThrowIfClosed();
+            ThrowIfUnusable();
+
+            // Finish is meant to come after every Process call has returned; an item still in flight is left
+            // unfinished rather than losing its earlier history in the compaction below.
+            MarkAllInFlightInterrupted();
             var outcome = _keys.Failed > 0 ? JournalFormat.OutcomeFailed
                 : _keys.InFlight > 0 ? JournalFormat.OutcomeIncomplete
                 : JournalFormat.OutcomeCompleted;
@@ -332,18 +354,24 @@ public sealed class CheckpointSession : IDisposable
             _runs.EndedRun = _run;
             _runs.Outcome = outcome;
             removed = state == CheckpointState.Completed && !_options.Keep;
-            Close();
-            if (removed)
+            try
             {
-                File.Delete(Location.FilePath);
+                Close();
+                if (removed)
+                {
+                    File.Delete(Location.FilePath);
+                }
+                else if (_recordsInFile > _keys.Count + 2)
+                {
+                    TryCompact();
+                }
             }
-            else if (_recordsInFile > _keys.Count + 2)
+            finally
             {
-                Compactor.Compact(Location.FilePath, _keys, _runs);
+                _lock.Release(deleteFiles: removed);
+                _finished = true;
             }
 
-            _lock.Release(deleteFiles: removed);
-            _finished = true;
             WriteProgressFile(state);
             _progress.ReportFinal(state);
         }
@@ -360,24 +388,27 @@ public sealed class CheckpointSession : IDisposable
         {
             if (!_closed)
             {
-                // Items still in flight were stopped, not killed: they run again on resume without counting as a death.
-                foreach (var key in new List<string>(_inFlight.Keys))
-                {
-                    _keys.TryGet(key, out var entry);
-                    MarkInterrupted(key, entry.Deaths);
-                }
-
                 // A checkpoint this run created and never recorded an item in (a front end found a setup problem
                 // at the first item) is removed: a failed start leaves nothing behind.
                 var leaveNothing = !Resume.IsResume && _keys.Count == 0;
-                _runs.EndedOffset = Append(_records.RunEnded(_run, DateTime.UtcNow, JournalFormat.OutcomeInterrupted, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped));
-                Close();
-                if (leaveNothing)
+                try
                 {
-                    File.Delete(Location.FilePath);
+                    // Items still in flight were stopped, not killed: they run again on resume without counting as a death.
+                    MarkAllInFlightInterrupted();
+                    _runs.EndedOffset = Append(_records.RunEnded(_run, DateTime.UtcNow, JournalFormat.OutcomeInterrupted, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped));
+                }
+                finally
+                {
+                    // Whatever failed above (a full disk), the lock and the files are let go; what was appended stays.
+                    Close();
+                    if (leaveNothing)
+                    {
+                        File.Delete(Location.FilePath);
+                    }
+
+                    _lock.Release(deleteFiles: leaveNothing);
                 }
 
-                _lock.Release(deleteFiles: leaveNothing);
                 WriteProgressFile(CheckpointState.Interrupted);
                 _progress.ReportFinal(CheckpointState.Interrupted);
             }
@@ -461,6 +492,15 @@ public sealed class CheckpointSession : IDisposable
         _inFlight[key] = slot;
     }
 
+    private void MarkAllInFlightInterrupted()
+    {
+        foreach (var key in new List<string>(_inFlight.Keys))
+        {
+            _keys.TryGet(key, out var entry);
+            MarkInterrupted(key, entry.Deaths);
+        }
+    }
+
     private void LeaveUnfinished(string key, int deaths)
     {
         lock (_gate)
@@ -510,12 +550,37 @@ public sealed class CheckpointSession : IDisposable
             return;
         }
 
-        _appender!.Dispose();
+        var length = _appender!.Position;
+        _appender.Dispose();
         _appender = null;
         CloseReader();
-        var (length, records) = Compactor.Compact(Location.FilePath, _keys, _runs);
-        _recordsInFile = records;
-        _appender = JournalAppender.Open(Location.FilePath, length, _options.Durability);
+        try
+        {
+            length = TryCompact() ?? length;
+        }
+        finally
+        {
+            _appender = JournalAppender.Open(Location.FilePath, length, _options.Durability);
+        }
+    }
+
+    /// <summary>
+    /// Compacts the closed journal. Compaction only saves space and load time: when it fails (on Windows another
+    /// program may hold the file open past the retries), the journal stays as it was, complete and valid, and the
+    /// offsets in memory still match it. Returns the new length, or null when the journal was left as it was.
+    /// </summary>
+    private long? TryCompact()
+    {
+        try
+        {
+            var (length, records) = Compactor.Compact(Location.FilePath, _keys, _runs);
+            _recordsInFile = records;
+            return length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private JournalRecord ReadRecord(long offset)
@@ -548,9 +613,15 @@ public sealed class CheckpointSession : IDisposable
         File.Delete(Location.InFlightPath);
     }
 
-    private void ThrowIfClosed()
+    /// <summary>Before new work: refuses a closed run, and surfaces a failed background flush to disk.</summary>
+    private void ThrowIfUnusable()
     {
         _backgroundError?.Throw();
+        EnsureOpen();
+    }
+
+    private void EnsureOpen()
+    {
         if (_closed)
         {
             throw new ObjectDisposedException(nameof(CheckpointSession), _finished ? "The run has finished." : "The run was stopped.");
@@ -570,15 +641,25 @@ public sealed class CheckpointSession : IDisposable
             {
                 // Bounds what a power failure can take at Normal durability to about a second of records.
                 _appender?.FlushToDisk();
-                if (_options.ProgressFile is not null && _sinceProgressFile.Elapsed >= _options.ProgressFileInterval)
-                {
-                    WriteProgressFile(CheckpointState.Running);
-                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // A timer thread must not throw; the run reports it on its next call instead.
+                // A timer thread must not throw; the run reports it before its next item instead.
                 _backgroundError = ExceptionDispatchInfo.Capture(ex);
+                return;
+            }
+
+            if (_options.ProgressFile is not null && _sinceProgressFile.Elapsed >= _options.ProgressFileInterval)
+            {
+                try
+                {
+                    WriteProgressFile(CheckpointState.Running);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The progress file is for people watching; a viewer holding it open on Windows must not stop the
+                    // run. The next tick writes it again.
+                }
             }
         }
     }
@@ -610,4 +691,22 @@ public sealed class CheckpointSession : IDisposable
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static bool HasLoneSurrogate(string key)
+    {
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (char.IsHighSurrogate(c) && i + 1 < key.Length && char.IsLowSurrogate(key[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

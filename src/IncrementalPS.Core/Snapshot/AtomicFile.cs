@@ -20,29 +20,57 @@ internal static class AtomicFile
     /// </summary>
     public static void Write(string path, Action<Stream> write, bool durable)
     {
+        var temp = WriteTemp(path, write, durable);
+        Commit(temp, path, durable);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Write"/>: writes the new content to a temporary file beside <paramref name="path"/>
+    /// and returns its name. Callers that read the old file while writing close it before <see cref="Commit"/>:
+    /// Windows refuses to rename over a file that has open handles.
+    /// </summary>
+    public static string WriteTemp(string path, Action<Stream> write, bool durable)
+    {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: durable);
-            }
-
-            Replace(temp, path);
-            if (durable)
-            {
-                DirectorySync.Flush(directory);
-            }
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            write(stream);
+            stream.Flush(flushToDisk: durable);
+            return temp;
         }
-        finally
+        catch
         {
-            // Only left behind when something above failed; the target is then untouched.
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
+            Discard(temp);
+            throw;
+        }
+    }
+
+    /// <summary>The second half of <see cref="Write"/>: renames the temporary file over <paramref name="path"/>. On failure the target is untouched and the temporary file is gone.</summary>
+    public static void Commit(string temp, string path, bool durable)
+    {
+        try
+        {
+            Replace(temp, path);
+        }
+        catch
+        {
+            Discard(temp);
+            throw;
+        }
+
+        if (durable)
+        {
+            DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+        }
+    }
+
+    private static void Discard(string temp)
+    {
+        if (File.Exists(temp))
+        {
+            File.Delete(temp);
         }
     }
 

@@ -55,10 +55,11 @@ internal static class Compactor
         var now = DateTime.UtcNow;
         using var serializer = new RecordWriter();
 
+        string temp;
         using (var source = JournalLoader.OpenShared(path, bufferSize: 1 << 16))
         {
             var lines = new JournalLineReader(source);
-            AtomicFile.Write(path, target =>
+            temp = AtomicFile.WriteTemp(path, target =>
             {
                 if (!lines.TryReadLine(out _, out var header, out _))
                 {
@@ -103,6 +104,8 @@ internal static class Compactor
                 length = target.Position;
             }, durable: true);
         }
+
+        AtomicFile.Commit(temp, path, durable: true);
 
         var oldEnded = runs.EndedOffset;
         for (var i = 0; i < n; i++)

@@ -8,9 +8,11 @@ internal static class ItemReader
 {
     public static IReadOnlyList<CheckpointItem> Read(CheckpointLocation location, ItemState? state, Func<string, bool>? keyFilter)
     {
+        // Probe the lock first, as the status does: a run that ends while we read is then not taken for a live one.
+        var running = CheckpointLock.IsHeld(location);
         using var stream = JournalLoader.OpenExisting(location.FilePath, bufferSize: 4096);
         var journal = JournalLoader.Load(stream, location.FilePath);
-        InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: !CheckpointLock.IsHeld(location));
+        InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: !running);
 
         var wanted = new List<KeyValuePair<string, KeyEntry>>();
         foreach (var pair in journal.Keys.Entries)

@@ -174,7 +174,7 @@ public sealed class EndOfRunTests
         }
 
         Assert.False(File.Exists(location.FilePath));
-        Assert.False(File.Exists(location.LockPath));
+        Assert.False(CheckpointInspector.IsRunning(location));
         Assert.False(File.Exists(location.InFlightPath));
         Assert.Empty(CheckpointStore.List(store.Directory));
     }
