@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using IncrementalPS.Bench.Peers;
+
+namespace IncrementalPS.Bench.Measuring;
+
+/// <summary>
+/// Runs in a child process of its own, so memory figures and JIT state belong to one peer: a warm-up run, then the
+/// measured run (Open, N × Process, Close) with its time, per-tenth cost, write() calls, allocation, memory and size.
+/// </summary>
+internal static class RunMeasurement
+{
+    private const int WarmupItems = 2_000;
+    private const int Windows = 100;
+
+    public static RunResult Run(string peerName, int items, string directory, double? maxSeconds)
+    {
+        var keys = ItemKeys.Make(items);
+        WarmUp(peerName, keys, Path.Combine(directory, "warmup"));
+
+        var runDirectory = Path.Combine(directory, "run");
+        Directory.CreateDirectory(runDirectory);
+        using var peer = PeerCatalog.Create(peerName);
+
+        Collect();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var peakIsRunOnly = ProcessStats.TryResetPeak();
+
+        var open = Stopwatch.StartNew();
+        peer.Open(runDirectory);
+        open.Stop();
+
+        var (done, loop, marks, writeCalls, allocated) = RunItems(peer, keys, maxSeconds);
+
+        var bytesBeforeClose = DirectorySize.Of(runDirectory);
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+
+        var close = Stopwatch.StartNew();
+        peer.Close();
+        close.Stop();
+
+        var tenth = Math.Max(1, marks.Count / 10);
+        var itemsPerMark = (double)done / marks.Count;
+        return new RunResult
+        {
+            Peer = peerName,
+            Items = items,
+            Done = done,
+            OpenMs = open.Elapsed.TotalMilliseconds,
+            LoopMs = loop.TotalMilliseconds,
+            CloseMs = close.Elapsed.TotalMilliseconds,
+            FirstTenthUs = marks[tenth - 1].TotalMicroseconds / (tenth * itemsPerMark),
+            LastTenthUs = (marks[^1] - (marks.Count > tenth ? marks[^(tenth + 1)] : TimeSpan.Zero)).TotalMicroseconds / (tenth * itemsPerMark),
+            WriteCalls = writeCalls,
+            AllocatedBytes = allocated,
+            RetainedBytes = heapAfter - heapBefore,
+            PeakWorkingSetBytes = ProcessStats.PeakWorkingSet(),
+            PeakIsRunOnly = peakIsRunOnly,
+            BytesBeforeClose = bytesBeforeClose,
+            BytesAfterClose = DirectorySize.Of(runDirectory),
+        };
+    }
+
+    private static (int Done, TimeSpan Loop, List<TimeSpan> Marks, long? WriteCalls, long Allocated) RunItems(
+        ICheckpointPeer peer, string[] keys, double? maxSeconds)
+    {
+        // Elapsed time is read every 1/100 of the items, so the cost of the first and last tenth can be compared.
+        var stride = Math.Max(1, keys.Length / Windows);
+        var limit = maxSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MaxValue;
+        var marks = new List<TimeSpan>(Windows + 1);
+        var writesBefore = ProcessStats.WriteCalls();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+
+        var loop = Stopwatch.StartNew();
+        var done = 0;
+        while (done < keys.Length)
+        {
+            peer.Process(keys[done]);
+            done++;
+            if (done % stride == 0 || done == keys.Length)
+            {
+                var elapsed = loop.Elapsed;
+                marks.Add(elapsed);
+                // Time-boxed runs stop on a window boundary, so the last tenth is whole windows.
+                if (elapsed > limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        loop.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var writes = ProcessStats.WriteCalls() - writesBefore;
+
+        return (done, loop.Elapsed, marks, writes, allocated);
+    }
+
+    private static void WarmUp(string peerName, string[] keys, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        using (var peer = PeerCatalog.Create(peerName))
+        {
+            peer.Open(directory);
+            for (var i = 0; i < Math.Min(WarmupItems, keys.Length); i++)
+            {
+                peer.Process(keys[i]);
+            }
+
+            peer.Close();
+        }
+
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}
