@@ -23,6 +23,10 @@ public sealed class RunProgress
         State = state;
     }
 
+    /// <summary>The snapshot before the first item.</summary>
+    internal static RunProgress Starting(string name, long? total)
+        => new(name, 0, 0, 0, 0, total, false, 0, TimeSpan.Zero, null, false, CheckpointState.Running);
+
     /// <summary>The checkpoint's name.</summary>
     public string Name { get; }
 

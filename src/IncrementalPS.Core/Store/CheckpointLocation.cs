@@ -30,6 +30,9 @@ public sealed class CheckpointLocation
     /// <summary>The owner file: who holds the lock (process, host, start time).</summary>
     public string OwnerPath => FilePath + ".owner";
 
+    /// <summary>The in-flight file: which items the owning run is processing right now (memory-mapped, binary).</summary>
+    public string InFlightPath => FilePath + ".inflight";
+
     /// <summary>True when the journal file exists.</summary>
     public bool Exists => File.Exists(FilePath);
 

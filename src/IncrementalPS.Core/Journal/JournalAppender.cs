@@ -1,0 +1,86 @@
+using System;
+using System.IO;
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// Appends records to the checkpoint file. Unbuffered: each record is one write to the operating system, so a killed
+/// process loses nothing it has appended. <see cref="Durability.Full"/> adds an fsync per record; at
+/// <see cref="Durability.Normal"/> the session's heartbeat calls <see cref="FlushToDisk"/> about once a second.
+/// Not thread-safe: the session serializes access.
+/// </summary>
+internal sealed class JournalAppender : IDisposable
+{
+    private readonly FileStream _stream;
+    private readonly Durability _durability;
+    private bool _dirty;
+
+    private JournalAppender(FileStream stream, Durability durability)
+    {
+        _stream = stream;
+        _durability = durability;
+    }
+
+    /// <summary>Where the next record will start.</summary>
+    public long Position => _stream.Position;
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for appending at <paramref name="validLength"/>, first cutting off anything after it
+    /// (a record torn by a crash), so the next record starts on a clean line.
+    /// </summary>
+    public static JournalAppender Open(string path, long validLength, Durability durability)
+    {
+        // bufferSize 1 = no FileStream buffer: every Write is a write(2). FileShare.Read lets status readers in;
+        // FileShare.Delete lets a compaction rename over the file on Windows.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 1);
+        try
+        {
+            if (stream.Length != validLength)
+            {
+                stream.SetLength(validLength);
+                stream.Flush(flushToDisk: true);
+            }
+
+            stream.Seek(validLength, SeekOrigin.Begin);
+            return new JournalAppender(stream, durability);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends one record; returns the offset it starts at. Durable per <see cref="Durability"/> when it returns.</summary>
+    public long Append(ArraySegment<byte> record)
+    {
+        var offset = _stream.Position;
+        _stream.Write(record.Array!, record.Offset, record.Count);
+        if (_durability == Durability.Full)
+        {
+            _stream.Flush(flushToDisk: true);
+        }
+        else
+        {
+            _dirty = true;
+        }
+
+        return offset;
+    }
+
+    /// <summary>Flushes records written since the last flush to disk (fsync). Cheap when there are none.</summary>
+    public void FlushToDisk()
+    {
+        if (_dirty)
+        {
+            _stream.Flush(flushToDisk: true);
+            _dirty = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        FlushToDisk();
+        _stream.Dispose();
+    }
+}

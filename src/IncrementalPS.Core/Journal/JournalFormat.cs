@@ -1,0 +1,22 @@
+namespace IncrementalPS.Core;
+
+/// <summary>The names that make up the checkpoint file format (docs/checkpoint-format.md).</summary>
+internal static class JournalFormat
+{
+    public const string FormatId = "incrementalps-checkpoint";
+
+    /// <summary>The version this build writes. Readers for every version up to it live beside this file.</summary>
+    public const int CurrentVersion = 1;
+
+    public const string RunStarted = "run-started";
+    public const string RunEnded = "run-ended";
+    public const string ItemStarted = "item-started";
+    public const string ItemCompleted = "item-completed";
+    public const string ItemFailed = "item-failed";
+    public const string ItemInterrupted = "item-interrupted";
+
+    public const string OutcomeCompleted = "completed";
+    public const string OutcomeFailed = "failed";
+    public const string OutcomeIncomplete = "incomplete";
+    public const string OutcomeInterrupted = "interrupted";
+}

@@ -1,0 +1,168 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+#if NET
+using System.Runtime.CompilerServices;
+#endif
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// Reads a checkpoint file from start to end: checks the header, picks the reader for its version, hands each record
+/// to a callback, and tells a torn last record (a crash mid-write) from damage (anything else that does not parse).
+/// Never writes.
+/// </summary>
+internal static class JournalScanner
+{
+    public delegate void RecordHandler(JournalRecord record, long offset, long length);
+
+    // A load calls this once per record, millions of times in one go: compile it optimized from the start
+    // instead of running unoptimized code until tiered compilation catches up.
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+    public static ScanResult Scan(Stream stream, string path, bool details, RecordHandler onRecord)
+    {
+        var lines = new JournalLineReader(stream);
+        if (!lines.TryReadLine(out _, out var headerLine, out var headerTerminated))
+        {
+            throw new CheckpointFormatException(path, "the file is empty");
+        }
+
+        var header = ParseHeader(headerLine, headerTerminated, path);
+        var reader = ReaderFor(header.Version);
+        var headerLength = headerLine.Length + 1;
+
+        var record = new JournalRecord();
+        long lineNumber = 1;
+        long validLength = headerLength;
+        long recordCount = 0;
+        long badLine = 0;
+        string? badReason = null;
+        long badOffset = 0;
+
+        while (lines.TryReadLine(out var offset, out var line, out var terminated))
+        {
+            lineNumber++;
+            if (IsBlank(line))
+            {
+                // A run of NUL bytes is what a power failure leaves past the last flushed block: harmless at the
+                // end of the file, damage anywhere before a record.
+                if (badReason is null)
+                {
+                    badLine = lineNumber;
+                    badReason = "a blank or zero-filled line";
+                    badOffset = offset;
+                }
+
+                continue;
+            }
+
+            if (badReason is not null)
+            {
+                // A bad line followed by more records is damage, not a torn tail.
+                throw new CheckpointCorruptException(path, badLine, badReason);
+            }
+
+            var problem = terminated ? reader.TryParse(line, record, details) : "the last record was cut short (no end of line)";
+            if (problem is not null)
+            {
+                badLine = lineNumber;
+                badReason = problem;
+                badOffset = offset;
+                continue;
+            }
+
+            recordCount++;
+            var length = line.Length + 1;
+            validLength = offset + length;
+            onRecord(record, offset, length);
+        }
+
+        var fileLength = stream.Length;
+        var torn = badReason is not null || validLength < fileLength;
+        if (badReason is not null)
+        {
+            validLength = badOffset;
+        }
+
+        return new ScanResult(header, headerLength, validLength, fileLength, torn, recordCount);
+    }
+
+    /// <summary>Picks the record reader for a format version; versions newer than this build are refused earlier.</summary>
+    public static IJournalRecordReader ReaderFor(int version) => version switch
+    {
+        1 => JournalReaderV1.Instance,
+        _ => throw new InvalidOperationException($"No reader for format version {version}."),
+    };
+
+    private static JournalHeader ParseHeader(ReadOnlySpan<byte> line, bool terminated, string path)
+    {
+        var formatPrefix = Encoding.UTF8.GetBytes("{\"format\":\"" + JournalFormat.FormatId + "\"");
+        var looksOurs = line.StartsWith(formatPrefix);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            if (looksOurs)
+            {
+                throw new CheckpointCorruptException(path, 1, "the header is cut short or damaged", ex);
+            }
+
+            throw new CheckpointFormatException(path, "its first line is not a checkpoint header", ex);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("format", out var format)
+                || format.ValueKind != JsonValueKind.String
+                || format.GetString() != JournalFormat.FormatId)
+            {
+                throw new CheckpointFormatException(path, $"its first line does not say \"format\":\"{JournalFormat.FormatId}\"");
+            }
+
+            if (!terminated)
+            {
+                throw new CheckpointCorruptException(path, 1, "the header is cut short (no end of line)");
+            }
+
+            if (!root.TryGetProperty("version", out var versionElement)
+                || versionElement.ValueKind != JsonValueKind.Number
+                || !versionElement.TryGetInt32(out var version)
+                || version < 1)
+            {
+                throw new CheckpointCorruptException(path, 1, "the header has no valid \"version\"");
+            }
+
+            if (version > JournalFormat.CurrentVersion)
+            {
+                throw new CheckpointVersionException(path, version, JournalFormat.CurrentVersion);
+            }
+
+            DateTime? created = root.TryGetProperty("created", out var c) && c.ValueKind == JsonValueKind.String && c.TryGetDateTime(out var t) ? t : null;
+            var writer = root.TryGetProperty("writer", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null;
+            var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            return new JournalHeader(version, created, writer, name);
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b != 0 && b != (byte)' ' && b != (byte)'\r' && b != (byte)'\t')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

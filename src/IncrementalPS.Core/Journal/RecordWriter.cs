@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// Serializes records to one line of UTF-8 JSON each, into a buffer reused for every record (no allocation per item
+/// beyond what the caller's strings already are). Not thread-safe: the session serializes access.
+/// </summary>
+internal sealed class RecordWriter : IDisposable
+{
+    // Relaxed escaping keeps non-ASCII keys readable in the file; the file is never embedded in HTML.
+    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+
+    private readonly MemoryStream _buffer = new(256);
+    private readonly Utf8JsonWriter _json;
+
+    public RecordWriter()
+    {
+        _json = new Utf8JsonWriter(_buffer, s_options);
+    }
+
+    public ArraySegment<byte> Header(string name, string writer, DateTime created, IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        Begin();
+        _json.WriteString("format"u8, JournalFormat.FormatId);
+        _json.WriteNumber("version"u8, JournalFormat.CurrentVersion);
+        _json.WriteString("created"u8, created);
+        _json.WriteString("writer"u8, writer);
+        _json.WriteString("name"u8, name);
+        WriteSettings(settings);
+        return End();
+    }
+
+    public ArraySegment<byte> RunStarted(int run, DateTime time, CheckpointOwner owner, string? fingerprint, long? total, IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        Begin(JournalFormat.RunStarted, time);
+        _json.WriteNumber("run"u8, run);
+        _json.WriteNumber("pid"u8, owner.ProcessId);
+        _json.WriteString("host"u8, owner.HostName);
+        _json.WriteString("writer"u8, owner.Writer);
+        if (fingerprint is not null)
+        {
+            _json.WriteString("fingerprint"u8, fingerprint);
+        }
+
+        if (total is long t)
+        {
+            _json.WriteNumber("total"u8, t);
+        }
+
+        WriteSettings(settings);
+        return End();
+    }
+
+    public ArraySegment<byte> ItemStarted(string key, DateTime time, int run, int attempt, int deaths)
+    {
+        Begin(JournalFormat.ItemStarted, time, key);
+        _json.WriteNumber("run"u8, run);
+        _json.WriteNumber("attempt"u8, attempt);
+        if (deaths > 0)
+        {
+            _json.WriteNumber("deaths"u8, deaths);
+        }
+
+        return End();
+    }
+
+    public ArraySegment<byte> ItemCompleted(string key, DateTime time, int attempt, double milliseconds, string? output)
+    {
+        Begin(JournalFormat.ItemCompleted, time, key);
+        _json.WriteNumber("attempt"u8, attempt);
+        _json.WriteNumber("ms"u8, Math.Round(milliseconds, 3));
+        if (output is not null)
+        {
+            _json.WriteString("output"u8, output);
+        }
+
+        return End();
+    }
+
+    public ArraySegment<byte> ItemFailed(string key, DateTime time, int attempt, double milliseconds, ItemError error)
+    {
+        Begin(JournalFormat.ItemFailed, time, key);
+        _json.WriteNumber("attempt"u8, attempt);
+        _json.WriteNumber("ms"u8, Math.Round(milliseconds, 3));
+        _json.WriteStartObject("error"u8);
+        _json.WriteString("message"u8, error.Message);
+        if (error.Type is not null)
+        {
+            _json.WriteString("type"u8, error.Type);
+        }
+
+        if (error.Category is not null)
+        {
+            _json.WriteString("category"u8, error.Category);
+        }
+
+        _json.WriteEndObject();
+        return End();
+    }
+
+    public ArraySegment<byte> ItemInterrupted(string key, DateTime time, int attempt, int deaths)
+    {
+        Begin(JournalFormat.ItemInterrupted, time, key);
+        _json.WriteNumber("attempt"u8, attempt);
+        _json.WriteNumber("deaths"u8, deaths);
+        return End();
+    }
+
+    public ArraySegment<byte> RunEnded(int run, DateTime time, string outcome, long seen, long completed, long failed, long skipped)
+    {
+        Begin(JournalFormat.RunEnded, time);
+        _json.WriteNumber("run"u8, run);
+        _json.WriteString("outcome"u8, outcome);
+        _json.WriteNumber("seen"u8, seen);
+        _json.WriteNumber("completed"u8, completed);
+        _json.WriteNumber("failed"u8, failed);
+        _json.WriteNumber("skipped"u8, skipped);
+        return End();
+    }
+
+    public void Dispose()
+    {
+        _json.Dispose();
+        _buffer.Dispose();
+    }
+
+    private void Begin()
+    {
+        _buffer.SetLength(0);
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+    }
+
+    private void Begin(string type, DateTime time, string? key = null)
+    {
+        Begin();
+        _json.WriteString("type"u8, type);
+        if (key is not null)
+        {
+            _json.WriteString("key"u8, key);
+        }
+
+        _json.WriteString("time"u8, time);
+    }
+
+    private ArraySegment<byte> End()
+    {
+        _json.WriteEndObject();
+        _json.Flush();
+        _buffer.WriteByte((byte)'\n');
+        return new ArraySegment<byte>(_buffer.GetBuffer(), 0, (int)_buffer.Length);
+    }
+
+    private void WriteSettings(IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        _json.WriteStartObject("settings"u8);
+        foreach (var pair in settings)
+        {
+            _json.WriteString(pair.Key, pair.Value);
+        }
+
+        _json.WriteEndObject();
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace IncrementalPS.Core;
+
+/// <summary>The work behind <see cref="CheckpointReset"/>: each operation holds the checkpoint's lock throughout.</summary>
+internal static class ResetOperations
+{
+    private const string Writer = "IncrementalPS.Core reset";
+
+    public static void Remove(CheckpointLocation location)
+    {
+        using var held = CheckpointLock.Acquire(location, Writer);
+        if (!File.Exists(location.FilePath))
+        {
+            held.Release(deleteFiles: true);
+            throw new CheckpointNotFoundException(location.FilePath);
+        }
+
+        File.Delete(location.FilePath);
+        File.Delete(location.InFlightPath);
+        held.Release(deleteFiles: true);
+    }
+
+    public static int Forget(CheckpointLocation location, IEnumerable<string>? keys, bool failedOnly)
+    {
+        using var held = CheckpointLock.Acquire(location, Writer);
+        var journal = JournalLoader.Load(location.FilePath);
+        var died = InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: true);
+        var forget = new List<string>();
+        if (failedOnly)
+        {
+            foreach (var pair in journal.Keys.Entries)
+            {
+                if (pair.Value.Status == KeyStatus.Failed)
+                {
+                    forget.Add(pair.Key);
+                }
+            }
+        }
+        else
+        {
+            foreach (var key in keys ?? throw new ArgumentNullException(nameof(keys)))
+            {
+                if (key is not null && journal.Keys.TryGet(key, out _))
+                {
+                    forget.Add(key);
+                }
+            }
+        }
+
+        var removed = 0;
+        foreach (var key in forget)
+        {
+            if (journal.Keys.Remove(key))
+            {
+                removed++;
+            }
+        }
+
+        if (removed > 0 || died.Count > 0 || journal.Scan.TornTail)
+        {
+            // Forgetting is a rewrite of the live state without those keys: atomic, like any compaction. It also
+            // records what a dead run had in flight, so the slots file it left can go.
+            Compactor.Compact(location.FilePath, journal.Keys, journal.Runs);
+            File.Delete(location.InFlightPath);
+        }
+
+        return removed;
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Diagnostics;
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// Counts what a run does and turns it into <see cref="RunProgress"/> snapshots: throttled notifications to the front
+/// end, and the progress file. Not thread-safe: the session calls it under its lock.
+/// </summary>
+internal sealed class ProgressTracker
+{
+    private readonly string _name;
+    private readonly IProgress<RunProgress>? _sink;
+    private readonly long _intervalTicks;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly RateEstimator _rate = new();
+    private long _lastReportTicks = long.MinValue;
+
+    public ProgressTracker(string name, IProgress<RunProgress>? sink, TimeSpan interval, long? total, bool totalIsEstimate)
+    {
+        _name = name;
+        _sink = sink;
+        _intervalTicks = (long)(interval.TotalSeconds * Stopwatch.Frequency);
+        Total = total;
+        TotalIsEstimate = totalIsEstimate;
+    }
+
+    public long Seen;
+    public long Completed;
+    public long Failed;
+    public long Skipped;
+    public long SkippedFailed;
+    public string? CurrentKey;
+
+    public long? Total { get; private set; }
+
+    public bool TotalIsEstimate { get; private set; }
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Notes a newly seen item; an estimated total that turned out too small grows with the input.</summary>
+    public void NoteSeen(string key)
+    {
+        Seen++;
+        CurrentKey = key;
+        if (TotalIsEstimate && Total is long t && Seen > t)
+        {
+            Total = Seen;
+        }
+    }
+
+    /// <summary>Sends a notification when the last one is older than the interval.</summary>
+    public void MaybeReport()
+    {
+        if (_sink is null)
+        {
+            return;
+        }
+
+        var now = _clock.ElapsedTicks;
+        if (_lastReportTicks != long.MinValue && now - _lastReportTicks < _intervalTicks)
+        {
+            return;
+        }
+
+        _lastReportTicks = now;
+        _sink.Report(Snapshot(isFinal: false, CheckpointState.Running));
+    }
+
+    public void ReportFinal(CheckpointState state) => _sink?.Report(Snapshot(isFinal: true, state));
+
+    public RunProgress Snapshot(bool isFinal, CheckpointState state)
+    {
+        var elapsed = _clock.Elapsed;
+        var rate = _rate.Update(elapsed.TotalSeconds, Completed + Failed);
+        return new RunProgress(_name, Seen, Completed, Failed, Skipped, Total, TotalIsEstimate, rate, elapsed, CurrentKey, isFinal, state);
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+
+namespace IncrementalPS.Core;
+
+/// <summary>What the file says about runs: the latest run-started and run-ended records, and the latest activity.</summary>
+internal sealed class RunHistory
+{
+    public int LastRun;
+
+    // The latest run-started record.
+    public long StartedOffset = -1;
+    public DateTime? StartedAt;
+    public int StartedProcessId;
+    public string? StartedHost;
+    public string? StartedWriter;
+    public string? Fingerprint;
+    public long? Total;
+
+    // The latest run-ended record.
+    public long EndedOffset = -1;
+    public int EndedRun;
+    public string? Outcome;
+    public long EndedSeen;
+
+    public DateTime? LastRecordTime;
+    public long LastRecordOffset = -1;
+
+    /// <summary>Where the latest run's most recent results are (their times give a rate seen from outside).</summary>
+    public long ProcessedInLastRun;
+    public readonly long[] RecentProcessed = new long[64];
+    public int RecentCount;
+
+    public bool LastRunEnded => LastRun > 0 && EndedRun == LastRun;
+
+    public void NoteProcessed(long offset)
+    {
+        ProcessedInLastRun++;
+        RecentProcessed[RecentCount % RecentProcessed.Length] = offset;
+        RecentCount++;
+    }
+
+    /// <summary>
+    /// The state of a checkpoint no live run holds: a run that died or was stopped leaves it Interrupted; after a run
+    /// that ended, the keys decide (a reset since may have cleared its failures).
+    /// </summary>
+    public CheckpointState StoppedState(KeyTable keys)
+    {
+        if (!LastRunEnded || Outcome == JournalFormat.OutcomeInterrupted)
+        {
+            return CheckpointState.Interrupted;
+        }
+
+        return keys.Failed > 0 ? CheckpointState.Failed
+            : keys.InFlight > 0 ? CheckpointState.Interrupted
+            : CheckpointState.Completed;
+    }
+
+    /// <summary>The input size to assume when none is given: the latest run's given total, else what the last finished run saw.</summary>
+    public long? EstimatedTotal => Total ?? (EndedSeen > 0 ? EndedSeen : null);
+}
