@@ -89,6 +89,7 @@ internal sealed class BenchPlan
             new(EngineFull, full, 3),
             new(SqliteFull, full, 3),
             new(JoblogFsync, full, 3),
+            new(EngineNormal, naive, 3),
             new(NaiveJson, naive, 1, MaxSeconds: 15),
             new(EngineNormal, Million, 1, KeepFixture: true),
         };

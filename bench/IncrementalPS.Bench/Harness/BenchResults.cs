@@ -25,6 +25,9 @@ internal sealed class BenchResults
 
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>The load averages when the run ended.</summary>
+    public string LoadAverageAtEnd { get; set; } = "n/a";
+
     public IEnumerable<RunResult> Runs => _runs.Values;
 
     public void Add(RunResult median) => _runs[(median.Peer, median.Items)] = median;

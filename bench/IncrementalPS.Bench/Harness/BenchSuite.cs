@@ -44,6 +44,7 @@ internal sealed class BenchSuite
         }
 
         results.Elapsed = clock.Elapsed;
+        results.LoadAverageAtEnd = MachineInfo.ReadLoadAverage();
         return results;
     }
 

@@ -18,6 +18,9 @@ internal sealed class MachineInfo
 
     public required string FileSystem { get; init; }
 
+    /// <summary>The 1, 5 and 15 minute load averages when the run started: other work on the machine shows in the figures.</summary>
+    public required string LoadAverage { get; init; }
+
     public static MachineInfo Describe(string workDirectory) => new()
     {
         Cpu = ProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
@@ -25,7 +28,12 @@ internal sealed class MachineInfo
         OperatingSystem = $"{OsRelease() ?? RuntimeInformation.OSDescription} ({RuntimeInformation.OSDescription})",
         Runtime = $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})",
         FileSystem = MountOf(workDirectory),
+        LoadAverage = ReadLoadAverage(),
     };
+
+    /// <summary>The 1, 5 and 15 minute load averages now (Linux), or "n/a".</summary>
+    public static string ReadLoadAverage()
+        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string? OsRelease()
     {

@@ -16,7 +16,7 @@ internal sealed class LoadResult
     /// <summary>A second load in the same process (code already compiled).</summary>
     public double WarmMs { get; set; }
 
-    /// <summary>Releasing what the load took (the engine's Dispose, which records the run's end).</summary>
+    /// <summary>Releasing what the load took: for engine-start the run's Finish, which compacts the checkpoint.</summary>
     public double ReleaseMs { get; set; }
 
     /// <summary>Managed heap held by the loaded state (after forced collections).</summary>
