@@ -20,6 +20,7 @@ internal static class Program
           --quick       a check in under a minute; prints the ratios, writes no file unless --out is given
           --out <file>  where to write the report (default: docs/benchmarks.md of this repository, full run only)
           --work <dir>  where the checkpoints are written (default: a new directory under the system temp directory)
+          --load-breakdown <dir>  where loading the engine checkpoint in <dir> spends its time, stage by stage
         """;
 
     public static int Main(string[] args)
@@ -55,6 +56,12 @@ internal static class Program
         if (args.Value("--child-load") is { } kind)
         {
             Console.WriteLine(ChildProcess.FormatResult(LoadMeasurement.Run(kind, args.Required("--dir"))));
+            return 0;
+        }
+
+        if (args.Value("--load-breakdown") is { } checkpointDirectory)
+        {
+            LoadBreakdown.Run(checkpointDirectory);
             return 0;
         }
 

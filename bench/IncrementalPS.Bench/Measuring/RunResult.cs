@@ -24,6 +24,9 @@ internal sealed class RunResult
     /// <summary>Mean cost per item over the last tenth of the items run.</summary>
     public double LastTenthUs { get; set; }
 
+    /// <summary>The longest a single item took: shows stalls that an average hides.</summary>
+    public double SlowestItemMs { get; set; }
+
     /// <summary>write()-family system calls during the items (null where the OS does not count them).</summary>
     public long? WriteCalls { get; set; }
 

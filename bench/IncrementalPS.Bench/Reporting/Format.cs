@@ -23,7 +23,12 @@ internal static class Format
         _ => Invariant($"{value:F2}"),
     };
 
-    public static string Millis(double value) => value >= 100 ? Invariant($"{value:F0}") : Invariant($"{value:F1}");
+    public static string Millis(double value) => value switch
+    {
+        >= 100 => Invariant($"{value:F0}"),
+        >= 1 => Invariant($"{value:F1}"),
+        _ => Invariant($"{value:F2}"),
+    };
 
     public static string Ratio(double value) => value >= 10 ? Invariant($"{value:F0}x") : Invariant($"{value:F1}x");
 
