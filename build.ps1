@@ -1,0 +1,185 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Builds, tests and packages the IncrementalPS module.
+
+.DESCRIPTION
+    Build    Compiles src/IncrementalPS for net8.0 and netstandard2.0 and lays out an importable module in
+             out/IncrementalPS/<version>/ (manifest, loader, format file, help, core/ and desktop/ assemblies).
+    Test     Build, then runs the Pester 5 tests in tests/IncrementalPS.Tests against the built module in a fresh
+             pwsh (installing Pester from the PowerShell Gallery when it is missing), then 'dotnet test' unless
+             -NoDotnetTest.
+    Package  Build, then makes out/packages/IncrementalPS.<version>.nupkg with Publish-PSResource (or Publish-Module)
+             to a local folder repository; where neither exists, a .zip of the module folder.
+    Help     Regenerates module/IncrementalPS/en-US from the markdown in module/IncrementalPS/docs with PlatyPS
+             (New-ExternalHelp). The generated files are committed, so building never needs PlatyPS.
+    Clean    Removes out/ and the cmdlet project's bin/ and obj/.
+
+.EXAMPLE
+    ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Help', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Run only the Pester tests (the CI script runs 'dotnet test' itself).
+    [switch] $NoDotnetTest
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$root = $PSScriptRoot
+$project = Join-Path $root 'src/IncrementalPS/IncrementalPS.csproj'
+$moduleSource = Join-Path $root 'module/IncrementalPS'
+$version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup |
+    ForEach-Object { $_.SelectSingleNode('Version') } | Where-Object { $_ } | Select-Object -First 1 -ExpandProperty InnerText
+$moduleOut = Join-Path $root "out/IncrementalPS/$version"
+
+# What ships from each build: the cmdlets, the engine and, on Windows PowerShell only, System.Text.Json 8 and the
+# assemblies it needs. Listed rather than copied wholesale so that nothing else slips into the package.
+$coreFiles = 'IncrementalPS.dll', 'IncrementalPS.pdb', 'IncrementalPS.Core.dll', 'IncrementalPS.Core.pdb'
+$desktopFiles = $coreFiles + @(
+    'System.Text.Json.dll', 'System.Text.Encodings.Web.dll', 'Microsoft.Bcl.AsyncInterfaces.dll', 'System.Buffers.dll',
+    'System.Memory.dll', 'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll',
+    'System.Threading.Tasks.Extensions.dll')
+
+function Invoke-Native {
+    param([string] $Command, [string[]] $Arguments)
+    Write-Host "> $Command $($Arguments -join ' ')"
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Command failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    $publish = Join-Path $root 'out/publish'
+    Remove-Item -Recurse -Force $moduleOut, $publish -ErrorAction Ignore
+    foreach ($framework in 'net8.0', 'netstandard2.0') {
+        Invoke-Native dotnet @('publish', $project, '-f', $framework, '-c', $Configuration, '-o', (Join-Path $publish $framework), '-nologo', '-v', 'q')
+    }
+
+    New-Item -ItemType Directory -Force -Path $moduleOut | Out-Null
+    foreach ($file in 'IncrementalPS.psd1', 'IncrementalPS.psm1', 'IncrementalPS.format.ps1xml') {
+        Copy-Item (Join-Path $moduleSource $file) $moduleOut
+    }
+
+    # Stamp the version the assemblies carry into the manifest.
+    $manifest = Join-Path $moduleOut 'IncrementalPS.psd1'
+    (Get-Content -Raw $manifest) -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$version'" |
+        Set-Content -NoNewline -Encoding utf8 $manifest
+
+    # about_ topics are found beside the manifest. Cmdlet help is looked up in the base of the module the command
+    # came from: PowerShell 7 reports the root module, so en-US/ beside the manifest; a copy beside each assembly
+    # covers hosts that report the nested binary module instead.
+    $help = Join-Path $moduleSource 'en-US'
+    New-Item -ItemType Directory -Force -Path (Join-Path $moduleOut 'en-US') | Out-Null
+    Copy-Item (Join-Path $help 'about_IncrementalPS.help.txt'), (Join-Path $help 'IncrementalPS.dll-Help.xml') (Join-Path $moduleOut 'en-US')
+
+    foreach ($build in @(@{ Folder = 'core'; Framework = 'net8.0'; Files = $coreFiles },
+                         @{ Folder = 'desktop'; Framework = 'netstandard2.0'; Files = $desktopFiles })) {
+        $target = Join-Path $moduleOut $build.Folder
+        New-Item -ItemType Directory -Force -Path (Join-Path $target 'en-US') | Out-Null
+        foreach ($file in $build.Files) {
+            Copy-Item (Join-Path $publish $build.Framework $file) $target
+        }
+        Copy-Item (Join-Path $help 'IncrementalPS.dll-Help.xml') (Join-Path $target 'en-US')
+    }
+
+    Remove-Item -Recurse -Force $publish
+    Test-ModuleManifest $manifest | Out-Null
+    Write-Host "Module laid out in $moduleOut"
+}
+
+function Import-Pester {
+    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge ([version]'5.0') | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $pester) {
+        Write-Host 'Pester 5 is missing; installing it from the PowerShell Gallery for the current user.'
+        Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser -Force -SkipPublisherCheck
+    }
+}
+
+function Invoke-Test {
+    Import-Pester
+    $results = Join-Path $root 'out/TestResults'
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+
+    # A fresh pwsh, so that the built assemblies are never loaded into this build session (on Windows that would
+    # lock them against the next build).
+    $script = {
+        param($TestPath, $ManifestPath, $ResultPath)
+        $env:INCREMENTALPS_TEST_MANIFEST = $ManifestPath
+        Import-Module Pester -MinimumVersion 5.0
+        $configuration = New-PesterConfiguration
+        $configuration.Run.Path = $TestPath
+        $configuration.Run.Exit = $true
+        $configuration.Filter.Tag = 'CI'
+        $configuration.Output.Verbosity = 'Detailed'
+        $configuration.TestResult.Enabled = $true
+        $configuration.TestResult.OutputPath = $ResultPath
+        Invoke-Pester -Configuration $configuration
+    }
+    $pwsh = (Get-Process -Id $PID).Path
+    & $pwsh -NoProfile -NonInteractive -Command $script -args @(
+        (Join-Path $root 'tests/IncrementalPS.Tests'),
+        (Join-Path $moduleOut 'IncrementalPS.psd1'),
+        (Join-Path $results 'IncrementalPS.Tests.xml'))
+    if ($LASTEXITCODE -ne 0) { throw "Pester tests failed ($LASTEXITCODE failed)." }
+
+    if (-not $NoDotnetTest) {
+        Invoke-Native dotnet @('test', (Join-Path $root 'IncrementalPS.sln'), '-c', $Configuration, '-nologo')
+    }
+}
+
+function Invoke-Package {
+    $packages = Join-Path $root 'out/packages'
+    New-Item -ItemType Directory -Force -Path $packages | Out-Null
+    $publish = Get-Command Publish-PSResource, Publish-Module -ErrorAction Ignore | Select-Object -First 1
+    if ($publish) {
+        # A throwaway repository in a local folder: publishing to it writes the .nupkg the Gallery takes.
+        $repository = 'IncrementalPS-local-' + [guid]::NewGuid().ToString('N')
+        if ($publish.Name -eq 'Publish-PSResource') {
+            Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+            try { Publish-PSResource -Path $moduleOut -Repository $repository }
+            finally { Unregister-PSResourceRepository -Name $repository }
+        }
+        else {
+            Register-PSRepository -Name $repository -SourceLocation $packages -PublishLocation $packages -InstallationPolicy Trusted
+            try { Publish-Module -Path $moduleOut -Repository $repository }
+            finally { Unregister-PSRepository -Name $repository }
+        }
+        Write-Host "Packaged $(Join-Path $packages "IncrementalPS.$version.nupkg"); upload it with $($publish.Name) -Repository PSGallery."
+    }
+    else {
+        $zip = Join-Path $packages "IncrementalPS.$version.zip"
+        Remove-Item $zip -ErrorAction Ignore
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        [System.IO.Compression.ZipFile]::CreateFromDirectory((Split-Path $moduleOut), $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
+        Write-Host "Neither PSResourceGet nor PowerShellGet is available: packaged $zip (the module folder) instead of a .nupkg."
+    }
+}
+
+function Invoke-Help {
+    if (-not (Get-Module -ListAvailable platyPS)) {
+        throw 'Regenerating help needs PlatyPS: Install-Module platyPS -Scope CurrentUser. The committed en-US files are used otherwise.'
+    }
+    Import-Module platyPS
+    # New-ExternalHelp writes IncrementalPS.dll-Help.xml (from the cmdlet pages) and about_IncrementalPS.help.txt.
+    New-ExternalHelp -Path (Join-Path $moduleSource 'docs') -OutputPath (Join-Path $moduleSource 'en-US') -Force | Out-Null
+    Write-Host "Help regenerated in $(Join-Path $moduleSource 'en-US'); commit it."
+}
+
+foreach ($step in $Task) {
+    switch ($step) {
+        'Clean' {
+            Remove-Item -Recurse -Force (Join-Path $root 'out'), (Join-Path $root 'src/IncrementalPS/bin'), (Join-Path $root 'src/IncrementalPS/obj') -ErrorAction Ignore
+        }
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Build; Invoke-Test }
+        'Package' { Invoke-Build; Invoke-Package }
+        'Help' { Invoke-Help }
+    }
+}

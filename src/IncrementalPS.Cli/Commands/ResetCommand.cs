@@ -1,0 +1,95 @@
+using System;
+using System.CommandLine;
+using IncrementalPS.Core;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>
+/// <c>incps reset &lt;name&gt; [--failed] [--key k…] [--force]</c>: forgets failed items or given keys so that they
+/// run again, or removes the whole checkpoint. Removing asks first on a terminal and needs --force elsewhere;
+/// --force also removes a damaged checkpoint, which is the way out of a corrupt file. Refused while a run holds it.
+/// </summary>
+internal sealed class ResetCommand : Command
+{
+    private readonly CheckpointTarget _target = new();
+    private readonly Option<bool> _failed = new("--failed") { Description = "Forget the failed items, so that the next run processes them again." };
+    private readonly Option<string[]> _keys = new("--key")
+    {
+        Description = "Forget these keys (repeat --key, or list several after it), whatever their state.",
+        HelpName = "key",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<bool> _force = new("--force", "-f") { Description = "Remove the whole checkpoint without asking (also a damaged one)." };
+
+    /// <summary>Creates the command.</summary>
+    public ResetCommand()
+        : base("reset", "Remove a checkpoint, or forget its failed items (--failed) or some keys (--key) so that they run again.")
+    {
+        _target.AddTo(this);
+        Options.Add(_failed);
+        Options.Add(_keys);
+        Options.Add(_force);
+        SetAction(result => CliErrors.Run(() => Execute(result)));
+    }
+
+    private int Execute(ParseResult result)
+    {
+        var location = _target.Resolve(result);
+        var failed = result.GetValue(_failed);
+        var keys = result.GetValue(_keys) ?? Array.Empty<string>();
+        if (!failed && keys.Length == 0)
+        {
+            return Remove(location, result.GetValue(_force));
+        }
+
+        if (!location.Exists)
+        {
+            throw new CheckpointNotFoundException(location.FilePath);
+        }
+
+        if (failed)
+        {
+            var forgotten = CheckpointReset.ResetFailed(location);
+            CliConsole.Message($"forgot {forgotten} failed item(s) in '{location.Name}'; the next run processes them again.");
+        }
+
+        if (keys.Length > 0)
+        {
+            var forgotten = CheckpointReset.ResetKeys(location, keys);
+            CliConsole.Message($"forgot {forgotten} of {keys.Length} key(s) in '{location.Name}'; the next run processes them again.");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static int Remove(CheckpointLocation location, bool force)
+    {
+        if (!location.Exists)
+        {
+            throw new CheckpointNotFoundException(location.FilePath);
+        }
+
+        if (!force)
+        {
+            if (Console.IsInputRedirected || Console.IsErrorRedirected)
+            {
+                throw new UsageException(
+                    $"removing the checkpoint '{location.FilePath}' needs --force when nobody can be asked. " +
+                    "To run only the failed items again, use --failed instead.");
+            }
+
+            Console.Error.Write($"incps: remove the checkpoint '{location.FilePath}' and everything it records? [y/N] ");
+            var answer = Console.ReadLine()?.Trim();
+            if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
+            {
+                CliConsole.Message("nothing removed.");
+                return ExitCodes.CouldNotRun;
+            }
+        }
+
+        CheckpointReset.Remove(location);
+        CliConsole.Message($"removed the checkpoint '{location.FilePath}'.");
+        return ExitCodes.Success;
+    }
+}

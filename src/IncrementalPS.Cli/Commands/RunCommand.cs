@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Reflection;
+using System.Text;
+using IncrementalPS.Core;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>
+/// <c>incps run &lt;name&gt; [options] -- &lt;command&gt; [args…]</c>: runs the command once per line of standard
+/// input under a checkpoint, skipping what an earlier run did. Translates options one to one onto <see cref="RunOptions"/>.
+/// </summary>
+internal sealed class RunCommand : Command
+{
+    private readonly CheckpointTarget _target = new();
+    private readonly IReadOnlyList<string> _commandLine;
+    private readonly Argument<string[]> _stray = new("command")
+    {
+        Description = "Tokens given without '--' before them: only caught to say that '--' is missing.",
+        Arity = ArgumentArity.ZeroOrMore,
+        Hidden = true,
+    };
+
+    private readonly Option<bool> _null = new("--null", "-0") { Description = "Items are separated by NUL characters (find -print0), not lines." };
+    private readonly Option<int> _jobs = new("--jobs", "-j") { Description = "Run up to this many items at once.", DefaultValueFactory = _ => 1, HelpName = "n" };
+    private readonly Option<bool> _retryFailed = new("--retry-failed") { Description = "Run items that failed in earlier runs again (otherwise they are skipped)." };
+    private readonly Option<int> _maxAttempts = new("--max-attempts") { Description = "Attempts per item in this run; 1 means no retry.", DefaultValueFactory = _ => 1, HelpName = "n" };
+    private readonly Option<TimeSpan?> _retryDelay = new("--retry-delay")
+    {
+        Description = "Wait before the first retry, doubling for each further one: 1.5, 250ms, 2s, 5m, 00:01:00 (default 1s).",
+        HelpName = "duration",
+        CustomParser = result => ParseDuration(result.Tokens[0].Value, result),
+    };
+
+    private readonly Option<bool> _restart = new("--restart") { Description = "Discard the existing checkpoint and start over." };
+    private readonly Option<bool> _keep = new("--keep") { Description = "Keep the checkpoint when every item completed, as a ledger: later runs only process new items." };
+    private readonly Option<long?> _total = new("--total") { Description = "The number of items in the input, for the progress bar and ETA (default: the previous run's count).", HelpName = "n" };
+    private readonly Option<string?> _progressFile = new("--progress-file") { Description = "Rewrite this file every few seconds with done/total, rate and ETA.", HelpName = "file" };
+    private readonly Option<Durability> _durability = new("--durability") { Description = "Normal: every record reaches the OS, flushed to disk each second. Full: fsync per record.", DefaultValueFactory = _ => Durability.Normal };
+
+    /// <summary>Creates the command; <paramref name="commandLine"/> is everything after the first "--".</summary>
+    public RunCommand(IReadOnlyList<string> commandLine)
+        : base("run", "Run a command once per line of standard input, skipping the items an earlier run did.\n" +
+              "  incps run <name> [options] -- <command> [args…]\n" +
+              "Every '{}' in the command is replaced by the item; without '{}' the item is appended as the last argument.")
+    {
+        _commandLine = commandLine;
+        _target.AddTo(this);
+        Arguments.Add(_stray);
+        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _restart, _keep, _total, _progressFile, _durability })
+        {
+            Options.Add(option);
+        }
+
+        SetAction(result => CliErrors.Run(() => Execute(result)));
+    }
+
+    /// <summary>What the checkpoint records as its writer: "incps 0.1.0".</summary>
+    public static string Writer { get; } = "incps " + (typeof(RunCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
+
+    private int Execute(ParseResult result)
+    {
+        if (result.GetValue(_stray) is { Length: > 0 } stray)
+        {
+            throw new UsageException($"put '--' before the command: incps run <name> [options] -- {string.Join(' ', stray)}");
+        }
+
+        if (_commandLine.Count == 0)
+        {
+            throw new UsageException("give the command to run after '--': incps run <name> [options] -- <command> [args…]");
+        }
+
+        var location = _target.Resolve(result);
+        var jobs = result.GetValue(_jobs);
+        var maxAttempts = result.GetValue(_maxAttempts);
+        var total = result.GetValue(_total);
+        if (jobs < 1)
+        {
+            throw new UsageException("--jobs must be at least 1.");
+        }
+
+        if (maxAttempts < 1)
+        {
+            throw new UsageException("--max-attempts must be at least 1 (1 means no retry).");
+        }
+
+        if (total < 0)
+        {
+            throw new UsageException("--total cannot be negative.");
+        }
+
+        var template = new ArgumentTemplate(_commandLine);
+        string? program = null;
+        if (!template.ProgramIsPerItem)
+        {
+            // Checked before the checkpoint is touched: a typo must not start (and fail) every item.
+            program = ExecutableResolver.Resolve(template.Program, out var problem)
+                ?? throw new UsageException($"cannot run the command: {problem}. Nothing was changed.");
+        }
+
+        var options = new RunOptions
+        {
+            Writer = Writer,
+            Durability = result.GetValue(_durability),
+            RetryFailed = result.GetValue(_retryFailed),
+            MaxAttempts = maxAttempts,
+            Restart = result.GetValue(_restart),
+            Keep = result.GetValue(_keep),
+            TotalCount = total,
+            Fingerprint = ItemKey.Fingerprint(template.ToString()),
+            ProgressFile = result.GetValue(_progressFile) is string file ? Path.GetFullPath(file) : null,
+        };
+        if (result.GetValue(_retryDelay) is TimeSpan delay)
+        {
+            options.RetryDelay = delay;
+        }
+
+        options.Settings["command"] = template.ToString();
+        options.Settings["jobs"] = jobs.ToString(CultureInfo.InvariantCulture);
+        options.Settings["input"] = result.GetValue(_null) ? "nul-separated" : "lines";
+
+        if (!Console.IsInputRedirected)
+        {
+            CliConsole.Message("reading items from the terminal, one per line; end with Ctrl+D.");
+        }
+
+        using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        var settings = new JobSettings(location, options, template, program, jobs, result.GetValue(_null), input, _target.Describe(result, location));
+        return new JobRunner(settings, ProgressViews.ForStandardError()).Run();
+    }
+
+    private static TimeSpan? ParseDuration(string text, System.CommandLine.Parsing.ArgumentResult result)
+    {
+        if (DurationParser.TryParse(text, out var duration))
+        {
+            return duration;
+        }
+
+        result.AddError($"'{text}' is not a duration: use seconds (1.5) or 250ms, 2s, 5m, 1h, 00:01:00.");
+        return null;
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using IncrementalPS.Core;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>
+/// <c>incps status [name] [--json]</c>: one checkpoint's state, counts, rate, ETA and owner; without a name, every
+/// checkpoint in the store. Reads without taking the lock, so it works beside a live run.
+/// </summary>
+internal sealed class StatusCommand : Command
+{
+    private readonly CheckpointTarget _target = new();
+    private readonly Option<bool> _json = new("--json") { Description = "Write JSON (the stable shape documented in docs/cli-json.md)." };
+
+    /// <summary>Creates the command.</summary>
+    public StatusCommand()
+        : base("status", "Show a checkpoint's state, counts, rate, ETA and owner; without a name, list every checkpoint in the store.")
+    {
+        _target.AddTo(this);
+        Options.Add(_json);
+        SetAction(result => CliErrors.Run(() => Execute(result)));
+    }
+
+    private int Execute(ParseResult result)
+    {
+        var json = result.GetValue(_json);
+        if (_target.IsEmpty(result))
+        {
+            return List(_target.StoreDirectory(result), json);
+        }
+
+        var status = CheckpointInspector.ReadStatus(_target.Resolve(result));
+        if (json)
+        {
+            JsonOutput.Write(JsonOutput.FromStatus(status), c => c.StatusJson);
+        }
+        else
+        {
+            WriteDetails(status);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static int List(string? storeDirectory, bool json)
+    {
+        var rows = new List<StatusJson>();
+        var exitCode = ExitCodes.Success;
+        foreach (var location in CheckpointStore.List(storeDirectory))
+        {
+            try
+            {
+                rows.Add(JsonOutput.FromStatus(CheckpointInspector.ReadStatus(location)));
+            }
+            catch (CheckpointException ex)
+            {
+                // One damaged file must not hide the others: list it as unreadable, say why, and exit 2.
+                CliConsole.Message(ex.Message);
+                rows.Add(JsonOutput.Unreadable(location, ex.Message));
+                exitCode = ExitCodes.CouldNotRun;
+            }
+        }
+
+        if (json)
+        {
+            JsonOutput.Write(rows, c => c.ListStatusJson);
+            return exitCode;
+        }
+
+        if (rows.Count == 0)
+        {
+            CliConsole.Message($"no checkpoints in {storeDirectory ?? CheckpointStore.DefaultDirectory}.");
+            return exitCode;
+        }
+
+        var table = new TextTable("NAME", "STATE", "COMPLETED", "FAILED", "IN FLIGHT", "TOTAL", "UPDATED");
+        foreach (var row in rows)
+        {
+            table.Add(row.Name, row.State, CliFormat.Number(row.Completed), CliFormat.Number(row.Failed), CliFormat.Number(row.InFlight), CliFormat.Number(row.Total), CliFormat.Time(row.UpdatedAt));
+        }
+
+        table.WriteTo(Console.Out);
+        return exitCode;
+    }
+
+    private static void WriteDetails(CheckpointStatus status)
+    {
+        var percent = status.PercentComplete is double p ? string.Format(CultureInfo.InvariantCulture, " ({0:0.0}%)", p) : string.Empty;
+        var lines = new List<(string Label, string Value)>
+        {
+            ("Name", status.Name),
+            ("Path", status.Path),
+            ("State", JsonOutput.StateName(status.State)),
+            ("Completed", CliFormat.Number(status.Completed)),
+            ("Failed", CliFormat.Number(status.Failed)),
+            ("In flight", CliFormat.Number(status.InFlight)),
+            ("Total", CliFormat.Number(status.Total) + percent),
+            ("Rate", status.Rate is double rate ? rate.ToString("0.0", CultureInfo.InvariantCulture) + " items/s" : "-"),
+            ("ETA", status.Eta is TimeSpan eta ? CliFormat.Duration(eta) : "-"),
+            ("Started", CliFormat.Time(status.StartedAt)),
+            ("Updated", CliFormat.Time(status.UpdatedAt)),
+            ("Owner", status.Owner?.ToString() ?? "-"),
+            ("Runs", CliFormat.Number(status.Runs)),
+            ("Format", CliFormat.Number(status.FormatVersion)),
+        };
+        foreach (var (label, value) in lines)
+        {
+            Console.Out.WriteLine($"{label + ":",-11} {value}");
+        }
+    }
+}

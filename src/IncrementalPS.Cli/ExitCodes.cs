@@ -1,0 +1,17 @@
+namespace IncrementalPS.Cli;
+
+/// <summary>The exit codes incps documents; scripts and systemd units rely on them.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Every item is done, in this run or an earlier one.</summary>
+    public const int Success = 0;
+
+    /// <summary>Some items failed; the checkpoint is kept so that they can be retried.</summary>
+    public const int ItemsFailed = 1;
+
+    /// <summary>Nothing ran: bad usage, a checkpoint held by a live run, a damaged checkpoint. Nothing was changed.</summary>
+    public const int CouldNotRun = 2;
+
+    /// <summary>Stopped by SIGINT or SIGTERM, with the checkpoint flushed and marked interrupted.</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>
+/// Finds the program to run the way a shell does: a name with a directory separator is a path, any other name is
+/// looked up in the directories of PATH (never in the current directory, unless PATH says so explicitly).
+/// Done once before the run, so that a mistyped command stops incps before it touches the checkpoint.
+/// </summary>
+internal static class ExecutableResolver
+{
+    /// <summary>The full path of <paramref name="program"/>, or null with <paramref name="problem"/> saying why not.</summary>
+    public static string? Resolve(string program, out string? problem)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(program);
+        problem = null;
+        if (program.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || program.Contains(Path.AltDirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            var full = Path.GetFullPath(program);
+            if (IsExecutableFile(full))
+            {
+                return full;
+            }
+
+            problem = File.Exists(full) ? $"'{full}' is not executable" : $"'{full}' does not exist";
+            return null;
+        }
+
+        foreach (var directory in SearchDirectories())
+        {
+            foreach (var candidate in Candidates(Path.Combine(directory, program)))
+            {
+                if (IsExecutableFile(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        problem = $"'{program}' was not found in any directory of PATH";
+        return null;
+    }
+
+    private static IEnumerable<string> SearchDirectories()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        // An empty entry means the current directory to a POSIX shell; make it explicit.
+        return path.Split(Path.PathSeparator).Select(d => d.Length == 0 ? "." : d).Select(Path.GetFullPath);
+    }
+
+    private static IEnumerable<string> Candidates(string path)
+    {
+        yield return path;
+        if (OperatingSystem.IsWindows() && !Path.HasExtension(path))
+        {
+            var extensions = Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD";
+            foreach (var extension in extensions.Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                yield return path + extension;
+            }
+        }
+    }
+
+    private static bool IsExecutableFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return true;
+        }
+
+        const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        return (File.GetUnixFileMode(path) & anyExecute) != 0;
+    }
+}

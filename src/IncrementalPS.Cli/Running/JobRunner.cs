@@ -1,0 +1,240 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Channels;
+using IncrementalPS.Core;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>
+/// Runs the command once per input item under a checkpoint: one thread reads the input into a channel bounded by
+/// the number of jobs (memory does not grow with the input), and that many workers hand items to the engine, which
+/// skips what is done and records every result before the worker takes the next item.
+/// </summary>
+internal sealed class JobRunner
+{
+    // How a process killed by SIGINT or SIGTERM is reported (128 + the signal's number).
+    private const int SigIntExitCode = 130;
+    private const int SigTermExitCode = 143;
+    private static readonly TimeSpan s_signalGrace = TimeSpan.FromSeconds(1);
+
+    private readonly JobSettings _settings;
+    private readonly IProgressView _view;
+    // When standard output is the terminal the live bar draws on, the command's lines must be printed above the bar
+    // by the view (on standard error, the same terminal) or they would tear it. Otherwise they pass straight through.
+    private readonly bool _stdoutThroughView;
+    private Exception? _fatal;
+
+    /// <summary>Creates the runner.</summary>
+    public JobRunner(JobSettings settings, IProgressView view)
+    {
+        _settings = settings;
+        _view = view;
+        _stdoutThroughView = view.IsLive && !Console.IsOutputRedirected;
+    }
+
+    /// <summary>Runs the job; returns the exit code (see <see cref="ExitCodes"/>). Checkpoint errors propagate before anything runs.</summary>
+    public int Run()
+    {
+        var options = _settings.Options;
+        options.DescribeError = ItemErrors.Describe;
+        options.OnRetry = notice => CliConsole.Message(
+            $"retrying {notice.Key} in {CliFormat.Duration(notice.Delay)} (attempt {notice.FailedAttemptInRun} of {notice.MaxAttempts} failed: {CliFormat.FirstLine(notice.Error.Message)})");
+
+        using var signals = new TerminationSignals();
+        RunSummary? summary = null;
+        RunProgress progress;
+        using (var session = CheckpointSession.Start(_settings.Location, options))
+        {
+            ReportStart(session.Resume);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
+            _view.Show(_settings.Location.Name, session.GetProgress, () => ProcessAll(session, stop));
+            if (_fatal is not null)
+            {
+                // Dispose (by the using) records the run as interrupted; the error is reported as exit code 2.
+                ExceptionDispatchInfo.Capture(_fatal).Throw();
+            }
+
+            progress = session.GetProgress();
+            if (!signals.Received)
+            {
+                summary = session.Finish();
+            }
+        }
+
+        if (summary is null)
+        {
+            CliConsole.Message(
+                $"interrupted: {progress.Completed} completed and {progress.Failed} failed in this run; the checkpoint is saved. " +
+                "Run the same command again to resume.");
+            return ExitCodes.Interrupted;
+        }
+
+        return ReportEnd(summary);
+    }
+
+    private void ProcessAll(CheckpointSession session, CancellationTokenSource stop)
+    {
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(_settings.Jobs) { SingleWriter = true });
+        // Reading standard input blocks without a way to cancel it: the reader is a background thread that is never
+        // waited for, so a signal stops the run even while the input is still open.
+        var reader = new Thread(() => Feed(channel.Writer, stop)) { IsBackground = true, Name = "incps input" };
+        reader.Start();
+
+        var workers = Enumerable.Range(0, _settings.Jobs)
+            .Select(i => new Thread(() => Work(channel.Reader, session, stop)) { Name = "incps job " + (i + 1).ToString(CultureInfo.InvariantCulture) })
+            .ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+    }
+
+    private void Feed(ChannelWriter<string> writer, CancellationTokenSource stop)
+    {
+        try
+        {
+            foreach (var item in InputReader.ReadItems(_settings.Input, _settings.NullSeparated))
+            {
+                writer.WriteAsync(item, stop.Token).AsTask().GetAwaiter().GetResult();
+            }
+
+            writer.TryComplete();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            // Reading the input failed: hand the error to the workers, which stop the run with it.
+            writer.TryComplete(ex);
+        }
+    }
+
+    private void Work(ChannelReader<string> items, CheckpointSession session, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (items.WaitToReadAsync(stop.Token).AsTask().GetAwaiter().GetResult())
+            {
+                while (!stop.IsCancellationRequested && items.TryRead(out var item))
+                {
+                    ProcessItem(session, item, stop.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: the engine has left the item in flight, to run again on resume.
+        }
+        catch (Exception ex)
+        {
+            // The input or the checkpoint failed: stop the other workers and report it once they are done.
+            Interlocked.CompareExchange(ref _fatal, ex, null);
+            stop.Cancel();
+        }
+    }
+
+    private void ProcessItem(CheckpointSession session, string item, CancellationToken stopping)
+    {
+        var key = ItemKey.Bounded(item);
+        var outcome = session.Process(key, _ => RunCommand(item, stopping), stopping);
+        switch (outcome.Kind)
+        {
+            case ItemOutcomeKind.Failed:
+                var attempts = outcome.Attempts > 1 ? $" after {outcome.Attempts} attempts" : string.Empty;
+                CliConsole.Message($"failed{attempts}: {key}: {CliFormat.FirstLine(outcome.Error?.Message)}");
+                break;
+            case ItemOutcomeKind.Poisoned:
+                CliConsole.Message($"gave up on {key}: {CliFormat.FirstLine(outcome.Error?.Message)}");
+                break;
+            default:
+                break;
+        }
+    }
+
+    private string? RunCommand(string item, CancellationToken stopping)
+    {
+        var commandLine = _settings.Command.Expand(item);
+        if (_settings.Program is string program)
+        {
+            commandLine = commandLine.Skip(1).Prepend(program).ToList();
+        }
+
+        ChildProcessResult result;
+        try
+        {
+            result = ChildProcessRunner.Run(commandLine, CliConsole.WriteLine, _stdoutThroughView ? CliConsole.WriteLine : null, stopping);
+        }
+        catch (Win32Exception ex)
+        {
+            throw new CommandFailedException($"could not start '{commandLine[0]}': {ex.Message}", ex);
+        }
+
+        if (result.ExitCode == 0)
+        {
+            return null;
+        }
+
+        // Ctrl+C in a terminal signals the whole process group: the command may die of it before incps's own
+        // handler has run. Give the handler a moment, so that the item is left in flight, not recorded as failed.
+        if (result.ExitCode is SigIntExitCode or SigTermExitCode)
+        {
+            stopping.WaitHandle.WaitOne(s_signalGrace);
+        }
+
+        // Killed because the run is stopping: not the item's failure. The engine leaves it in flight.
+        stopping.ThrowIfCancellationRequested();
+        throw new CommandFailedException(result.ExitCode, result.StderrTail);
+    }
+
+    private void ReportStart(ResumeInfo resume)
+    {
+        if (resume.RepairedTornRecord)
+        {
+            CliConsole.Message("the checkpoint's last record was cut short by a crash; it was dropped and the file repaired.");
+        }
+
+        if (!resume.IsResume)
+        {
+            return;
+        }
+
+        var failed = resume.Failed > 0 && !_settings.Options.RetryFailed
+            ? $"; {resume.Failed} failed item(s) are skipped (add --retry-failed to run them again)"
+            : string.Empty;
+        CliConsole.Message(
+            $"resuming '{_settings.Location.Name}' (run {resume.RunNumber}): {resume.Completed} completed, {resume.Failed} failed, " +
+            $"{resume.InFlight} unfinished (these run again){failed}.");
+        if (resume.FingerprintChanged)
+        {
+            CliConsole.Warning("the command differs from the one that processed the earlier items; items already done are not run again. Use --restart to start over.");
+        }
+    }
+
+    private int ReportEnd(RunSummary summary)
+    {
+        var skipped = summary.Skipped > 0 ? $", {summary.Skipped} skipped (done before)" : string.Empty;
+        var counts = $"{summary.Completed} completed, {summary.Failed} failed{skipped} in {CliFormat.Duration(summary.Elapsed)}";
+        switch (summary.State)
+        {
+            case CheckpointState.Completed:
+                var kept = summary.CheckpointRemoved ? "checkpoint removed" : $"checkpoint kept in {summary.FilePath}";
+                CliConsole.Message($"done: {counts}; {kept}.");
+                return ExitCodes.Success;
+            case CheckpointState.Failed:
+                CliConsole.Message(
+                    $"finished with failures: {counts}; {summary.FailedInCheckpoint} item(s) failed in the checkpoint. " +
+                    $"List them with 'incps items {_settings.HintName} --state failed', run them again with --retry-failed.");
+                return ExitCodes.ItemsFailed;
+            default:
+                CliConsole.Message(
+                    $"finished with items left unfinished: {counts}. Run the job again to process them, " +
+                    $"or see 'incps items {_settings.HintName} --state inflight'.");
+                return ExitCodes.ItemsFailed;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.IO;
+using IncrementalPS.Core;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>Everything <see cref="JobRunner"/> needs, gathered from the command line by <see cref="RunCommand"/>.</summary>
+internal sealed class JobSettings
+{
+    /// <summary>Creates the settings.</summary>
+    public JobSettings(CheckpointLocation location, RunOptions options, ArgumentTemplate command, string? program, int jobs, bool nullSeparated, TextReader input, string hintName)
+    {
+        Location = location;
+        Options = options;
+        Command = command;
+        Program = program;
+        Jobs = jobs;
+        NullSeparated = nullSeparated;
+        Input = input;
+        HintName = hintName;
+    }
+
+    /// <summary>The checkpoint.</summary>
+    public CheckpointLocation Location { get; }
+
+    /// <summary>The engine's options; <see cref="RunOptions.DescribeError"/> and <see cref="RunOptions.OnRetry"/> are set by the runner.</summary>
+    public RunOptions Options { get; }
+
+    /// <summary>The command to run per item.</summary>
+    public ArgumentTemplate Command { get; }
+
+    /// <summary>The program's full path, or null when the program itself comes from the item.</summary>
+    public string? Program { get; }
+
+    /// <summary>How many items run at once.</summary>
+    public int Jobs { get; }
+
+    /// <summary>Items are NUL-separated rather than one per line.</summary>
+    public bool NullSeparated { get; }
+
+    /// <summary>Where the items come from.</summary>
+    public TextReader Input { get; }
+
+    /// <summary>How to name the checkpoint in hints ("thumbs", "--path /x/y.jsonl").</summary>
+    public string HintName { get; }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>
+/// Turns the first SIGINT or SIGTERM into a cancellation, so that the run stops its commands, records the items in
+/// flight as interrupted and flushes the checkpoint before exiting with 130. A second signal ends the process at
+/// once, as the user asked twice; the checkpoint survives that too (it survives kill -9).
+/// </summary>
+internal sealed class TerminationSignals : IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly PosixSignalRegistration _interrupt;
+    private readonly PosixSignalRegistration _terminate;
+    private int _received;
+
+    /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
+    public TerminationSignals()
+    {
+        _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+    }
+
+    /// <summary>Cancelled when the first signal arrives.</summary>
+    public CancellationToken Token => _cancellation.Token;
+
+    /// <summary>True once a signal arrived.</summary>
+    public bool Received => Volatile.Read(ref _received) != 0;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _interrupt.Dispose();
+        _terminate.Dispose();
+        _cancellation.Dispose();
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (Interlocked.Exchange(ref _received, 1) != 0)
+        {
+            // Second signal: let the default action end the process now.
+            return;
+        }
+
+        context.Cancel = true;
+        CliConsole.Message($"{context.Signal} received: stopping the commands in flight and saving the checkpoint (send it again to quit at once).");
+        _cancellation.Cancel();
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using IncrementalPS.Core;
+using IncrementalPS.Errors;
+using IncrementalPS.Store;
+
+namespace IncrementalPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the items a checkpoint knows: key, state, attempts, error, completion time, duration.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "CheckpointItem", DefaultParameterSetName = ByName)]
+[OutputType(typeof(CheckpointItem))]
+public sealed class GetCheckpointItemCommand : PSCmdlet
+{
+    private const string ByName = "ByName";
+    private const string ByPath = "ByPath";
+
+    /// <summary>The checkpoint's name in the store.</summary>
+    [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(CheckpointNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The checkpoint's file.</summary>
+    [Parameter(ParameterSetName = ByPath, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>Only items in this state.</summary>
+    [Parameter]
+    public ItemState State { get; set; }
+
+    /// <summary>Only items whose key matches this wildcard pattern (case-insensitive).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? Key { get; set; }
+
+    /// <summary>Reads the checkpoint's items and writes those that match.</summary>
+    protected override void ProcessRecord()
+    {
+        CheckpointLocation location;
+        try
+        {
+            location = ParameterSetName == ByPath
+                ? new CheckpointResolver(SessionState.Path).FromPath(Path)
+                : CheckpointResolver.FromName(Name);
+        }
+        catch (Exception exception) when (exception is CheckpointNameException or ArgumentException)
+        {
+            WriteError(ErrorRecords.ForCheckpoint(exception, ParameterSetName == ByPath ? Path : Name));
+            return;
+        }
+
+        ItemState? state = MyInvocation.BoundParameters.ContainsKey(nameof(State)) ? State : null;
+        var pattern = Key is null ? null : WildcardPattern.Get(Key, WildcardOptions.IgnoreCase);
+        Func<string, bool>? filter = pattern is null ? null : pattern.IsMatch;
+
+        try
+        {
+            foreach (var item in CheckpointInspector.ReadItems(location, state, filter))
+            {
+                WriteObject(new CheckpointItem(location.Name, item));
+            }
+        }
+        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorRecords.ForCheckpoint(exception, location.FilePath));
+        }
+    }
+}

@@ -1,0 +1,419 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using IncrementalPS.Core;
+using IncrementalPS.Errors;
+using IncrementalPS.Keys;
+using IncrementalPS.Loading;
+using IncrementalPS.Parameters;
+using IncrementalPS.Progress;
+using IncrementalPS.Running;
+using IncrementalPS.Store;
+
+namespace IncrementalPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Runs a script block once per pipeline item and records each item in a checkpoint, so that
+/// running the same command again after Ctrl+C, a crash or a reboot skips what is done.</para>
+/// </summary>
+/// <remarks>
+/// A translation layer: parameters become <see cref="RunOptions"/>, each item goes to
+/// <see cref="CheckpointSession.Process"/>, and its <see cref="ItemOutcome"/> becomes output, an error or a verbose
+/// message. Setup problems are terminating errors (nothing on disk changes); a failing item is a non-terminating
+/// ItemFailed error and the run goes on. A missing -Key is a terminating KeyRequired error: it is a mistake in the
+/// command, not in one item, so going on would only repeat it for every item.
+/// </remarks>
+[Cmdlet(VerbsLifecycle.Invoke, "Incremental", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(object))]
+public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
+{
+    private const string ByName = "ByName";
+    private const string ByPath = "ByPath";
+
+    private CheckpointLocation? _location;
+    private CheckpointSession? _session;
+    private CancellationTokenSource? _cancellation;
+    private ProgressReporter? _progress;
+    private ScriptBlockRunner? _runner;
+    private KeySelector? _keys;
+    private Exception? _lastFailure;
+
+    /// <summary>The checkpoint's name in the store.</summary>
+    [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(CheckpointNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The checkpoint's file, for a checkpoint kept outside the store.</summary>
+    [Parameter(ParameterSetName = ByPath, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>The script block run once per item, with $_ and $PSItem bound, in the caller's scope.</summary>
+    [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 1)]
+    [Parameter(ParameterSetName = ByPath, Mandatory = true, Position = 0)]
+    [ValidateNotNull]
+    public ScriptBlock Process { get; set; } = null!;
+
+    /// <summary>The items, from the pipeline.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>An item's identity: a property name or a script block.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? Key { get; set; }
+
+    /// <summary>Run items that failed in earlier runs again.</summary>
+    [Parameter]
+    public SwitchParameter RetryFailed { get; set; }
+
+    /// <summary>Attempts per item in this run.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaxAttempts { get; set; } = 1;
+
+    /// <summary>Wait before the first in-run retry (seconds or a TimeSpan); doubles for each further retry.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Discard the existing checkpoint first and process every item.</summary>
+    [Parameter]
+    public SwitchParameter Restart { get; set; }
+
+    /// <summary>Keep the checkpoint when every item completed, as a ledger: later runs process only new keys.</summary>
+    [Parameter]
+    public SwitchParameter Keep { get; set; }
+
+    /// <summary>The number of items in the input, for percent complete and ETA.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long TotalCount { get; set; }
+
+    /// <summary>A text file rewritten every few seconds with done/total, percent, failed, rate and ETA.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ProgressFile { get; set; }
+
+    /// <summary>How far each record travels before the item's output is passed on.</summary>
+    [Parameter]
+    public Durability Durability { get; set; } = Durability.Normal;
+
+    /// <summary>Save each item's output and, on later runs, emit the saved output of items done before.</summary>
+    [Parameter]
+    public SwitchParameter ReplayOutput { get; set; }
+
+    /// <summary>Opens the checkpoint (terminating errors here leave everything on disk as it was).</summary>
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            _location = ParameterSetName == ByPath
+                ? new CheckpointResolver(SessionState.Path).FromPath(Path)
+                : CheckpointResolver.FromName(Name);
+            _keys = KeySelector.Create(Key);
+        }
+        catch (CheckpointNameException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, Name));
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidRunOption(exception));
+        }
+
+        var action = Restart
+            ? "Discard the checkpoint and process the input from the start"
+            : "Process the input, recording each item in the checkpoint";
+        if (!ShouldProcess(_location!.FilePath, action))
+        {
+            return;
+        }
+
+        _cancellation = new CancellationTokenSource();
+        _progress = new ProgressReporter(this, _location.Name);
+        _runner = new ScriptBlockRunner(this, Process, ReplayOutput);
+        try
+        {
+            _session = CheckpointSession.Start(_location, BuildOptions(), _progress);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidRunOption(exception));
+        }
+        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location.FilePath));
+        }
+
+        ReportResume(_session!.Resume);
+    }
+
+    /// <summary>Hands one item to the engine and reports what happened to it.</summary>
+    protected override void ProcessRecord()
+    {
+        if (_session is null || (InputObject is null && !MyInvocation.ExpectingInput))
+        {
+            return;
+        }
+
+        var item = InputObject;
+        var key = _keys!.Select(item);
+        if (key.Error is not null)
+        {
+            if (key.IsUsageError)
+            {
+                _progress!.Complete();
+                ThrowTerminatingError(key.Error);
+            }
+
+            WriteError(key.Error);
+            return;
+        }
+
+        ItemOutcome outcome;
+        try
+        {
+            outcome = _session.Process(key.Key!, _ => RunItem(item), _cancellation!.Token);
+        }
+        catch (OperationCanceledException) when (_cancellation!.IsCancellationRequested)
+        {
+            // Stopped while waiting between attempts: the item stays in flight and runs again on resume.
+            throw new PipelineStoppedException();
+        }
+        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            _progress!.Complete();
+            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
+            return;
+        }
+
+        Report(outcome, item);
+    }
+
+    /// <summary>Records the run's end, removes or keeps the checkpoint, and warns about failed items.</summary>
+    protected override void EndProcessing()
+    {
+        if (_session is null)
+        {
+            return;
+        }
+
+        RunSummary summary;
+        try
+        {
+            _runner!.End();
+            summary = _session.Finish();
+        }
+        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            _progress!.Complete();
+            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
+            return;
+        }
+        finally
+        {
+            _progress!.Detach();
+        }
+
+        _session.Dispose();
+        _session = null;
+        ReportSummary(summary);
+    }
+
+    /// <summary>Ctrl+C: cancels the engine's waits; the item in flight is not recorded as done.</summary>
+    protected override void StopProcessing() => _cancellation?.Cancel();
+
+    /// <summary>Releases the checkpoint. After Ctrl+C or a terminating error it is left Interrupted, ready to resume.</summary>
+    public void Dispose()
+    {
+        _progress?.Detach();
+        _runner?.Dispose();
+        _session?.Dispose();
+        _session = null;
+        _cancellation?.Dispose();
+        _cancellation = null;
+    }
+
+    private RunOptions BuildOptions()
+    {
+        var options = new RunOptions
+        {
+            Writer = ModuleIdentity.Writer,
+            Durability = Durability,
+            RetryFailed = RetryFailed,
+            MaxAttempts = MaxAttempts,
+            RetryDelay = RetryDelay,
+            Restart = Restart,
+            Keep = Keep,
+            Fingerprint = ItemKey.Fingerprint(Process.ToString()),
+            DescribeError = ItemErrorDescriber.Describe,
+            OnRetry = ReportRetry,
+        };
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)))
+        {
+            options.TotalCount = TotalCount;
+        }
+
+        if (ProgressFile is not null)
+        {
+            options.ProgressFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProgressFile);
+        }
+
+        if (ReplayOutput)
+        {
+            options.Settings["replayOutput"] = "true";
+        }
+
+        return options;
+    }
+
+    private string? RunItem(PSObject? item)
+    {
+        try
+        {
+            _runner!.Run(item);
+        }
+        catch (Exception exception)
+        {
+            if (exception is PipelineStoppedException || Stopping)
+            {
+                // Ctrl+C can reach the script block before StopProcessing has cancelled the token: cancel it here so
+                // that the engine leaves the item in flight instead of recording the stop as its failure.
+                _cancellation!.Cancel();
+            }
+            else
+            {
+                _lastFailure = exception;
+            }
+
+            throw;
+        }
+
+        return ReplayOutput && _runner.Captured.Count > 0 ? OutputSerializer.Serialize(_runner.Captured) : null;
+    }
+
+    private void Report(ItemOutcome outcome, PSObject? item)
+    {
+        switch (outcome.Kind)
+        {
+            case ItemOutcomeKind.Completed:
+                break;
+            case ItemOutcomeKind.Failed:
+                var failure = _lastFailure;
+                _lastFailure = null;
+                WriteError(ErrorRecords.ItemFailed(item, outcome, failure));
+                break;
+            case ItemOutcomeKind.Poisoned:
+                WriteError(ErrorRecords.ItemPoisoned(item, outcome));
+                break;
+            case ItemOutcomeKind.SkippedCompleted:
+                WriteVerbose(Format("Skipped '{0}': completed in an earlier run.", outcome.Key));
+                Replay(outcome);
+                break;
+            case ItemOutcomeKind.SkippedFailed:
+                WriteVerbose(Format(
+                    "Skipped '{0}': failed in an earlier run ({1}). Use -RetryFailed to run it again.",
+                    outcome.Key,
+                    outcome.Error?.Message ?? "no error recorded"));
+                break;
+            case ItemOutcomeKind.SkippedDuplicate:
+                WriteVerbose(Format("Skipped '{0}': the same key came earlier in this run.", outcome.Key));
+                break;
+        }
+    }
+
+    private void Replay(ItemOutcome outcome)
+    {
+        if (!ReplayOutput)
+        {
+            return;
+        }
+
+        var saved = outcome.HasSavedOutput ? _session!.ReadSavedOutput(outcome.Key) : null;
+        if (saved is null)
+        {
+            WriteVerbose(Format("No output was saved for '{0}' (it completed in a run without -ReplayOutput or wrote nothing).", outcome.Key));
+            return;
+        }
+
+        foreach (var output in OutputSerializer.Deserialize(saved))
+        {
+            WriteObject(output);
+        }
+    }
+
+    private void ReportRetry(RetryNotice notice)
+        => WriteVerbose(Format(
+            "Attempt {0} of {1} for '{2}' failed: {3} Trying again in {4:0.###} s.",
+            notice.FailedAttemptInRun,
+            notice.MaxAttempts,
+            notice.Key,
+            notice.Error.Message,
+            notice.Delay.TotalSeconds));
+
+    private void ReportResume(ResumeInfo resume)
+    {
+        if (resume.IsResume)
+        {
+            WriteVerbose(Format(
+                "Resuming checkpoint '{0}' (run {1}, was {2}): {3} completed, {4} failed, {5} unfinished to run again.",
+                _location!.Name,
+                resume.RunNumber,
+                resume.PreviousState,
+                resume.Completed,
+                resume.Failed,
+                resume.InFlight));
+        }
+        else
+        {
+            WriteVerbose(Format("Started checkpoint '{0}' at '{1}'.", _location!.Name, _location.FilePath));
+        }
+
+        if (resume.RepairedTornRecord)
+        {
+            WriteVerbose("The checkpoint's last record was cut short by a crash and was dropped; that item runs again.");
+        }
+
+        if (resume.FingerprintChanged)
+        {
+            WriteWarning(Format(
+                "The script block differs from the one that processed the {0} items already completed in checkpoint '{1}': " +
+                "those were done by other code and are skipped. Use -Restart to process every item with this script block.",
+                resume.Completed,
+                _location!.Name));
+        }
+    }
+
+    private void ReportSummary(RunSummary summary)
+    {
+        WriteVerbose(Format(
+            "Checkpoint '{0}' {1}: {2} items seen, {3} completed, {4} failed, {5} skipped in {6:0.0} s.{7}",
+            summary.Name,
+            summary.State,
+            summary.Seen,
+            summary.Completed,
+            summary.Failed,
+            summary.Skipped,
+            summary.Elapsed.TotalSeconds,
+            summary.CheckpointRemoved ? " Every item completed; the checkpoint was removed." : string.Empty));
+
+        if (summary.FailedInCheckpoint > 0)
+        {
+            var command = ParameterSetName == ByPath ? Format("-Path '{0}'", summary.FilePath) : summary.Name;
+            WriteWarning(Format(
+                "{0} item(s) failed in checkpoint '{1}' ({2} in this run). See them with 'Get-CheckpointItem {3} -State Failed'; " +
+                "run the same command with -RetryFailed to try them again.",
+                summary.FailedInCheckpoint,
+                summary.Name,
+                summary.Failed,
+                command));
+        }
+    }
+
+    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
+}

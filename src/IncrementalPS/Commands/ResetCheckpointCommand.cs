@@ -1,0 +1,143 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using IncrementalPS.Core;
+using IncrementalPS.Errors;
+using IncrementalPS.Store;
+
+namespace IncrementalPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Removes a checkpoint, or forgets its failed items or some keys so that they run again.</para>
+/// </summary>
+/// <remarks>
+/// Refused while a live run holds the checkpoint. Removing a checkpoint that still has unfinished or failed work
+/// asks first (ShouldContinue) unless -Force is given; -WhatIf and -Confirm work for every change.
+/// </remarks>
+[Cmdlet(VerbsCommon.Reset, "Checkpoint", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+public sealed class ResetCheckpointCommand : PSCmdlet
+{
+    private const string ByName = "ByName";
+    private const string ByPath = "ByPath";
+
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    /// <summary>Checkpoint names in the store; wildcards allowed.</summary>
+    [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(CheckpointNameCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Checkpoint files; wildcards allowed. Bound from Get-CheckpointStatus output.</summary>
+    [Parameter(ParameterSetName = ByPath, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Only forget the failed items, so that the next run processes them again.</summary>
+    [Parameter]
+    public SwitchParameter Failed { get; set; }
+
+    /// <summary>Only forget these keys (exact, case-sensitive), so that the next run processes them again.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Key { get; set; }
+
+    /// <summary>Remove a checkpoint with unfinished or failed work without asking.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Refuses -Failed with -Key.</summary>
+    protected override void BeginProcessing()
+    {
+        if (Failed && Key is not null)
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                "Use -Failed to forget every failed item, or -Key to forget given keys, not both.", null));
+        }
+    }
+
+    /// <summary>Resets each checkpoint named.</summary>
+    protected override void ProcessRecord()
+    {
+        var resolutions = ParameterSetName == ByPath
+            ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
+            : CheckpointResolver.ByNames(Name);
+
+        CheckpointLoop.ForEach(this, resolutions, Reset);
+    }
+
+    private void Reset(CheckpointLocation location)
+    {
+        if (!location.Exists)
+        {
+            throw new CheckpointNotFoundException(location.FilePath);
+        }
+
+        // Checked before asking, so that nobody confirms a change that is then refused; the engine checks again.
+        if (CheckpointInspector.IsRunning(location))
+        {
+            throw new CheckpointLockedException(location.FilePath, CheckpointInspector.ReadStatus(location).Owner);
+        }
+
+        if (Failed)
+        {
+            if (ShouldProcess(location.FilePath, "Forget the failed items so that the next run processes them again"))
+            {
+                var count = CheckpointReset.ResetFailed(location);
+                WriteVerbose(Format("Forgot {0} failed item(s) in checkpoint '{1}'.", count, location.Name));
+            }
+        }
+        else if (Key is not null)
+        {
+            if (ShouldProcess(location.FilePath, Format("Forget {0} key(s) so that the next run processes them again", Key.Length)))
+            {
+                var count = CheckpointReset.ResetKeys(location, Key);
+                WriteVerbose(Format("Forgot {0} of {1} key(s) in checkpoint '{2}'.", count, Key.Length, location.Name));
+            }
+        }
+        else if (ShouldProcess(location.FilePath, "Remove the checkpoint") && ConfirmLosingWork(location))
+        {
+            CheckpointReset.Remove(location);
+            WriteVerbose(Format("Removed checkpoint '{0}'.", location.Name));
+        }
+    }
+
+    private bool ConfirmLosingWork(CheckpointLocation location)
+    {
+        if (Force)
+        {
+            return true;
+        }
+
+        string query;
+        try
+        {
+            var status = CheckpointInspector.ReadStatus(location);
+            if (status.State == CheckpointState.Completed)
+            {
+                return true;
+            }
+
+            query = Format(
+                "Checkpoint '{0}' is {1}: {2} completed, {3} failed, {4} unfinished. Without it the next run starts from the " +
+                "first item. Remove it?",
+                location.Name,
+                status.State,
+                status.Completed,
+                status.Failed,
+                status.InFlight);
+        }
+        catch (CheckpointException exception)
+        {
+            query = Format("Checkpoint '{0}' cannot be read ({1}). Remove it?", location.Name, exception.Message);
+        }
+
+        return ShouldContinue(query, "Remove checkpoint", ref _yesToAll, ref _noToAll);
+    }
+
+    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
+}

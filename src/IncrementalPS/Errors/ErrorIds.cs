@@ -1,0 +1,25 @@
+namespace IncrementalPS.Errors;
+
+/// <summary>
+/// The stable error IDs the cmdlets write (the first part of FullyQualifiedErrorId). Scripts and tests match on
+/// these, so they never change meaning.
+/// </summary>
+internal static class ErrorIds
+{
+    public const string InvalidCheckpointName = nameof(InvalidCheckpointName);
+    public const string InvalidCheckpointPath = nameof(InvalidCheckpointPath);
+    public const string CheckpointLocked = nameof(CheckpointLocked);
+    public const string CheckpointCorrupt = nameof(CheckpointCorrupt);
+    public const string CheckpointFormatTooNew = nameof(CheckpointFormatTooNew);
+    public const string NotACheckpoint = nameof(NotACheckpoint);
+    public const string CheckpointNotFound = nameof(CheckpointNotFound);
+    public const string CheckpointAccessDenied = nameof(CheckpointAccessDenied);
+    public const string CheckpointIOFailed = nameof(CheckpointIOFailed);
+    public const string CheckpointError = nameof(CheckpointError);
+    public const string InvalidRunOption = nameof(InvalidRunOption);
+    public const string KeyRequired = nameof(KeyRequired);
+    public const string KeyUnavailable = nameof(KeyUnavailable);
+    public const string ItemFailed = nameof(ItemFailed);
+    public const string ItemPoisoned = nameof(ItemPoisoned);
+    public const string ConflictingParameters = nameof(ConflictingParameters);
+}

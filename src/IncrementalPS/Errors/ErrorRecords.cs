@@ -1,0 +1,104 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using IncrementalPS.Core;
+
+namespace IncrementalPS.Errors;
+
+/// <summary>
+/// Builds the ErrorRecords the cmdlets write: one stable ID per problem, a category that fits it, the offending
+/// object as target, and the engine's message (which already says what to do next).
+/// </summary>
+internal static class ErrorRecords
+{
+    /// <summary>An error raised while opening, reading or changing a checkpoint.</summary>
+    public static ErrorRecord ForCheckpoint(Exception exception, object? target)
+    {
+        var (id, category) = exception switch
+        {
+            CheckpointNameException => (ErrorIds.InvalidCheckpointName, ErrorCategory.InvalidArgument),
+            CheckpointLockedException => (ErrorIds.CheckpointLocked, ErrorCategory.ResourceBusy),
+            CheckpointCorruptException => (ErrorIds.CheckpointCorrupt, ErrorCategory.InvalidData),
+            CheckpointVersionException => (ErrorIds.CheckpointFormatTooNew, ErrorCategory.InvalidData),
+            CheckpointFormatException => (ErrorIds.NotACheckpoint, ErrorCategory.InvalidData),
+            CheckpointNotFoundException => (ErrorIds.CheckpointNotFound, ErrorCategory.ObjectNotFound),
+            UnauthorizedAccessException => (ErrorIds.CheckpointAccessDenied, ErrorCategory.PermissionDenied),
+            IOException => (ErrorIds.CheckpointIOFailed, ErrorCategory.WriteError),
+            ArgumentException => (ErrorIds.InvalidCheckpointPath, ErrorCategory.InvalidArgument),
+            _ => (ErrorIds.CheckpointError, ErrorCategory.NotSpecified),
+        };
+
+        return new ErrorRecord(exception, id, category, (exception as CheckpointException)?.FilePath ?? target);
+    }
+
+    /// <summary>A run option the engine refused (for example a negative -RetryDelay).</summary>
+    public static ErrorRecord InvalidRunOption(ArgumentException exception)
+        => new(exception, ErrorIds.InvalidRunOption, ErrorCategory.InvalidArgument, exception.ParamName);
+
+    /// <summary>The item has no identity Invoke-Incremental can take by itself.</summary>
+    public static ErrorRecord KeyRequired(object? item, string typeName)
+    {
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Invoke-Incremental cannot tell items of type '{0}' apart by itself: it keys strings as they are and files " +
+            "and directories by full path. Give -Key: a property name (-Key Id) or a script block that returns the " +
+            "item's identity (-Key {{ $_.Id }}).",
+            typeName);
+        return new ErrorRecord(new ArgumentException(message), ErrorIds.KeyRequired, ErrorCategory.InvalidArgument, item);
+    }
+
+    /// <summary>-Key gave nothing usable for this item.</summary>
+    public static ErrorRecord KeyUnavailable(object? item, string reason, Exception? inner = null)
+    {
+        var message = "The item was not processed because its key could not be taken: " + reason +
+            ". Fix -Key so that it gives one non-empty value for every item.";
+        return new ErrorRecord(new InvalidOperationException(message, inner), ErrorIds.KeyUnavailable, ErrorCategory.InvalidData, item);
+    }
+
+    /// <summary>The item's work failed on its last attempt and was recorded as failed.</summary>
+    public static ErrorRecord ItemFailed(object? item, ItemOutcome outcome, Exception? failure)
+    {
+        var error = outcome.Error;
+        var category = ParseCategory(error?.Category);
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Item '{0}' failed (attempt {1}): {2}",
+            outcome.Key,
+            outcome.Attempts,
+            error?.Message ?? failure?.Message ?? "no error message");
+        var exception = InnerException(failure) ?? new InvalidOperationException(message);
+        return new ErrorRecord(exception, ErrorIds.ItemFailed, category, item)
+        {
+            ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = "It is recorded as failed in the checkpoint. Run the same command with -RetryFailed to try it again.",
+            },
+        };
+    }
+
+    /// <summary>The process died while handling this item too many times; it is now recorded as failed.</summary>
+    public static ErrorRecord ItemPoisoned(object? item, ItemOutcome outcome)
+    {
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Item '{0}' was not run again: {1}. It is recorded as failed; run the same command with -RetryFailed to try it again.",
+            outcome.Key,
+            outcome.Error?.Message ?? "the process died while processing it too many times");
+        return new ErrorRecord(new InvalidOperationException(message), ErrorIds.ItemPoisoned, ErrorCategory.OperationStopped, item);
+    }
+
+    /// <summary>Two parameters that cannot be used together.</summary>
+    public static ErrorRecord ConflictingParameters(string message, object? target)
+        => new(new ArgumentException(message), ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, target);
+
+    /// <summary>
+    /// The exception to carry in an ItemFailed record: for a PowerShell error, the exception inside its ErrorRecord
+    /// (a Write-Error -ErrorAction Stop arrives wrapped in ActionPreferenceStopException).
+    /// </summary>
+    private static Exception? InnerException(Exception? failure)
+        => failure is IContainsErrorRecord { ErrorRecord.Exception: { } inner } ? inner : failure;
+
+    private static ErrorCategory ParseCategory(string? category)
+        => Enum.TryParse<ErrorCategory>(category, ignoreCase: false, out var parsed) ? parsed : ErrorCategory.NotSpecified;
+}

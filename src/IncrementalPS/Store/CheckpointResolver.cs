@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using IncrementalPS.Core;
+using IncrementalPS.Errors;
+
+namespace IncrementalPS.Store;
+
+/// <summary>
+/// Turns -Name and -Path arguments into checkpoint locations: names in the store (wildcards match the checkpoints
+/// that exist), paths through PowerShell's providers (relative to the current location, wildcards expanded).
+/// A name or path without wildcards is returned even when no file exists, so the engine reports it precisely.
+/// </summary>
+internal sealed class CheckpointResolver
+{
+    private readonly PathIntrinsics _paths;
+
+    public CheckpointResolver(PathIntrinsics paths) => _paths = paths;
+
+    /// <summary>One checkpoint by exact name.</summary>
+    /// <exception cref="CheckpointNameException">The name is not valid.</exception>
+    public static CheckpointLocation FromName(string name) => CheckpointLocation.FromName(name);
+
+    /// <summary>One checkpoint file by path, relative to the current location; the file need not exist.</summary>
+    /// <exception cref="ArgumentException">The path is empty or is a directory.</exception>
+    public CheckpointLocation FromPath(string path) => CheckpointLocation.FromPath(_paths.GetUnresolvedProviderPathFromPSPath(path));
+
+    /// <summary>The checkpoints named, with wildcards; every checkpoint in the store when <paramref name="names"/> is empty.</summary>
+    public static IEnumerable<Resolution> ByNames(IReadOnlyList<string>? names)
+    {
+        var store = CheckpointStore.List();
+        if (names is null || names.Count == 0)
+        {
+            foreach (var location in store)
+            {
+                yield return Resolution.Found(location);
+            }
+
+            yield break;
+        }
+
+        foreach (var name in names)
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                foreach (var location in store)
+                {
+                    if (pattern.IsMatch(location.Name))
+                    {
+                        yield return Resolution.Found(location);
+                    }
+                }
+
+                continue;
+            }
+
+            CheckpointLocation? found = null;
+            ErrorRecord? error = null;
+            try
+            {
+                found = FromName(name);
+            }
+            catch (CheckpointNameException exception)
+            {
+                error = ErrorRecords.ForCheckpoint(exception, name);
+            }
+
+            yield return found is not null ? Resolution.Found(found) : Resolution.Failed(error!);
+        }
+    }
+
+    /// <summary>The checkpoint files at the paths, with wildcards expanded.</summary>
+    public IEnumerable<Resolution> ByPaths(IReadOnlyList<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            var resolutions = new List<Resolution>();
+            try
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(path))
+                {
+                    foreach (var file in ResolveWildcard(path))
+                    {
+                        resolutions.Add(Resolution.Found(CheckpointLocation.FromPath(file)));
+                    }
+                }
+                else
+                {
+                    resolutions.Add(Resolution.Found(FromPath(path)));
+                }
+            }
+            catch (ArgumentException exception)
+            {
+                resolutions.Add(Resolution.Failed(ErrorRecords.ForCheckpoint(exception, path)));
+            }
+
+            foreach (var resolution in resolutions)
+            {
+                yield return resolution;
+            }
+        }
+    }
+
+    private IEnumerable<string> ResolveWildcard(string path)
+    {
+        try
+        {
+            return _paths.GetResolvedProviderPathFromPSPath(path, out _);
+        }
+        catch (ItemNotFoundException)
+        {
+            // As Get-Item: a wildcard that matches nothing gives nothing, not an error.
+            return Array.Empty<string>();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Linq;
+using IncrementalPS.Core;
+using Xunit;
+
+namespace IncrementalPS.Cli.Tests;
+
+public sealed class ResetCommandTests
+{
+    [PosixFact]
+    public void Reset_key_forgets_only_those_keys_so_that_they_run_again()
+    {
+        using var job = new Job();
+        job.Incps(Job.Lines(Job.Items(3)), Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommand()));
+
+        var reset = job.Incps(string.Empty, "reset", job.Name, "--key", "item-001", "item-003");
+
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+        Assert.Equal(new[] { "item-002" }, CheckpointInspector.ReadItems(job.Location).Select(i => i.Key));
+        job.Incps(Job.Lines(Job.Items(3)), Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommand()));
+        Assert.Equal(new[] { "item-001", "item-002", "item-003", "item-001", "item-003" }, job.Executions());
+    }
+
+    [PosixFact]
+    public void Removing_a_checkpoint_needs_force_when_nobody_can_be_asked()
+    {
+        using var job = new Job();
+        job.Incps("a\n", Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommand()));
+
+        var refused = job.Incps(string.Empty, "reset", job.Name);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.True(job.Location.Exists);
+
+        var removed = job.Incps(string.Empty, "reset", job.Name, "--force");
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.False(job.Location.Exists);
+    }
+
+    [Fact]
+    public void Resetting_a_missing_checkpoint_exits_2()
+    {
+        using var job = new Job();
+
+        var result = job.Incps(string.Empty, "reset", "nothing-here", "--failed");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("No checkpoint exists", result.Stderr, StringComparison.Ordinal);
+    }
+}

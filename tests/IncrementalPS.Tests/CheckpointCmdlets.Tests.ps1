@@ -1,0 +1,179 @@
+BeforeAll {
+    . $PSScriptRoot/TestSetup.ps1
+
+    function New-Checkpoint([string] $Name, [string[]] $Keys, [string[]] $Failing = @()) {
+        $Keys | Invoke-Incremental $Name -Keep { if ($Failing -contains $_) { throw "failed $_" } } -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+    }
+}
+
+Describe 'Get-CheckpointStatus' -Tag 'CI' {
+    BeforeEach {
+        New-TestStore | Out-Null
+        New-Checkpoint alpha 'a', 'b'
+        New-Checkpoint beta 'a', 'b', 'c' -Failing 'c'
+    }
+
+    It 'lists every checkpoint in the store without arguments' {
+        $status = Get-CheckpointStatus
+        $status.Name | Should -Be @('alpha', 'beta')
+        $status[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.CheckpointStatus'
+    }
+
+    It 'reports state, counts, total and times' {
+        $beta = Get-CheckpointStatus beta
+        $beta.State | Should -Be 'Failed'
+        $beta.Completed | Should -Be 2
+        $beta.Failed | Should -Be 1
+        $beta.InFlight | Should -Be 0
+        $beta.Path | Should -Be (Get-CheckpointFile beta)
+        $beta.UpdatedAt | Should -Not -BeNullOrEmpty
+        $beta.StartedAt | Should -Not -BeNullOrEmpty
+        $beta.Owner | Should -BeNullOrEmpty
+        foreach ($property in 'Total', 'PercentComplete', 'Rate', 'ETA') {
+            $beta.PSObject.Properties.Name | Should -Contain $property
+        }
+    }
+
+    It 'matches names with wildcards' {
+        (Get-CheckpointStatus 'b*').Name | Should -Be 'beta'
+        Get-CheckpointStatus 'z*' | Should -BeNullOrEmpty
+    }
+
+    It 'reads checkpoints by -Path, with wildcards' {
+        (Get-CheckpointStatus -Path (Get-CheckpointFile alpha)).Name | Should -Be 'alpha'
+        (Get-CheckpointStatus -Path (Join-Path $env:INCREMENTALPS_HOME '*.checkpoint.jsonl')).Name | Should -Be @('alpha', 'beta')
+    }
+
+    It 'writes CheckpointNotFound for a name that does not exist' {
+        Get-CheckpointStatus nope -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -Be 'CheckpointNotFound,IncrementalPS.Commands.GetCheckpointStatusCommand'
+        $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'writes InvalidCheckpointName for a bad name' {
+        Get-CheckpointStatus 'no/slash' -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidCheckpointName,IncrementalPS.Commands.GetCheckpointStatusCommand'
+    }
+
+    It 'shows a live run as Running with its owner' {
+        $run = Start-LiveRun -Name live2
+        try {
+            $status = Get-CheckpointStatus live2
+            $status.State | Should -Be 'Running'
+            $status.Owner.ProcessId | Should -Be $PID
+        }
+        finally {
+            Stop-LiveRun $run
+        }
+        (Get-CheckpointStatus live2).State | Should -Be 'Interrupted'
+    }
+}
+
+Describe 'Get-CheckpointItem' -Tag 'CI' {
+    BeforeEach {
+        New-TestStore | Out-Null
+        New-Checkpoint gamma 'apple', 'banana', 'cherry' -Failing 'banana'
+    }
+
+    It 'returns one object per item with key, state, attempts, error, completion time and duration' {
+        $items = Get-CheckpointItem gamma
+        $items.Key | Should -Be @('apple', 'banana', 'cherry')
+        $items[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.CheckpointItem'
+        $apple = $items | Where-Object Key -EQ 'apple'
+        $apple.State | Should -Be 'Completed'
+        $apple.Attempts | Should -Be 1
+        $apple.CompletedAt | Should -Not -BeNullOrEmpty
+        $apple.Duration | Should -BeOfType [timespan]
+        ($items | Where-Object Key -EQ 'banana').Error.Message | Should -Be 'failed banana'
+    }
+
+    It 'filters by -State' {
+        (Get-CheckpointItem gamma -State Failed).Key | Should -Be 'banana'
+        (Get-CheckpointItem gamma -State Completed).Key | Should -Be @('apple', 'cherry')
+        Get-CheckpointItem gamma -State InFlight | Should -BeNullOrEmpty
+    }
+
+    It 'filters by -Key with wildcards' {
+        (Get-CheckpointItem gamma -Key '*an*').Key | Should -Be 'banana'
+    }
+
+    It 'reads by -Path, also from Get-CheckpointStatus on the pipeline' {
+        (Get-CheckpointItem -Path (Get-CheckpointFile gamma)).Key | Should -HaveCount 3
+        (Get-CheckpointStatus gamma | Get-CheckpointItem -State Failed).Key | Should -Be 'banana'
+    }
+
+    It 'writes CheckpointNotFound for a checkpoint that does not exist' {
+        Get-CheckpointItem nope -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -Be 'CheckpointNotFound,IncrementalPS.Commands.GetCheckpointItemCommand'
+    }
+}
+
+Describe 'Reset-Checkpoint' -Tag 'CI' {
+    BeforeEach {
+        New-TestStore | Out-Null
+        New-Checkpoint delta 'a', 'b', 'c' -Failing 'b', 'c'
+        New-Checkpoint epsilon 'x'
+    }
+
+    It 'removes a checkpoint' {
+        Reset-Checkpoint epsilon
+        Get-CheckpointFile epsilon | Should -Not -Exist
+    }
+
+    It 'removes a checkpoint with unfinished work when -Force is given' {
+        Reset-Checkpoint delta -Force
+        Get-CheckpointFile delta | Should -Not -Exist
+    }
+
+    It 'forgets only the failed items with -Failed' {
+        Reset-Checkpoint delta -Failed
+        (Get-CheckpointItem delta).Key | Should -Be 'a'
+        $seen = [System.Collections.Generic.List[string]]::new()
+        'a', 'b', 'c' | Invoke-Incremental delta { $seen.Add($_) } -WarningAction SilentlyContinue
+        $seen | Should -Be @('b', 'c')
+    }
+
+    It 'forgets the given keys with -Key' {
+        Reset-Checkpoint delta -Key 'a', 'c'
+        (Get-CheckpointItem delta).Key | Should -Be 'b'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = (Get-FileHash (Get-CheckpointFile delta)).Hash
+        Reset-Checkpoint delta -Force -WhatIf
+        Reset-Checkpoint delta -Failed -WhatIf
+        (Get-FileHash (Get-CheckpointFile delta)).Hash | Should -Be $before
+    }
+
+    It 'resets checkpoints piped from Get-CheckpointStatus' {
+        Get-CheckpointStatus | Reset-Checkpoint -Force
+        Get-CheckpointStatus | Should -BeNullOrEmpty
+    }
+
+    It 'takes -Path' {
+        Reset-Checkpoint -Path (Get-CheckpointFile epsilon)
+        Get-CheckpointFile epsilon | Should -Not -Exist
+    }
+
+    It 'refuses a live run' {
+        $run = Start-LiveRun -Name live3
+        try {
+            Reset-Checkpoint live3 -Force -ErrorVariable errors -ErrorAction SilentlyContinue
+            $errors[0].FullyQualifiedErrorId | Should -Be 'CheckpointLocked,IncrementalPS.Commands.ResetCheckpointCommand'
+            $errors[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+            Get-CheckpointFile live3 | Should -Exist
+        }
+        finally {
+            Stop-LiveRun $run
+        }
+    }
+
+    It 'refuses -Failed with -Key' {
+        { Reset-Checkpoint delta -Failed -Key a } | Should -Throw -ErrorId 'ConflictingParameters,IncrementalPS.Commands.ResetCheckpointCommand'
+    }
+
+    It 'writes CheckpointNotFound for a checkpoint that does not exist' {
+        Reset-Checkpoint nope -Force -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -Be 'CheckpointNotFound,IncrementalPS.Commands.ResetCheckpointCommand'
+    }
+}
