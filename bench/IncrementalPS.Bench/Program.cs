@@ -48,7 +48,8 @@ internal static class Program
         if (args.Value("--child-run") is { } peer)
         {
             var maxSeconds = args.Value("--max-seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : (double?)null;
-            var result = RunMeasurement.Run(peer, int.Parse(args.Required("--items"), CultureInfo.InvariantCulture), args.Required("--dir"), maxSeconds);
+            var warmup = TimeSpan.FromMilliseconds(double.Parse(args.Value("--warmup-ms") ?? "1000", CultureInfo.InvariantCulture));
+            var result = RunMeasurement.Run(peer, int.Parse(args.Required("--items"), CultureInfo.InvariantCulture), args.Required("--dir"), maxSeconds, warmup);
             Console.WriteLine(ChildProcess.FormatResult(result));
             return 0;
         }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using IncrementalPS.Bench.Measuring;
 using static IncrementalPS.Bench.Peers.PeerCatalog;
@@ -33,6 +34,9 @@ internal sealed class BenchPlan
     public IReadOnlyList<RunSpec> Runs { get; }
 
     public IReadOnlyList<LoadSpec> Loads { get; }
+
+    /// <summary>How long each measured run warms up first (shorter in the quick check, to keep it under a minute).</summary>
+    public TimeSpan Warmup => IsQuick ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Every size for the Normal peers; Full durability only to 10k (an fsync per item makes 1M a matter of minutes);

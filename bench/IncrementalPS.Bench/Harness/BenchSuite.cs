@@ -54,7 +54,10 @@ internal sealed class BenchSuite
         for (var repetition = 1; repetition <= spec.Repetitions; repetition++)
         {
             var directory = Path.Combine(_workDirectory, $"{spec.Peer}-{spec.Items}-{repetition}");
-            var arguments = new List<string> { "--child-run", spec.Peer, "--items", Invariant(spec.Items), "--dir", directory };
+            var arguments = new List<string>
+            {
+                "--child-run", spec.Peer, "--items", Invariant(spec.Items), "--dir", directory, "--warmup-ms", Invariant(_plan.Warmup.TotalMilliseconds),
+            };
             if (spec.MaxSeconds is { } seconds)
             {
                 arguments.AddRange(["--max-seconds", Invariant(seconds)]);

@@ -25,7 +25,7 @@ internal sealed class MachineInfo
     {
         Cpu = ProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
         LogicalCores = Environment.ProcessorCount,
-        OperatingSystem = $"{OsRelease() ?? RuntimeInformation.OSDescription} ({RuntimeInformation.OSDescription})",
+        OperatingSystem = Kernel() is { } kernel ? $"{OsRelease() ?? RuntimeInformation.OSDescription}, Linux {kernel}" : RuntimeInformation.OSDescription,
         Runtime = $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})",
         FileSystem = MountOf(workDirectory),
         LoadAverage = ReadLoadAverage(),
@@ -34,6 +34,8 @@ internal sealed class MachineInfo
     /// <summary>The 1, 5 and 15 minute load averages now (Linux), or "n/a".</summary>
     public static string ReadLoadAverage()
         => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string? Kernel() => File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : null;
 
     private static string? OsRelease()
     {
