@@ -1,0 +1,42 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using IncrementalPS.Bench.Measuring;
+
+namespace IncrementalPS.Bench.Harness;
+
+/// <summary>The median result of every run and load a plan asked for.</summary>
+internal sealed class BenchResults
+{
+    private readonly Dictionary<(string Peer, int Items), RunResult> _runs = new();
+    private readonly Dictionary<(string Kind, int Items), LoadResult> _loads = new();
+
+    public BenchResults(BenchPlan plan, MachineInfo machine)
+    {
+        Plan = plan;
+        Machine = machine;
+    }
+
+    public BenchPlan Plan { get; }
+
+    public MachineInfo Machine { get; }
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public TimeSpan Elapsed { get; set; }
+
+    /// <summary>The load averages when the run ended.</summary>
+    public string LoadAverageAtEnd { get; set; } = "n/a";
+
+    public IEnumerable<RunResult> Runs => _runs.Values;
+
+    public void Add(RunResult median) => _runs[(median.Peer, median.Items)] = median;
+
+    public void Add(int items, LoadResult median) => _loads[(median.Kind, items)] = median;
+
+    public RunResult? Run(string peer, int items) => _runs.GetValueOrDefault((peer, items));
+
+    public LoadResult? Load(string kind, int items) => _loads.GetValueOrDefault((kind, items));
+
+    public IEnumerable<int> SizesOf(string peer) => _runs.Keys.Where(k => k.Peer == peer).Select(k => k.Items).Order();
+}

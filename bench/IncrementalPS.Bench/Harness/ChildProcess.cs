@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.Json;
+
+namespace IncrementalPS.Bench.Harness;
+
+/// <summary>Runs one measurement in a fresh copy of this program and reads the result it prints.</summary>
+internal static class ChildProcess
+{
+    /// <summary>The prefix of the line a child prints its result on; everything else it prints is passed through.</summary>
+    public const string ResultPrefix = "RESULT ";
+
+    public static T Run<T>(IEnumerable<string> arguments)
+    {
+        using var process = new Process { StartInfo = StartInfo(arguments) };
+        process.Start();
+        var stderr = process.StandardError.ReadToEndAsync();
+        string? result = null;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (line.StartsWith(ResultPrefix, StringComparison.Ordinal))
+            {
+                result = line.Substring(ResultPrefix.Length);
+            }
+            else
+            {
+                Console.WriteLine(line);
+            }
+        }
+
+        process.WaitForExit();
+        var errors = stderr.GetAwaiter().GetResult();
+        if (process.ExitCode != 0 || result is null)
+        {
+            throw new InvalidOperationException(
+                $"The measurement '{string.Join(' ', process.StartInfo.ArgumentList)}' failed (exit code {process.ExitCode}):{Environment.NewLine}{errors}");
+        }
+
+        if (errors.Length > 0)
+        {
+            Console.Error.Write(errors);
+        }
+
+        return JsonSerializer.Deserialize<T>(result)
+            ?? throw new InvalidOperationException($"The measurement printed an empty result: {result}");
+    }
+
+    /// <summary>The line a child prints its result on.</summary>
+    public static string FormatResult<T>(T result) => ResultPrefix + JsonSerializer.Serialize(result);
+
+    private static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    {
+        var host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which program is running.");
+        var info = new ProcessStartInfo(host)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+        // Started as `dotnet IncrementalPS.Bench.dll`: the host needs the assembly again.
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            info.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        }
+
+        foreach (var argument in arguments.ToList())
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
+    }
+}

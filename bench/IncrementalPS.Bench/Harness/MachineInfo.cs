@@ -1,0 +1,77 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+
+namespace IncrementalPS.Bench.Harness;
+
+/// <summary>The machine a run was measured on, as the report shows it.</summary>
+internal sealed class MachineInfo
+{
+    public required string Cpu { get; init; }
+
+    public required int LogicalCores { get; init; }
+
+    public required string OperatingSystem { get; init; }
+
+    public required string Runtime { get; init; }
+
+    public required string FileSystem { get; init; }
+
+    /// <summary>The 1, 5 and 15 minute load averages when the run started: other work on the machine shows in the figures.</summary>
+    public required string LoadAverage { get; init; }
+
+    public static MachineInfo Describe(string workDirectory) => new()
+    {
+        Cpu = ProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
+        LogicalCores = Environment.ProcessorCount,
+        OperatingSystem = Kernel() is { } kernel ? $"{OsRelease() ?? RuntimeInformation.OSDescription}, Linux {kernel}" : RuntimeInformation.OSDescription,
+        Runtime = $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})",
+        FileSystem = MountOf(workDirectory),
+        LoadAverage = ReadLoadAverage(),
+    };
+
+    /// <summary>The 1, 5 and 15 minute load averages now (Linux), or "n/a".</summary>
+    public static string ReadLoadAverage()
+        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string? Kernel() => File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : null;
+
+    private static string? OsRelease()
+    {
+        var pretty = ProcField("/etc/os-release", "PRETTY_NAME");
+        return pretty?.Trim('"');
+    }
+
+    private static string? ProcField(string file, string name)
+    {
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+        var separator = line?.IndexOfAny([':', '=']) ?? -1;
+        return separator < 0 ? null : line![(separator + 1)..].Trim();
+    }
+
+    /// <summary>The file system holding <paramref name="directory"/>: the longest mount point that contains it.</summary>
+    private static string MountOf(string directory)
+    {
+        var full = Path.GetFullPath(directory);
+        if (!File.Exists("/proc/mounts"))
+        {
+            return $"unknown (work directory {full})";
+        }
+
+        var mount = File.ReadLines("/proc/mounts")
+            .Select(l => l.Split(' '))
+            .Where(f => f.Length >= 3 && IsUnder(full, f[1]))
+            .OrderByDescending(f => f[1].Length)
+            .FirstOrDefault();
+        return mount is null ? $"unknown (work directory {full})" : $"{mount[2]} on {mount[0]}, mounted at {mount[1]} (work directory {full})";
+    }
+
+    private static bool IsUnder(string path, string mountPoint)
+        => mountPoint == "/" || path == mountPoint || path.StartsWith(mountPoint + "/", StringComparison.Ordinal);
+}
