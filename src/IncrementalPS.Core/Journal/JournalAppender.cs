@@ -7,13 +7,16 @@ namespace IncrementalPS.Core;
 /// Appends records to the checkpoint file. Unbuffered: each record is one write to the operating system, so a killed
 /// process loses nothing it has appended. <see cref="Durability.Full"/> adds an fsync per record; at
 /// <see cref="Durability.Normal"/> the session's heartbeat calls <see cref="FlushToDisk"/> about once a second.
-/// Not thread-safe: the session serializes access.
+/// Appends are serialized by the session; <see cref="FlushToDisk"/> may run on another thread at the same time.
 /// </summary>
 internal sealed class JournalAppender : IDisposable
 {
     private readonly FileStream _stream;
     private readonly Durability _durability;
-    private bool _dirty;
+    // An fsync can take tens of milliseconds; appends must not wait for it, only Dispose must not close under it.
+    private readonly object _flushGate = new();
+    private volatile bool _dirty;
+    private bool _disposed;
 
     private JournalAppender(FileStream stream, Durability durability)
     {
@@ -67,19 +70,47 @@ internal sealed class JournalAppender : IDisposable
         return offset;
     }
 
-    /// <summary>Flushes records written since the last flush to disk (fsync). Cheap when there are none.</summary>
+    /// <summary>
+    /// Flushes records written since the last flush to disk (fsync). Cheap when there are none. Safe to call while
+    /// another thread appends: a record appended during the fsync is flushed by it or marks the journal dirty again.
+    /// </summary>
     public void FlushToDisk()
     {
-        if (_dirty)
+        if (!_dirty)
         {
-            _stream.Flush(flushToDisk: true);
+            return;
+        }
+
+        lock (_flushGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
             _dirty = false;
+            _stream.Flush(flushToDisk: true);
         }
     }
 
     public void Dispose()
     {
-        FlushToDisk();
-        _stream.Dispose();
+        lock (_flushGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            try
+            {
+                _stream.Flush(flushToDisk: true);
+            }
+            finally
+            {
+                _stream.Dispose();
+            }
+        }
     }
 }

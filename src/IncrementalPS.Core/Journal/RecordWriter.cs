@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -16,6 +17,11 @@ internal sealed class RecordWriter : IDisposable
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     private readonly MemoryStream _buffer = new(256);
+
+    // Times are kept to the millisecond, formatted once per millisecond: items recorded in the same millisecond
+    // (most of them, in a fast run) reuse the text instead of formatting a date per record.
+    private readonly byte[] _time = new byte[24];
+    private long _timeMillisecond = -1;
     private readonly Utf8JsonWriter _json;
 
     public RecordWriter()
@@ -123,6 +129,20 @@ internal sealed class RecordWriter : IDisposable
         return End();
     }
 
+    private ReadOnlySpan<byte> FormatTime(DateTime time)
+    {
+        var millisecond = time.Ticks / TimeSpan.TicksPerMillisecond;
+        if (millisecond != _timeMillisecond)
+        {
+            _timeMillisecond = millisecond;
+            var text = new DateTime(millisecond * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc)
+                .ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            System.Text.Encoding.ASCII.GetBytes(text, 0, text.Length, _time, 0);
+        }
+
+        return _time;
+    }
+
     public void Dispose()
     {
         _json.Dispose();
@@ -145,7 +165,7 @@ internal sealed class RecordWriter : IDisposable
             _json.WriteString("key"u8, key);
         }
 
-        _json.WriteString("time"u8, time);
+        _json.WriteString("time"u8, FormatTime(time));
     }
 
     private ArraySegment<byte> End()

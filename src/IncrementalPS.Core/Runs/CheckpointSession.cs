@@ -240,7 +240,7 @@ public sealed class CheckpointSession : IDisposable
                 }
             }
 
-            var clock = Stopwatch.StartNew();
+            var started = Stopwatch.GetTimestamp();
             string? output;
             try
             {
@@ -254,7 +254,7 @@ public sealed class CheckpointSession : IDisposable
             catch (Exception ex)
             {
                 var error = _describeError(ex);
-                var elapsed = clock.Elapsed;
+                var elapsed = Since(started);
                 var retry = _retry.ShouldRetry(attemptInRun);
                 lock (_gate)
                 {
@@ -285,7 +285,7 @@ public sealed class CheckpointSession : IDisposable
                 continue;
             }
 
-            var duration = clock.Elapsed;
+            var duration = Since(started);
             lock (_gate)
             {
                 EnsureOpen();
@@ -630,6 +630,7 @@ public sealed class CheckpointSession : IDisposable
 
     private void Heartbeat()
     {
+        JournalAppender? appender;
         lock (_gate)
         {
             if (_closed || _backgroundError is not null)
@@ -637,19 +638,29 @@ public sealed class CheckpointSession : IDisposable
                 return;
             }
 
-            try
+            appender = _appender;
+        }
+
+        try
+        {
+            // Bounds what a power failure can take at Normal durability to about a second of records. Outside the
+            // session's lock: items go on being recorded while the disk catches up.
+            appender?.FlushToDisk();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A timer thread must not throw; the run reports it before its next item instead.
+            lock (_gate)
             {
-                // Bounds what a power failure can take at Normal durability to about a second of records.
-                _appender?.FlushToDisk();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A timer thread must not throw; the run reports it before its next item instead.
                 _backgroundError = ExceptionDispatchInfo.Capture(ex);
-                return;
             }
 
-            if (_options.ProgressFile is not null && _sinceProgressFile.Elapsed >= _options.ProgressFileInterval)
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!_closed && _options.ProgressFile is not null && _sinceProgressFile.Elapsed >= _options.ProgressFileInterval)
             {
                 try
                 {
@@ -691,6 +702,9 @@ public sealed class CheckpointSession : IDisposable
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Since(long timestamp)
+        => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - timestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 
     private static bool HasLoneSurrogate(string key)
     {
