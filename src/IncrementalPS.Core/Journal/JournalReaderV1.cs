@@ -19,6 +19,11 @@ internal sealed class JournalReaderV1 : IJournalRecordReader
 #endif
     public string? TryParse(ReadOnlySpan<byte> line, JournalRecord record, bool details)
     {
+        if (!details && CompletedRecordFastPath.TryParse(line, record))
+        {
+            return null;
+        }
+
         record.Clear();
         try
         {
