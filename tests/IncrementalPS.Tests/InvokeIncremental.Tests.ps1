@@ -112,6 +112,13 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
             $errors.FullyQualifiedErrorId | Should -Contain 'KeyUnavailable,IncrementalPS.Commands.InvokeIncrementalCommand'
         }
 
+        It 'writes KeyUnavailable for a key that is not valid Unicode and goes on' {
+            $lone = 'x' + [char]0xD800
+            $output = 'a', $lone, 'c' | Invoke-Incremental lone1 { $_ } -ErrorVariable errors -ErrorAction SilentlyContinue
+            $output | Should -Be @('a', 'c')
+            $errors.FullyQualifiedErrorId | Should -Contain 'KeyUnavailable,IncrementalPS.Commands.InvokeIncrementalCommand'
+        }
+
         It 'skips a key seen earlier in the same run' {
             $seen = [System.Collections.Generic.List[string]]::new()
             'a', 'a', 'b' | Invoke-Incremental dup1 { $seen.Add($_) }

@@ -184,6 +184,12 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             // Stopped while waiting between attempts: the item stays in flight and runs again on resume.
             throw new PipelineStoppedException();
         }
+        catch (ArgumentException exception) when (exception.ParamName == "key")
+        {
+            // The engine refuses a key it could not store faithfully (not valid Unicode): this item only.
+            WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, exception));
+            return;
+        }
         catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
         {
             _progress!.Complete();
