@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 
 namespace IncrementalPS.Core;
 
@@ -16,6 +17,8 @@ internal sealed class JournalAppender : IDisposable
     // An fsync can take tens of milliseconds; appends must not wait for it, only Dispose must not close under it.
     private readonly object _flushGate = new();
     private volatile bool _dirty;
+    private long _written;
+    private long _durable;
     private bool _disposed;
 
     private JournalAppender(FileStream stream, Durability durability)
@@ -54,20 +57,58 @@ internal sealed class JournalAppender : IDisposable
     }
 
     /// <summary>Appends one record; returns the offset it starts at. Durable per <see cref="Durability"/> when it returns.</summary>
-    public long Append(ArraySegment<byte> record)
+    public long Append(ArraySegment<byte> record) => Append(record, deferFlush: false);
+
+    /// <summary>
+    /// Appends one record; returns the offset it starts at. With <paramref name="deferFlush"/> at Full durability the
+    /// caller flushes with <see cref="MakeDurable"/> once it has let go of its own lock, so that records appended by
+    /// other threads in the meantime share one fsync (group commit).
+    /// </summary>
+    public long Append(ArraySegment<byte> record, bool deferFlush)
     {
         var offset = _stream.Position;
         _stream.Write(record.Array!, record.Offset, record.Count);
-        if (_durability == Durability.Full)
+        Volatile.Write(ref _written, offset + record.Count);
+        _dirty = true;
+        if (_durability == Durability.Full && !deferFlush)
         {
-            _stream.Flush(flushToDisk: true);
-        }
-        else
-        {
-            _dirty = true;
+            MakeDurable(offset + record.Count);
         }
 
         return offset;
+    }
+
+    /// <summary>How many fsyncs <see cref="MakeDurable"/> made (for tests of group commit).</summary>
+    internal long DiskFlushes { get; private set; }
+
+    /// <summary>The end of the last record appended.</summary>
+    public long WrittenEnd => Volatile.Read(ref _written);
+
+    /// <summary>
+    /// Returns once every byte before <paramref name="end"/> is on disk. One fsync covers every record written before it
+    /// starts, so concurrent callers mostly find their record already flushed by another's fsync.
+    /// </summary>
+    public void MakeDurable(long end)
+    {
+        if (Volatile.Read(ref _durable) >= end)
+        {
+            return;
+        }
+
+        lock (_flushGate)
+        {
+            // Disposed: Dispose flushed everything that was written.
+            if (_disposed || _durable >= end)
+            {
+                return;
+            }
+
+            var upTo = Volatile.Read(ref _written);
+            _dirty = false;
+            _stream.Flush(flushToDisk: true);
+            Volatile.Write(ref _durable, upTo);
+            DiskFlushes++;
+        }
     }
 
     /// <summary>

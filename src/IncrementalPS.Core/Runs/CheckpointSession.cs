@@ -177,6 +177,18 @@ public sealed class CheckpointSession : IDisposable
         }
     }
 
+    /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
+    internal long DiskFlushes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _appender?.DiskFlushes ?? 0;
+            }
+        }
+    }
+
     /// <summary>The checkpoint this run works on.</summary>
     public CheckpointLocation Location { get; }
 
@@ -256,11 +268,15 @@ public sealed class CheckpointSession : IDisposable
                 var error = _describeError(ex);
                 var elapsed = Since(started);
                 var retry = _retry.ShouldRetry(attemptInRun);
+                JournalAppender failureJournal;
+                long failureEnd;
                 lock (_gate)
                 {
                     // A result is recorded even when a background flush failed since: it is surfaced at the next item.
                     EnsureOpen();
-                    var offset = Append(_records.ItemFailed(key, DateTime.UtcNow, attempt, elapsed.TotalMilliseconds, error));
+                    failureJournal = _appender!;
+                    var offset = AppendResult(_records.ItemFailed(key, DateTime.UtcNow, attempt, elapsed.TotalMilliseconds, error));
+                    failureEnd = failureJournal.WrittenEnd;
                     _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Failed });
                     Landed(key);
                     if (!retry)
@@ -268,8 +284,13 @@ public sealed class CheckpointSession : IDisposable
                         _progress.Failed++;
                         _progress.MaybeReport();
                         MaybeCompact();
-                        return new ItemOutcome(key, ItemOutcomeKind.Failed, attempt, error, elapsed, hasSavedOutput: false);
                     }
+                }
+
+                MakeDurable(failureJournal, failureEnd);
+                if (!retry)
+                {
+                    return new ItemOutcome(key, ItemOutcomeKind.Failed, attempt, error, elapsed, hasSavedOutput: false);
                 }
 
                 var delay = _retry.DelayAfter(attemptInRun);
@@ -286,10 +307,14 @@ public sealed class CheckpointSession : IDisposable
             }
 
             var duration = Since(started);
+            JournalAppender journal;
+            long end;
             lock (_gate)
             {
                 EnsureOpen();
-                var offset = Append(_records.ItemCompleted(key, DateTime.UtcNow, attempt, duration.TotalMilliseconds, output));
+                journal = _appender!;
+                var offset = AppendResult(_records.ItemCompleted(key, DateTime.UtcNow, attempt, duration.TotalMilliseconds, output));
+                end = journal.WrittenEnd;
                 _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Completed, HasOutput = output is not null });
                 Landed(key);
                 _progress.Completed++;
@@ -297,6 +322,7 @@ public sealed class CheckpointSession : IDisposable
                 MaybeCompact();
             }
 
+            MakeDurable(journal, end);
             return new ItemOutcome(key, ItemOutcomeKind.Completed, attempt, null, duration, hasSavedOutput: false);
         }
     }
@@ -541,6 +567,25 @@ public sealed class CheckpointSession : IDisposable
     {
         _recordsInFile++;
         return _appender!.Append(record);
+    }
+
+    /// <summary>Appends an item's result; at Full durability the caller then calls <see cref="MakeDurable"/> outside the lock.</summary>
+    private long AppendResult(ArraySegment<byte> record)
+    {
+        _recordsInFile++;
+        return _appender!.Append(record, deferFlush: true);
+    }
+
+    /// <summary>
+    /// At Full durability, waits until the item's result is on disk before the result is handed on. Outside the
+    /// session's lock, so items finishing on other threads share the fsync (incps --jobs).
+    /// </summary>
+    private void MakeDurable(JournalAppender journal, long end)
+    {
+        if (_options.Durability == Durability.Full)
+        {
+            journal.MakeDurable(end);
+        }
     }
 
     private void MaybeCompact()
