@@ -44,6 +44,16 @@ Describe 'Get-CheckpointStatus' -Tag 'CI' {
         (Get-CheckpointStatus -Path (Join-Path $env:INCREMENTALPS_HOME '*.checkpoint.jsonl')).Name | Should -Be @('alpha', 'beta')
     }
 
+    It 'reads a checkpoint whose path holds wildcard characters as it is' {
+        $folder = Join-Path $TestDrive 'run[1]'
+        New-Item -ItemType Directory -Path $folder -Force | Out-Null
+        $file = Join-Path $folder 'cp.jsonl'
+        'a', 'b' | Invoke-Incremental -Path $file { $_ } -Keep | Out-Null
+        (Get-CheckpointStatus -Path $file).Completed | Should -Be 2
+        Reset-Checkpoint -Path $file
+        [System.IO.File]::Exists($file) | Should -BeFalse
+    }
+
     It 'writes CheckpointNotFound for a name that does not exist' {
         Get-CheckpointStatus nope -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errors[0].FullyQualifiedErrorId | Should -Be 'CheckpointNotFound,IncrementalPS.Commands.GetCheckpointStatusCommand'

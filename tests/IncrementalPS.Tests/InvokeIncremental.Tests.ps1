@@ -21,6 +21,12 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
             $log | Should -Be @('run a', 'down a', 'run b', 'down b')
         }
 
+        It 'runs without asking for confirmation when $ConfirmPreference is Medium (only -Restart asks)' {
+            $ConfirmPreference = 'Medium'
+            'a' | Invoke-Incremental confirm1 { "ran $_" } -Confirm:$false | Should -Be 'ran a'
+            & { $ConfirmPreference = 'Medium'; 'b' | Invoke-Incremental confirm2 { "ran $_" } } | Should -Be 'ran b'
+        }
+
         It 'takes one item from -InputObject without pipeline input' {
             Invoke-Incremental single1 { "got $_" } -InputObject 'only' | Should -Be 'got only'
         }
@@ -185,6 +191,17 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
     Context 'setup problems are terminating and change nothing on disk' {
         It 'refuses a bad name' {
             { 'a' | Invoke-Incremental 'bad name' { $_ } } | Should -Throw -ErrorId 'InvalidCheckpointName,IncrementalPS.Commands.InvokeIncrementalCommand'
+        }
+
+        It 'refuses a -Path that is not on the file system, creating nothing' {
+            Push-Location $TestDrive
+            try {
+                { 'a' | Invoke-Incremental -Path variable:\notafile { $_ } } | Should -Throw -ErrorId 'InvalidCheckpointPath,IncrementalPS.Commands.InvokeIncrementalCommand'
+                Join-Path $TestDrive 'notafile*' | Should -Not -Exist
+            }
+            finally {
+                Pop-Location
+            }
         }
 
         It 'refuses a checkpoint held by a live run' {

@@ -38,14 +38,18 @@ internal sealed class ProgressTracker
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>Notes a newly seen item; an estimated total that turned out too small grows with the input.</summary>
+    /// <summary>
+    /// Notes a newly seen item. An estimated total that the input outgrows is dropped: the total is unknown from then
+    /// on (no percent, no ETA) rather than a bar stuck at 100% with nothing left to go.
+    /// </summary>
     public void NoteSeen(string key)
     {
         Seen++;
         CurrentKey = key;
         if (TotalIsEstimate && Total is long t && Seen > t)
         {
-            Total = Seen;
+            Total = null;
+            TotalIsEstimate = false;
         }
     }
 

@@ -114,27 +114,38 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _location = ParameterSetName == ByPath
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
                 : CheckpointResolver.FromName(Name);
-            _keys = KeySelector.Create(Key);
+        }
+        catch (ArgumentException exception)
+        {
+            // CheckpointNameException is not an ArgumentException: both map to their own IDs, with the argument as target.
+            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, ParameterSetName == ByPath ? Path : Name));
         }
         catch (CheckpointNameException exception)
         {
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, Name));
         }
+
+        try
+        {
+            _keys = KeySelector.Create(Key);
+        }
         catch (ArgumentException exception)
         {
-            ThrowTerminatingError(ErrorRecords.InvalidRunOption(exception));
+            ThrowTerminatingError(new ErrorRecord(exception, ErrorIds.InvalidRunOption, ErrorCategory.InvalidArgument, Key));
         }
 
+        // Only -Restart destroys anything, so only it asks for consent; -WhatIf still shows what a run would do.
+        var askConsent = Restart || MyInvocation.BoundParameters.ContainsKey("WhatIf");
         var action = Restart
             ? "Discard the checkpoint and process the input from the start"
             : "Process the input, recording each item in the checkpoint";
-        if (!ShouldProcess(_location!.FilePath, action))
+        if (askConsent && !ShouldProcess(_location!.FilePath, action))
         {
             return;
         }
 
         _cancellation = new CancellationTokenSource();
-        _progress = new ProgressReporter(this, _location.Name);
+        _progress = new ProgressReporter(this, _location!.Name);
         _runner = new ScriptBlockRunner(this, Process, ReplayOutput);
         try
         {
@@ -154,6 +165,20 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
     /// <summary>Hands one item to the engine and reports what happened to it.</summary>
     protected override void ProcessRecord()
+    {
+        try
+        {
+            ProcessItem();
+        }
+        catch
+        {
+            // -ErrorAction Stop, a terminating error or a downstream Select-Object -First: the bar must not stay up.
+            _progress?.CompleteOnError();
+            throw;
+        }
+    }
+
+    private void ProcessItem()
     {
         if (_session is null || (InputObject is null && !MyInvocation.ExpectingInput))
         {

@@ -69,6 +69,24 @@ internal sealed class ProgressReporter : IProgress<RunProgress>
         _last = null;
     }
 
+    /// <summary>Completes the bar while an error escapes the cmdlet, unless the pipeline is already being stopped.</summary>
+    public void CompleteOnError()
+    {
+        if (_cmdlet.Stopping)
+        {
+            return;
+        }
+
+        try
+        {
+            Complete();
+        }
+        catch (PipelineStoppedException)
+        {
+            // The pipeline is being torn down as we write: the host drops its progress display with it.
+        }
+    }
+
     /// <summary>Stops writing: the pipeline is ending and WriteProgress is no longer allowed.</summary>
     public void Detach() => _detached = true;
 

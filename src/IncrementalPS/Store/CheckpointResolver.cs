@@ -22,8 +22,17 @@ internal sealed class CheckpointResolver
     public static CheckpointLocation FromName(string name) => CheckpointLocation.FromName(name);
 
     /// <summary>One checkpoint file by path, relative to the current location; the file need not exist.</summary>
-    /// <exception cref="ArgumentException">The path is empty or is a directory.</exception>
-    public CheckpointLocation FromPath(string path) => CheckpointLocation.FromPath(_paths.GetUnresolvedProviderPathFromPSPath(path));
+    /// <exception cref="ArgumentException">The path is empty, a directory, or not on the file system.</exception>
+    public CheckpointLocation FromPath(string path)
+    {
+        var providerPath = _paths.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        {
+            throw new ArgumentException($"'{path}' is on the {provider.Name} drive; a checkpoint is a file: give a file system path.", nameof(path));
+        }
+
+        return CheckpointLocation.FromPath(providerPath);
+    }
 
     /// <summary>The checkpoints named, with wildcards; every checkpoint in the store when <paramref name="names"/> is empty.</summary>
     public static IEnumerable<Resolution> ByNames(IReadOnlyList<string>? names)
@@ -78,7 +87,8 @@ internal sealed class CheckpointResolver
             var resolutions = new List<Resolution>();
             try
             {
-                if (WildcardPattern.ContainsWildcardCharacters(path))
+                // A file whose name holds [ or ] is taken as it is before the name is read as a wildcard.
+                if (WildcardPattern.ContainsWildcardCharacters(path) && !System.IO.File.Exists(_paths.GetUnresolvedProviderPathFromPSPath(path)))
                 {
                     foreach (var file in ResolveWildcard(path))
                     {

@@ -161,4 +161,27 @@ public sealed class ProgressTests
         Assert.Equal(12, second.GetProgress().Total);
         Assert.False(second.GetProgress().TotalIsEstimate);
     }
+
+    [Fact]
+    public void An_estimated_total_the_input_outgrows_becomes_unknown()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using (var first = CheckpointSession.Start(location, Sessions.Options(o => o.TotalCount = 2)))
+        {
+            first.Complete("a");
+        }
+
+        using var second = CheckpointSession.Start(location, Sessions.Options());
+        second.Complete("a");
+        second.Complete("b");
+        Assert.Equal(2, second.GetProgress().Total);
+
+        second.Complete("c");
+        var progress = second.GetProgress();
+        Assert.Null(progress.Total);
+        Assert.False(progress.TotalIsEstimate);
+        Assert.Null(progress.PercentComplete);
+        Assert.Null(progress.Eta);
+    }
 }
