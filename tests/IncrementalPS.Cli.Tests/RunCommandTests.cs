@@ -153,4 +153,30 @@ public sealed class RunCommandTests
         Assert.DoesNotContain("\u001b[", result.Stderr, StringComparison.Ordinal);
         Assert.All(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith("incps: ", line, StringComparison.Ordinal));
     }
+
+    [PosixFact]
+    public void A_line_holding_a_nul_fails_instead_of_running_only_its_first_part()
+    {
+        using var job = new Job();
+
+        // NUL-separated input given without -0: one "line" holding every item.
+        var result = job.Incps("f1\0f2\0f3\0", "run", job.Name, "--", "echo");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(string.Empty, result.Stdout);
+        var failed = Assert.Single(CheckpointInspector.ReadItems(job.Location, ItemState.Failed));
+        Assert.Contains("-0/--null", failed.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [PosixFact]
+    public void An_unknown_option_is_named_as_such()
+    {
+        using var job = new Job();
+
+        var result = job.Incps("a\n", "run", job.Name, "--job", "2", "--", "true");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("unknown option '--job'", result.Stderr, StringComparison.Ordinal);
+        Assert.False(job.Location.Exists);
+    }
 }

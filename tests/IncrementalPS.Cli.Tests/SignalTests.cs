@@ -39,4 +39,24 @@ public sealed class SignalTests
         Assert.True(job.Executions().Count <= items.Count + 1, "only the item stopped in flight may run twice");
         Assert.False(job.Location.Exists);
     }
+
+    [PosixFact]
+    public void The_same_signal_sent_to_the_process_and_its_group_still_stops_cleanly()
+    {
+        using var job = new Job();
+        var items = Job.Items(6);
+        using var run = job.Start(Job.RunArgs(job.Name, Array.Empty<string>(), job.MarkCommand("0.3")));
+        run.Input.Write(Job.Lines(items));
+        run.Input.Flush();
+        Assert.True(run.WaitUntil(() => job.Executions().Count >= 2, IncpsProcess.DefaultTimeout), run.Stderr);
+
+        // timeout(1) and kill -- -pgid deliver one request twice within microseconds: not a second, impatient signal.
+        PosixSignals.Send(run.Id, PosixSignals.SigTerm);
+        PosixSignals.Send(run.Id, PosixSignals.SigTerm);
+        var stopped = run.WaitForResult(IncpsProcess.DefaultTimeout);
+
+        Assert.True(stopped.ExitCode == 130, stopped.ToString());
+        Assert.Contains("Run the same command again to resume", stopped.Stderr, StringComparison.Ordinal);
+        Assert.Equal(CheckpointState.Interrupted, CheckpointInspector.ReadStatus(job.Location).State);
+    }
 }

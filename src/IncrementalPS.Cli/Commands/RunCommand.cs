@@ -65,6 +65,11 @@ internal sealed class RunCommand : Command
     {
         if (result.GetValue(_stray) is { Length: > 0 } stray)
         {
+            if (stray[0].StartsWith("-", StringComparison.Ordinal))
+            {
+                throw new UsageException($"unknown option '{stray[0]}'; see 'incps run --help'.");
+            }
+
             throw new UsageException($"put '--' before the command: incps run <name> [options] -- {string.Join(' ', stray)}");
         }
 
@@ -127,7 +132,9 @@ internal sealed class RunCommand : Command
             CliConsole.Message("reading items from the terminal, one per line; end with Ctrl+D.");
         }
 
-        using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        // UTF-8 only (a UTF-8 byte-order mark is skipped): bytes that happen to look like a UTF-16 byte-order mark must
+        // not switch the decoding.
+        using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), detectEncodingFromByteOrderMarks: false);
         var settings = new JobSettings(location, options, template, program, jobs, result.GetValue(_null), input, _target.Describe(result, location));
         return new JobRunner(settings, ProgressViews.ForStandardError()).Run();
     }

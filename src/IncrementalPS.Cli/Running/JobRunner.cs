@@ -158,6 +158,12 @@ internal sealed class JobRunner
 
     private string? RunCommand(string item, CancellationToken stopping)
     {
+        if (item.Contains('\0', StringComparison.Ordinal))
+        {
+            // An argument ends at its first NUL: the command would silently get only the first part of the item.
+            throw new CommandFailedException("the item contains a NUL character, which cannot be passed as an argument; for NUL-separated input use -0/--null");
+        }
+
         var commandLine = _settings.Command.Expand(item);
         if (_settings.Program is string program)
         {

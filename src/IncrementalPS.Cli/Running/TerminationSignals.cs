@@ -14,6 +14,10 @@ internal sealed class TerminationSignals : IDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
+    // Tools such as timeout(1) and kill -- -pgid signal the process and its group: one request arrives twice within
+    // microseconds. Only a repeat later than this counts as the user asking again.
+    private static readonly TimeSpan s_sameRequest = TimeSpan.FromSeconds(1);
+    private readonly System.Diagnostics.Stopwatch _sinceFirst = new();
     private int _received;
 
     /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
@@ -41,10 +45,12 @@ internal sealed class TerminationSignals : IDisposable
     {
         if (Interlocked.Exchange(ref _received, 1) != 0)
         {
-            // Second signal: let the default action end the process now.
+            // A second signal: let the default action end the process now, unless it is the first one's echo.
+            context.Cancel = _sinceFirst.Elapsed < s_sameRequest;
             return;
         }
 
+        _sinceFirst.Start();
         context.Cancel = true;
         CliConsole.Message($"{context.Signal} received: stopping the commands in flight and saving the checkpoint (send it again to quit at once).");
         _cancellation.Cancel();
