@@ -56,9 +56,6 @@ internal static class JournalLoader
             // The scan skips details for speed; a few more reads fetch what the latest run's summary needs.
             var started = details.ReadAt(runs.StartedOffset);
             runs.StartedAt = started.Time;
-            runs.StartedProcessId = started.ProcessId;
-            runs.StartedHost = started.Host;
-            runs.StartedWriter = started.Writer;
             runs.Fingerprint = started.Fingerprint;
             runs.Total = started.Total;
         }
@@ -132,7 +129,6 @@ internal static class JournalLoader
             case RecordType.RunStarted:
                 runs.LastRun = Math.Max(runs.LastRun, record.Run);
                 runs.StartedOffset = offset;
-                runs.ProcessedInLastRun = 0;
                 runs.RecentCount = 0;
                 break;
             case RecordType.RunEnded:

@@ -33,11 +33,10 @@ internal static class JournalScanner
 
         var header = ParseHeader(headerLine, headerTerminated, path);
         var reader = ReaderFor(header.Version);
-        var headerLength = headerLine.Length + 1;
 
         var record = new JournalRecord();
         long lineNumber = 1;
-        long validLength = headerLength;
+        long validLength = headerLine.Length + 1;
         long recordCount = 0;
         long badLine = 0;
         string? badReason = null;
@@ -81,14 +80,13 @@ internal static class JournalScanner
             onRecord(record, offset, length);
         }
 
-        var fileLength = stream.Length;
-        var torn = badReason is not null || validLength < fileLength;
+        var torn = badReason is not null || validLength < stream.Length;
         if (badReason is not null)
         {
             validLength = badOffset;
         }
 
-        return new ScanResult(header, headerLength, validLength, fileLength, torn, recordCount);
+        return new ScanResult(header, validLength, torn, recordCount);
     }
 
     /// <summary>Picks the record reader for a format version; versions newer than this build are refused earlier.</summary>

@@ -21,7 +21,7 @@ namespace IncrementalPS.Core;
 /// </remarks>
 public sealed class CheckpointSession : IDisposable
 {
-    // Compact during a run only when the journal holds far more records than keys (a run writes about two per key).
+    // Compact during a run only when the journal holds far more records than keys (a run writes about one per key; retries and resumes add more).
     private const int CompactionRecordsPerKey = 3;
     private const long CompactionSlack = 100_000;
 

@@ -10,9 +10,6 @@ internal sealed class RunHistory
     // The latest run-started record.
     public long StartedOffset = -1;
     public DateTime? StartedAt;
-    public int StartedProcessId;
-    public string? StartedHost;
-    public string? StartedWriter;
     public string? Fingerprint;
     public long? Total;
 
@@ -26,7 +23,6 @@ internal sealed class RunHistory
     public long LastRecordOffset = -1;
 
     /// <summary>Where the latest run's most recent results are (their times give a rate seen from outside).</summary>
-    public long ProcessedInLastRun;
     public readonly long[] RecentProcessed = new long[64];
     public int RecentCount;
 
@@ -34,7 +30,6 @@ internal sealed class RunHistory
 
     public void NoteProcessed(long offset)
     {
-        ProcessedInLastRun++;
         RecentProcessed[RecentCount % RecentProcessed.Length] = offset;
         RecentCount++;
     }
