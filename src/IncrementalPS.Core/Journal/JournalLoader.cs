@@ -81,6 +81,20 @@ internal static class JournalLoader
         return times;
     }
 
+    /// <summary>An item in flight or interrupted: its attempts so far are kept (the record may not carry them all).</summary>
+    private static void Unfinished(KeyTable keys, JournalRecord record, long offset, int run, KeyStatus status)
+    {
+        keys.TryGet(record.Key!, out var before);
+        keys.Set(record.Key!, new KeyEntry
+        {
+            Offset = offset,
+            Run = run,
+            Attempts = Math.Max(record.Attempt, before.Attempts),
+            Deaths = record.Deaths,
+            Status = status,
+        });
+    }
+
     // A load calls this once per record, millions of times in one go: compile it optimized from the start
     // instead of running unoptimized code until tiered compilation catches up.
 #if NET
@@ -92,15 +106,7 @@ internal static class JournalLoader
         switch (record.Type)
         {
             case RecordType.ItemStarted:
-                keys.TryGet(record.Key!, out var started);
-                keys.Set(record.Key!, new KeyEntry
-                {
-                    Offset = offset,
-                    Run = record.Run,
-                    Attempts = Math.Max(record.Attempt, started.Attempts),
-                    Deaths = record.Deaths,
-                    Status = KeyStatus.Started,
-                });
+                Unfinished(keys, record, offset, record.Run, KeyStatus.Started);
                 break;
             case RecordType.ItemCompleted:
             case RecordType.ItemFailed:
@@ -116,15 +122,7 @@ internal static class JournalLoader
                 runs.NoteProcessed(offset);
                 break;
             case RecordType.ItemInterrupted:
-                keys.TryGet(record.Key!, out var interrupted);
-                keys.Set(record.Key!, new KeyEntry
-                {
-                    Offset = offset,
-                    Run = runs.LastRun,
-                    Attempts = Math.Max(record.Attempt, interrupted.Attempts),
-                    Deaths = record.Deaths,
-                    Status = KeyStatus.Interrupted,
-                });
+                Unfinished(keys, record, offset, runs.LastRun, KeyStatus.Interrupted);
                 break;
             case RecordType.RunStarted:
                 runs.LastRun = Math.Max(runs.LastRun, record.Run);
