@@ -7,8 +7,8 @@
     Build    Compiles src/IncrementalPS for net8.0 and netstandard2.0 and lays out an importable module in
              out/IncrementalPS/<version>/ (manifest, loader, format file, help, core/ and desktop/ assemblies).
     Test     Build, then runs the Pester 5 tests in tests/IncrementalPS.Tests against the built module in a fresh
-             pwsh (installing Pester from the PowerShell Gallery when it is missing), then 'dotnet test' unless
-             -NoDotnetTest.
+             pwsh (Pester is restored from NuGet into out/tools, pinned in tests/tools/TestTools.csproj), then
+             'dotnet test' unless -NoDotnetTest, and prints one 'N passed, N failed' line per runner and a total.
     Package  Build, then makes out/packages/IncrementalPS.<version>.nupkg with Publish-PSResource (or Publish-Module)
              to a local folder repository; where neither exists, a .zip of the module folder.
     Help     Regenerates module/IncrementalPS/en-US from the markdown in module/IncrementalPS/docs with PlatyPS
@@ -26,7 +26,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Run only the Pester tests (the CI script runs 'dotnet test' itself).
+    # Run only the Pester tests.
     [switch] $NoDotnetTest
 )
 
@@ -94,44 +94,90 @@ function Invoke-Build {
     Write-Host "Module laid out in $moduleOut"
 }
 
-function Import-Pester {
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge ([version]'5.0') | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Host 'Pester 5 is missing; installing it from the PowerShell Gallery for the current user.'
-        Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser -Force -SkipPublisherCheck
-    }
+function Get-PesterManifest {
+    # Pester comes from NuGet, pinned in tests/tools/TestTools.csproj, restored into out/tools: never the Gallery,
+    # and never whatever Pester happens to be installed on the machine.
+    $tools = Join-Path $root 'out/tools'
+    Invoke-Native dotnet @('restore', (Join-Path $root 'tests/tools/TestTools.csproj'), "-p:RestorePackagesPath=$tools", '-nologo', '-v', 'q')
+    $manifest = Get-ChildItem (Join-Path $tools 'pester/*/tools/Pester.psd1') | Select-Object -First 1
+    if (-not $manifest) { throw "Pester was not restored into $tools; see the restore output above." }
+    $manifest.FullName
+}
+
+function Get-ChildPowerShell {
+    # The pwsh running this script, wherever it was installed: as a .NET tool it runs as 'dotnet pwsh.dll', so the
+    # process path is dotnet's; the executable beside the engine in $PSHOME is right for every kind of install.
+    $name = if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }
+    $pwsh = Join-Path $PSHOME $name
+    if (-not (Test-Path $pwsh)) { throw "No $name in `$PSHOME ($PSHOME): cannot start a child PowerShell." }
+    $pwsh
 }
 
 function Invoke-Test {
-    Import-Pester
+    $pester = Get-PesterManifest
     $results = Join-Path $root 'out/TestResults'
     New-Item -ItemType Directory -Force -Path $results | Out-Null
+    $counts = [ordered]@{}
 
     # A fresh pwsh, so that the built assemblies are never loaded into this build session (on Windows that would
     # lock them against the next build).
     $script = {
-        param($TestPath, $ManifestPath, $ResultPath)
+        param($TestPath, $ManifestPath, $ResultPath, $PesterPath, $RenderMode)
         $env:INCREMENTALPS_TEST_MANIFEST = $ManifestPath
-        Import-Module Pester -MinimumVersion 5.0
+        Import-Module $PesterPath
         $configuration = New-PesterConfiguration
         $configuration.Run.Path = $TestPath
-        $configuration.Run.Exit = $true
+        $configuration.Run.PassThru = $true
         $configuration.Filter.Tag = 'CI'
         $configuration.Output.Verbosity = 'Detailed'
+        $configuration.Output.RenderMode = $RenderMode
         $configuration.TestResult.Enabled = $true
         $configuration.TestResult.OutputPath = $ResultPath
-        Invoke-Pester -Configuration $configuration
+        $run = Invoke-Pester -Configuration $configuration
+        # The last line is read by the caller: one machine-readable count.
+        "PESTER-COUNTS $($run.PassedCount) $($run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount)"
     }
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -Command $script -args @(
+    $pesterPassed = 0
+    $pesterFailed = -1
+    & (Get-ChildPowerShell) -NoProfile -NonInteractive -Command $script -args @(
         (Join-Path $root 'tests/IncrementalPS.Tests'),
         (Join-Path $moduleOut 'IncrementalPS.psd1'),
-        (Join-Path $results 'IncrementalPS.Tests.xml'))
-    if ($LASTEXITCODE -ne 0) { throw "Pester tests failed ($LASTEXITCODE failed)." }
+        (Join-Path $results 'IncrementalPS.Tests.xml'),
+        $pester,
+        # The child's output is always a pipe to this script: colour only when this script's own output is a terminal.
+        ([Console]::IsOutputRedirected ? 'Plain' : 'Auto')) | ForEach-Object {
+            if ("$_" -match '^PESTER-COUNTS (\d+) (\d+)$') { $pesterPassed = [int]$Matches[1]; $pesterFailed = [int]$Matches[2] }
+            else { $_ }
+        }
+    if ($pesterFailed -lt 0) { throw 'The Pester run did not finish (no counts were reported); see its output above.' }
+    $counts['pester'] = @($pesterPassed, $pesterFailed)
 
     if (-not $NoDotnetTest) {
-        Invoke-Native dotnet @('test', (Join-Path $root 'IncrementalPS.sln'), '-c', $Configuration, '-nologo')
+        # dotnet test prints one 'Passed!/Failed!  - Failed: N, Passed: N, …' line per test project: add them up.
+        $passed = 0; $failed = 0
+        Write-Host "> dotnet test $(Join-Path $root 'IncrementalPS.sln') -c $Configuration"
+        & dotnet test (Join-Path $root 'IncrementalPS.sln') -c $Configuration -nologo 2>&1 | ForEach-Object {
+            $line = "$_"
+            if ($line -match '(Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+)') {
+                $failed += [int]$Matches[2]; $passed += [int]$Matches[3]
+            }
+            $line
+        }
+        $dotnetExit = $LASTEXITCODE
+        if ($dotnetExit -ne 0 -and $failed -eq 0) { $failed = 1 } # a build or host failure counts as a failure
+        $counts['xunit'] = @($passed, $failed)
     }
+
+    # One plain 'N passed, N failed' line per runner, and the total last.
+    $totalPassed = 0; $totalFailed = 0
+    foreach ($runner in $counts.Keys) {
+        $p, $f = $counts[$runner]
+        Write-Host "${runner}: $p passed, $f failed"
+        $totalPassed += $p; $totalFailed += $f
+    }
+    Write-Host "total: $totalPassed passed, $totalFailed failed"
+    if ($totalFailed -ne 0) { throw "$totalFailed test(s) failed." }
+    if ($totalPassed -eq 0) { throw 'No test ran.' }
 }
 
 function Invoke-Package {
