@@ -145,7 +145,7 @@ function Invoke-Test {
         (Join-Path $results 'IncrementalPS.Tests.xml'),
         $pester,
         # The child's output is always a pipe to this script: colour only when this script's own output is a terminal.
-        ([Console]::IsOutputRedirected ? 'Plain' : 'Auto')) | ForEach-Object {
+        ([Console]::IsOutputRedirected ? 'Plaintext' : 'Auto')) | ForEach-Object {
             if ("$_" -match '^PESTER-COUNTS (\d+) (\d+)$') { $pesterPassed = [int]$Matches[1]; $pesterFailed = [int]$Matches[2] }
             else { $_ }
         }
