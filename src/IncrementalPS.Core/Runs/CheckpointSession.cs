@@ -248,7 +248,7 @@ public sealed class CheckpointSession : IDisposable
                 lock (_gate)
                 {
                     EnsureOpen();
-                    BeginAttempt(key, attempt, deaths);
+                    NextAttempt(key, attempt);
                 }
             }
 
@@ -267,32 +267,31 @@ public sealed class CheckpointSession : IDisposable
             {
                 var error = _describeError(ex);
                 var elapsed = Since(started);
-                var retry = _retry.ShouldRetry(attemptInRun);
-                JournalAppender failureJournal;
-                long failureEnd;
-                lock (_gate)
+                if (!_retry.ShouldRetry(attemptInRun))
                 {
-                    // A result is recorded even when a background flush failed since: it is surfaced at the next item.
-                    EnsureOpen();
-                    failureJournal = _appender!;
-                    var offset = AppendResult(_records.ItemFailed(key, DateTime.UtcNow, attempt, elapsed.TotalMilliseconds, error));
-                    failureEnd = failureJournal.WrittenEnd;
-                    _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Failed });
-                    Landed(key);
-                    if (!retry)
+                    JournalAppender failureJournal;
+                    long failureEnd;
+                    lock (_gate)
                     {
+                        // A result is recorded even when a background flush failed since: it is surfaced at the next item.
+                        EnsureOpen();
+                        failureJournal = _appender!;
+                        var offset = AppendResult(_records.ItemFailed(key, DateTime.UtcNow, attempt, elapsed.TotalMilliseconds, error));
+                        failureEnd = failureJournal.WrittenEnd;
+                        _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Failed });
+                        Landed(key);
                         _progress.Failed++;
                         _progress.MaybeReport();
                         MaybeCompact();
                     }
-                }
 
-                MakeDurable(failureJournal, failureEnd);
-                if (!retry)
-                {
+                    MakeDurable(failureJournal, failureEnd);
                     return new ItemOutcome(key, ItemOutcomeKind.Failed, attempt, error, elapsed, hasSavedOutput: false);
                 }
 
+                // Not a result: an item is failed only when its last allowed attempt failed. Until the next attempt it
+                // stays marked in flight with this attempt counted, so a run killed during the wait leaves it
+                // unfinished (it runs again on resume), never failed.
                 var delay = _retry.DelayAfter(attemptInRun);
                 _options.OnRetry?.Invoke(new RetryNotice(key, attemptInRun, _retry.MaxAttempts, delay, error));
                 if (cancellationToken.WaitHandle.WaitOne(delay))
@@ -516,6 +515,20 @@ public sealed class CheckpointSession : IDisposable
         var offset = slot >= 0 ? -1 : Append(_records.ItemStarted(key, DateTime.UtcNow, _run, attempt, deaths));
         _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Deaths = deaths, Status = KeyStatus.Started });
         _inFlight[key] = slot;
+    }
+
+    /// <summary>
+    /// Moves the item's in-flight mark from the attempt that failed to the next one. The new mark is made before the old
+    /// one is freed, so a kill at any moment finds the item in flight.
+    /// </summary>
+    private void NextAttempt(string key, int attempt)
+    {
+        _inFlight.TryGetValue(key, out var oldSlot);
+        BeginAttempt(key, attempt, deaths: 0);
+        if (oldSlot >= 0)
+        {
+            _slots.Clear(oldSlot);
+        }
     }
 
     private void MarkAllInFlightInterrupted()

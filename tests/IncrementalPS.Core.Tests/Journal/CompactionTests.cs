@@ -73,41 +73,35 @@ public sealed class CompactionTests
         var location = store.Named();
         var sizes = new List<long>();
 
-        // One key retried 60,000 times: two records per attempt (over 100,000 records, well past the engine's slack),
-        // while the live state stays two keys. Compaction happens between items, so the next item sees a small file.
-        using var session = CheckpointSession.Start(location, Sessions.Options(o =>
-        {
-            o.MaxAttempts = 110_000;
-            o.RetryDelay = System.TimeSpan.Zero;
-            o.MaxRetryDelay = System.TimeSpan.Zero;
-        }));
+        // One key stopped 110,000 times: one item-interrupted record each (over 100,000 records, well past the
+        // engine's slack), while the live state stays three keys.
+        using var session = CheckpointSession.Start(location, Sessions.Options());
         session.Complete("steady");
-        var outcome = session.Process("stubborn", attempt =>
+        using var stopped = new System.Threading.CancellationTokenSource();
+        stopped.Cancel();
+        for (var i = 1; i <= 110_000; i++)
         {
-            if (attempt.AttemptInRun % 1000 == 0)
+            if (i % 1000 == 0)
             {
                 sizes.Add(new FileInfo(location.FilePath).Length);
             }
 
-            throw new IOException("still failing");
-        });
-        long sizeDuringNextItem = 0;
-        session.Process("after", _ =>
-        {
-            sizeDuringNextItem = new FileInfo(location.FilePath).Length;
-            return null;
-        });
+            Assert.Throws<System.OperationCanceledException>(() => session.Process("stubborn", a => throw new System.OperationCanceledException(a.CancellationToken), stopped.Token));
+        }
 
-        Assert.Equal(ItemOutcomeKind.Failed, outcome.Kind);
-        Assert.Equal(110_000, outcome.Attempts);
-        Assert.True(sizeDuringNextItem < sizes.Max() / 100, $"the journal was not compacted: {sizeDuringNextItem} bytes after reaching {sizes.Max()}");
+        // Compaction happens after a result is recorded: the next item's.
+        session.Complete("after");
+        var sizeAfterNextItem = new FileInfo(location.FilePath).Length;
+
+        Assert.True(sizeAfterNextItem < sizes.Max() / 100, $"the journal was not compacted: {sizeAfterNextItem} bytes after reaching {sizes.Max()}");
 
         // The compacted file is still well-formed, still appended to, and still knows every key.
         var keys = CheckpointFile.Records(location.FilePath).Where(r => r.TryGetProperty("key", out _)).Select(r => r.GetProperty("key").GetString()).ToHashSet();
         Assert.Equal(new HashSet<string?> { "steady", "stubborn", "after" }, keys);
         var items = CheckpointInspector.ReadItems(location).ToDictionary(i => i.Key);
         Assert.Equal(ItemState.Completed, items["steady"].State);
-        Assert.Equal(ItemState.Failed, items["stubborn"].State);
+        Assert.Equal(ItemState.InFlight, items["stubborn"].State);
+        Assert.Equal(110_000, items["stubborn"].Attempts);
         Assert.Equal(ItemState.Completed, items["after"].State);
     }
 
