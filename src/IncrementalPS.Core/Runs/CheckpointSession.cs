@@ -84,11 +84,12 @@ public sealed class CheckpointSession : IDisposable
         var deadItems = _keys.InFlight;
         _run = _runs.LastRun + 1;
 
+        // Only a given total or the count of a run that saw the end of its input says how large the input is; the keys
+        // seen so far by runs that were stopped say nothing about what they did not reach.
         long? estimate = null;
-        if (options.TotalCount is null && loaded is not null)
+        if (options.TotalCount is null && _runs.EstimatedTotal is long previous)
         {
-            var known = Math.Max(_runs.EstimatedTotal ?? 0, _keys.Count);
-            estimate = known > 0 ? known : null;
+            estimate = Math.Max(previous, _keys.Count);
         }
 
         Resume = new ResumeInfo(
@@ -375,9 +376,8 @@ public sealed class CheckpointSession : IDisposable
                 _ => CheckpointState.Completed,
             };
 
-            _runs.EndedOffset = Append(_records.RunEnded(_run, DateTime.UtcNow, outcome, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped));
-            _runs.EndedRun = _run;
-            _runs.Outcome = outcome;
+            _runs.NoteEnded(Append(_records.RunEnded(_run, DateTime.UtcNow, outcome, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped)), _run, outcome, _progress.Seen);
+            _progress.InputEnded();
             removed = state == CheckpointState.Completed && !_options.Keep;
             try
             {
@@ -420,7 +420,7 @@ public sealed class CheckpointSession : IDisposable
                 {
                     // Items still in flight were stopped, not killed: they run again on resume without counting as a death.
                     MarkAllInFlightInterrupted();
-                    _runs.EndedOffset = Append(_records.RunEnded(_run, DateTime.UtcNow, JournalFormat.OutcomeInterrupted, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped));
+                    _runs.NoteEnded(Append(_records.RunEnded(_run, DateTime.UtcNow, JournalFormat.OutcomeInterrupted, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped)), _run, JournalFormat.OutcomeInterrupted, _progress.Seen);
                 }
                 finally
                 {
