@@ -166,7 +166,7 @@ public sealed class CheckpointSession : IDisposable
                 File.Delete(location.FilePath);
             }
 
-            var loaded = File.Exists(location.FilePath) ? JournalLoader.Load(location.FilePath) : null;
+            var loaded = File.Exists(location.FilePath) ? JournalUpgrade.LoadForWriting(location.FilePath) : null;
             var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
             return new CheckpointSession(location, options, progress, heldLock, loaded, deadMarks);
         }
