@@ -15,12 +15,13 @@ internal static class JournalUpgrade
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     /// <summary>
-    /// Loads a checkpoint that this process is about to write (it holds the lock), and rewrites
+    /// Loads a checkpoint that this process is about to write (it holds the lock): refuses a read-only file, and rewrites
     /// a file of an older version as the current one, so that every line the run appends matches the file's version.
     /// </summary>
     public static LoadedJournal LoadForWriting(string path)
     {
         var loaded = JournalLoader.Load(path);
+        FileOwnership.EnsureWritable(path);
         if (loaded.Scan.Header.Version == JournalFormat.CurrentVersion)
         {
             return loaded;
