@@ -120,7 +120,7 @@ internal sealed class FileRunStore : IRunStore
                 File.Delete(location.FilePath);
             }
 
-            var loaded = File.Exists(location.FilePath) ? JournalLoader.Load(location.FilePath) : null;
+            var loaded = File.Exists(location.FilePath) ? JournalUpgrade.LoadForWriting(location.FilePath) : null;
             var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
             return new FileRunStore(location, options, heldLock, loaded, deadMarks);
         }
