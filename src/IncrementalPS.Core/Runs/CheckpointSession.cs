@@ -163,6 +163,7 @@ public sealed class CheckpointSession : IDisposable
         {
             if (options.Restart && File.Exists(location.FilePath))
             {
+                CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
                 File.Delete(location.FilePath);
             }
 
