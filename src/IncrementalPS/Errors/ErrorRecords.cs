@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using IncrementalPS.Core;
+using IncrementalPS.Running;
 
 namespace IncrementalPS.Errors;
 
@@ -73,7 +74,7 @@ internal static class ErrorRecords
             outcome.Key,
             outcome.Attempts,
             MessageText.Sentence(error?.Message ?? failure?.Message));
-        var exception = new InvalidOperationException(message, InnerException(failure));
+        var exception = new InvalidOperationException(message, failure is ScriptBlockFailedException script ? script.Original : InnerException(failure));
         return new ErrorRecord(exception, ErrorIds.ItemFailed, category, item)
         {
             ErrorDetails = new ErrorDetails(message)

@@ -10,12 +10,18 @@ namespace IncrementalPS.Running;
 /// </summary>
 internal sealed class ScriptBlockFailedException : Exception, IContainsErrorRecord
 {
-    public ScriptBlockFailedException(ErrorRecord errorRecord)
-        : base(errorRecord.Exception?.Message ?? errorRecord.ToString(), errorRecord.Exception)
+    public ScriptBlockFailedException(ErrorRecord errorRecord, Exception original)
+        : base(original.Message, original)
     {
         ErrorRecord = errorRecord;
     }
 
     /// <summary>The error as PowerShell reported it, with its position in the script block.</summary>
     public ErrorRecord ErrorRecord { get; }
+
+    /// <summary>
+    /// The exception that stands for the error: the record's own, unless that is only PowerShell's placeholder for
+    /// "the record belongs to the exception that holds it" (a RuntimeException such as 1/0 raises): then that one.
+    /// </summary>
+    public Exception Original => ErrorRecord.Exception is ParentContainsErrorRecordException or null ? InnerException! : ErrorRecord.Exception;
 }

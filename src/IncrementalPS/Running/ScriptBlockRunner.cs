@@ -93,7 +93,8 @@ internal sealed class ScriptBlockRunner : IDisposable
             if (failure is not null)
             {
                 ErrorHistory.Forget(_cmdlet, failure);
-                throw new ScriptBlockFailedException(Original(failure));
+                var original = Original(failure);
+                throw new ScriptBlockFailedException(original.ErrorRecord ?? failure, original.Exception);
             }
 
             succeeded = true;
@@ -140,7 +141,7 @@ internal sealed class ScriptBlockRunner : IDisposable
     /// MethodInvocationException, and ForEach-Object wraps errors other than a throw in a CmdletInvocationException:
     /// neither is the user's error.
     /// </summary>
-    private static ErrorRecord Original(ErrorRecord caught)
+    private static (ErrorRecord? ErrorRecord, Exception Exception) Original(ErrorRecord caught)
     {
         var exception = caught.Exception is MethodInvocationException { InnerException: { } called } ? called : caught.Exception;
         while (exception is CmdletInvocationException { InnerException: { } inner })
@@ -148,7 +149,7 @@ internal sealed class ScriptBlockRunner : IDisposable
             exception = inner;
         }
 
-        return exception is IContainsErrorRecord { ErrorRecord: { } record } ? record : caught;
+        return (exception is IContainsErrorRecord { ErrorRecord: { } record } ? record : null, exception);
     }
 
     private SteppablePipeline Begin(params object?[] arguments)
