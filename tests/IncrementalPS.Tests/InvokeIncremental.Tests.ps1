@@ -311,6 +311,14 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
             }
         }
 
+        It 'refuses -Restart on a file that is not a checkpoint and leaves it' {
+            $notes = Join-Path $TestDrive "notes-$([guid]::NewGuid()).txt"
+            Set-Content $notes 'my notes'
+            { 'a' | Invoke-Incremental -Path $notes -Restart -Confirm:$false { $_ } } |
+                Should -Throw -ErrorId 'NotACheckpoint,IncrementalPS.Commands.InvokeIncrementalCommand'
+            Get-Content $notes | Should -Be 'my notes'
+        }
+
         It 'refuses <Case> and leaves the file as it was' -ForEach @(
             @{ Case = 'a corrupt checkpoint'; ErrorId = 'CheckpointCorrupt'; Content = '{"format":"incrementalps-checkpoint","version":1,"created":"2026-01-01T00:00:00Z","writer":"test","name":"x","settings":{}}', 'this is not json', '{"type":"run-ended","time":"2026-01-01T00:00:00Z","run":1,"outcome":"completed","seen":0,"completed":0,"failed":0,"skipped":0}' }
             @{ Case = 'a file that is not a checkpoint'; ErrorId = 'NotACheckpoint'; Content = '{"hello":"world"}', '{"x":1}' }

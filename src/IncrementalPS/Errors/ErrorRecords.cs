@@ -96,6 +96,10 @@ internal static class ErrorRecords
         return new ErrorRecord(new InvalidOperationException(message), ErrorIds.ItemPoisoned, ErrorCategory.OperationStopped, item);
     }
 
+    /// <summary>Removing a checkpoint with work in it needs a yes, and nobody can be asked.</summary>
+    public static ErrorRecord ForceRequired(string message, string filePath, Exception hostError)
+        => new(new InvalidOperationException(message, hostError), ErrorIds.ForceRequired, ErrorCategory.InvalidOperation, filePath);
+
     /// <summary>Two parameters that cannot be used together.</summary>
     public static ErrorRecord ConflictingParameters(string message, object? target)
         => new(new ArgumentException(message), ErrorIds.ConflictingParameters, ErrorCategory.InvalidArgument, target);
