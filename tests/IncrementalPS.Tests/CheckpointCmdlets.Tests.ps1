@@ -16,7 +16,7 @@ Describe 'Get-CheckpointStatus' -Tag 'CI' {
     It 'lists every checkpoint in the store without arguments' {
         $status = Get-CheckpointStatus
         $status.Name | Should -Be @('alpha', 'beta')
-        $status[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.CheckpointStatus'
+        $status[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.Core.CheckpointStatus'
     }
 
     It 'reports state, counts, total and times' {
@@ -32,6 +32,21 @@ Describe 'Get-CheckpointStatus' -Tag 'CI' {
         foreach ($property in 'Total', 'PercentComplete', 'Rate', 'ETA') {
             $beta.PSObject.Properties.Name | Should -Contain $property
         }
+    }
+
+    It 'shows percent and rate to one decimal in the table and list views' {
+        'a', 'b', 'c' | Invoke-Incremental fmt1 -Keep -TotalCount 7 { } | Out-Null
+        $list = Get-CheckpointStatus fmt1 | Format-List | Out-String
+        $table = Get-CheckpointStatus fmt1 | Format-Table | Out-String
+        $list | Should -Match 'PercentComplete\s*:\s*42\.9%'
+        $list | Should -Not -Match '42\.857'
+        $table | Should -Match '42\.9%'
+    }
+
+    It 'groups items listed from several checkpoints under each checkpoint''s name' {
+        $text = 'alpha', 'beta' | ForEach-Object { Get-CheckpointItem $_ } | Format-Table | Out-String
+        $text | Should -Match 'Checkpoint: alpha'
+        $text | Should -Match 'Checkpoint: beta'
     }
 
     It 'matches names with wildcards' {
@@ -88,7 +103,8 @@ Describe 'Get-CheckpointItem' -Tag 'CI' {
     It 'returns one object per item with key, state, attempts, error, completion time and duration' {
         $items = Get-CheckpointItem gamma
         $items.Key | Should -Be @('apple', 'banana', 'cherry')
-        $items[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.CheckpointItem'
+        $items[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.Core.CheckpointItem'
+        $items[0].Checkpoint | Should -Be 'gamma'
         $apple = $items | Where-Object Key -EQ 'apple'
         $apple.State | Should -Be 'Completed'
         $apple.Attempts | Should -Be 1
