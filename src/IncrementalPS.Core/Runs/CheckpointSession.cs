@@ -17,7 +17,7 @@ namespace IncrementalPS.Core;
 /// once every Process call has returned (a front end with worker threads joins them first); an item still in flight
 /// then is recorded as interrupted, and its late result cannot be recorded.
 /// </remarks>
-public sealed class CheckpointSession : IDisposable
+internal sealed class CheckpointSession : IDisposable
 {
     private readonly object _gate = new();
     private readonly RunOptions _options;

@@ -1,7 +1,7 @@
 namespace IncrementalPS.Core;
 
 /// <summary>What happened to an item handed to <see cref="CheckpointSession.Process"/>.</summary>
-public enum ItemOutcomeKind
+internal enum ItemOutcomeKind
 {
     /// <summary>Processed now, and completed.</summary>
     Completed,
