@@ -49,7 +49,7 @@ public sealed class StatusCommandTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("owner").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("error").ValueKind);
         Assert.Equal(JsonValueKind.String, root.GetProperty("updatedAt").ValueKind);
-        Assert.Equal(1, root.GetProperty("formatVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("formatVersion").GetInt32());
     }
 
     [PosixFact]

@@ -112,15 +112,23 @@ internal sealed class FileRunStore : IRunStore
     /// </summary>
     public static FileRunStore Open(CheckpointLocation location, RunOptions options)
     {
+        if (options.Restart && File.Exists(location.FilePath))
+        {
+            // Before the lock too, so that a file that is no checkpoint does not get a .lock file beside it.
+            CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+        }
+
         var heldLock = CheckpointLock.Acquire(location, options.Writer);
         try
         {
             if (options.Restart && File.Exists(location.FilePath))
             {
+                // Again under the lock: this is the check that decides the delete.
+                CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
                 File.Delete(location.FilePath);
             }
 
-            var loaded = File.Exists(location.FilePath) ? JournalLoader.Load(location.FilePath) : null;
+            var loaded = File.Exists(location.FilePath) ? JournalUpgrade.LoadForWriting(location.FilePath) : null;
             var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
             return new FileRunStore(location, options, heldLock, loaded, deadMarks);
         }

@@ -8,7 +8,8 @@ namespace IncrementalPS.Core;
 /// latest run-ended of a run that saw the end of its input, when a stopped run ended since), and the
 /// latest record of each key, in their original order. Records are copied byte for byte (errors and saved output come
 /// along without being held in memory); keys known to be unfinished are written as item-interrupted records.
-/// The new file replaces the old one atomically and durably. Cost: one sequential pass over the old file.
+/// The new file replaces the old one atomically and durably, in the current format version (an older file is upgraded).
+/// Cost: one sequential pass over the old file.
 /// </summary>
 internal static class Compactor
 {
@@ -73,7 +74,9 @@ internal static class Compactor
                     throw new InvalidOperationException("The checkpoint lost its header during compaction.");
                 }
 
-                WriteLine(target, header);
+                // An older file is rewritten in the current version: the run that compacts it goes on appending current lines.
+                var upgrade = JournalUpgrade.VersionOf(header) < JournalFormat.CurrentVersion;
+                WriteLine(target, upgrade ? JournalUpgrade.HeaderToCurrent(header) : header);
                 var next = 0;
                 while (next < n && lines.TryReadLine(out var offset, out var line, out var terminated))
                 {
@@ -90,7 +93,7 @@ internal static class Compactor
                     }
                     else
                     {
-                        WriteLine(target, line);
+                        WriteLine(target, upgrade ? JournalUpgrade.RecordToCurrent(line) : line);
                     }
 
                     next++;
