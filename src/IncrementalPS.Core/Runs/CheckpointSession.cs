@@ -150,7 +150,13 @@ internal sealed class CheckpointSession : IDisposable
             deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
 
             // Claimed under the same lock as the decision, so a second thread with the same key skips it.
-            claim = _store.Claim(key, entry.Attempts + 1, deaths);
+            if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out claim))
+            {
+                // Another worker sharing the store holds or finished the item: it is not this run's to run.
+                _progress.Skipped++;
+                _progress.MaybeReport();
+                return new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+            }
         }
 
         for (var attemptInRun = 1; ; attemptInRun++)

@@ -15,7 +15,7 @@ internal enum ItemOutcomeKind
     /// <summary>Not processed: failed in an earlier run and retrying failed items was not asked for.</summary>
     SkippedFailed,
 
-    /// <summary>Not processed: the same key was already seen in this run.</summary>
+    /// <summary>Not processed: the same key was already seen in this run (or, in a store shared by several workers, another worker holds it).</summary>
     SkippedDuplicate,
 
     /// <summary>Not processed: the process died while handling this item too many times; now recorded as failed.</summary>
