@@ -89,7 +89,12 @@ internal sealed class CheckpointSession : IDisposable
             ProgressFileWriter.Write(options.ProgressFile, RunProgress.Starting(location.Name, options.TotalCount), DateTime.UtcNow);
         }
 
-        var store = FileRunStore.Open(location, options);
+        return Start(location, FileRunStore.Open(location, options), options, progress);
+    }
+
+    /// <summary>Starts a run over a store that holds the checkpoint already; the run owns the store from here on.</summary>
+    internal static CheckpointSession Start(CheckpointLocation location, IRunStore store, RunOptions options, IProgress<RunProgress>? progress = null)
+    {
         try
         {
             return new CheckpointSession(location, store, options, progress);
