@@ -48,4 +48,48 @@ Describe 'Resuming after the process is killed' -Tag 'CI' {
         if ($repeated) { $repeated[0].Count | Should -Be 2 }
         Get-CheckpointFile crash | Should -Not -Exist
     }
+
+    It 'leaves an item in flight, not failed, when the process is killed while the item waits to be retried' {
+        $store = New-TestStore
+        $marker = Join-Path $TestDrive "marker-$([guid]::NewGuid()).txt"
+        $fixed = Join-Path $TestDrive "fixed-$([guid]::NewGuid()).txt"
+        # 'a' fails until the fixed file exists; the first failure is followed by a 20-second wait before its retry.
+        $command = "'a', 'b' | Invoke-Incremental retrywait -MaxAttempts 3 -RetryDelay 20 { Add-Content -LiteralPath '$marker' -Value `$_; if (`$_ -eq 'a' -and -not (Test-Path '$fixed')) { throw 'not yet' } }"
+        $script = Join-Path $TestDrive "retrywait-$([guid]::NewGuid()).ps1"
+        Set-Content -LiteralPath $script -Value @(
+            "`$env:INCREMENTALPS_HOME = '$store'"
+            "Import-Module '$($script:ManifestPath)'"
+            $command
+        )
+
+        $pwsh = Join-Path $PSHOME ($IsWindows ? "pwsh.exe" : "pwsh")
+        $child = Start-Process -FilePath $pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -PassThru `
+            -RedirectStandardOutput (Join-Path $TestDrive 'retry.out') -RedirectStandardError (Join-Path $TestDrive 'retry.err')
+        try {
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            while ([datetime]::UtcNow -lt $deadline -and -not $child.HasExited -and -not (Test-Path $marker)) {
+                Start-Sleep -Milliseconds 50
+            }
+
+            # The first attempt has failed: give the engine a moment to enter the wait, well short of its 20 seconds.
+            Start-Sleep -Milliseconds 500
+            $child.HasExited | Should -BeFalse -Because 'the child must be waiting to retry when it is killed'
+            Stop-Process -Id $child.Id -Force
+            $child.WaitForExit()
+        }
+        finally {
+            if (-not $child.HasExited) { Stop-Process -Id $child.Id -Force }
+        }
+
+        @(Get-CheckpointItem retrywait -State Failed) | Should -BeNullOrEmpty
+        $inFlight = @(Get-CheckpointItem retrywait -State InFlight)
+        $inFlight.Key | Should -Be 'a'
+        $inFlight.Attempts | Should -Be 1
+
+        Set-Content -LiteralPath $fixed -Value 'fixed'
+        & $pwsh -NoProfile -NonInteractive -File $script
+        $LASTEXITCODE | Should -Be 0
+        @(Get-Content $marker) | Should -Be @('a', 'a', 'b')
+        Get-CheckpointFile retrywait | Should -Not -Exist
+    }
 }

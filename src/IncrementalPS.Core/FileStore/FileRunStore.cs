@@ -141,7 +141,14 @@ internal sealed class FileRunStore : IRunStore
 
     public bool TryGet(string key, out KeyEntry entry) => _keys.TryGet(key, out entry);
 
-    public ItemClaim Claim(string key, int attempt, int deaths)
+    public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
+    {
+        // The run holds the checkpoint's lock: nobody else can hold or finish the item.
+        claim = Claim(key, attempt, deaths);
+        return true;
+    }
+
+    private ItemClaim Claim(string key, int attempt, int deaths)
     {
         // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
         var slot = _slots.CanMark(key) ? _slots.Mark(key, _run, attempt, deaths) : -1;

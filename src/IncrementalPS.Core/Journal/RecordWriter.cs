@@ -135,12 +135,35 @@ internal sealed class RecordWriter : IDisposable
         if (millisecond != _timeMillisecond)
         {
             _timeMillisecond = millisecond;
-            var text = new DateTime(millisecond * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc)
-                .ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-            System.Text.Encoding.ASCII.GetBytes(text, 0, text.Length, _time, 0);
+            // yyyy-MM-ddTHH:mm:ss.fffZ written digit by digit: formatting through a string would allocate once per
+            // millisecond on the per-item path.
+            var t = new DateTime(millisecond * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+            Digits(t.Year, 0, 4);
+            _time[4] = (byte)'-';
+            Digits(t.Month, 5, 2);
+            _time[7] = (byte)'-';
+            Digits(t.Day, 8, 2);
+            _time[10] = (byte)'T';
+            Digits(t.Hour, 11, 2);
+            _time[13] = (byte)':';
+            Digits(t.Minute, 14, 2);
+            _time[16] = (byte)':';
+            Digits(t.Second, 17, 2);
+            _time[19] = (byte)'.';
+            Digits(t.Millisecond, 20, 3);
+            _time[23] = (byte)'Z';
         }
 
         return _time;
+    }
+
+    private void Digits(int value, int at, int count)
+    {
+        for (var i = at + count - 1; i >= at; i--)
+        {
+            _time[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
     }
 
     public void Dispose()

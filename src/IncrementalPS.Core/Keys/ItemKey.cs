@@ -9,7 +9,7 @@ namespace IncrementalPS.Core;
 /// Helpers that turn an item's identity into a stable key. Keys are compared ordinally, byte for byte:
 /// the same item must give the same key in every run.
 /// </summary>
-public static class ItemKey
+internal static class ItemKey
 {
     /// <summary>Keys longer than this are shortened by <see cref="Bounded"/> by default.</summary>
     public const int DefaultMaxLength = 256;

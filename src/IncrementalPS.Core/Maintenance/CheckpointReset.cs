@@ -6,7 +6,7 @@ namespace IncrementalPS.Core;
 /// Removes a checkpoint, or forgets some of its items so that they run again. Every operation takes the checkpoint's
 /// lock first, so it is refused while a live run holds it, and rewrites the file atomically.
 /// </summary>
-public static class CheckpointReset
+internal static class CheckpointReset
 {
     /// <summary>Deletes the checkpoint (also a damaged one: this is the way out of a corrupt file).</summary>
     /// <exception cref="CheckpointNotFoundException">There is no checkpoint file.</exception>

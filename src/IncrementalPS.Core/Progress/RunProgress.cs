@@ -3,7 +3,7 @@ using System;
 namespace IncrementalPS.Core;
 
 /// <summary>A snapshot of a live run's progress, sent to the front end's <see cref="IProgress{T}"/>.</summary>
-public sealed class RunProgress
+internal sealed class RunProgress
 {
     internal RunProgress(
         string name, long seen, long completed, long failed, long skipped, long? total, bool totalIsEstimate,

@@ -17,7 +17,7 @@ namespace IncrementalPS.Core;
 /// once every Process call has returned (a front end with worker threads joins them first); an item still in flight
 /// then is recorded as interrupted, and its late result cannot be recorded.
 /// </remarks>
-public sealed class CheckpointSession : IDisposable
+internal sealed class CheckpointSession : IDisposable
 {
     private readonly object _gate = new();
     private readonly RunOptions _options;
@@ -89,7 +89,12 @@ public sealed class CheckpointSession : IDisposable
             ProgressFileWriter.Write(options.ProgressFile, RunProgress.Starting(location.Name, options.TotalCount), DateTime.UtcNow);
         }
 
-        var store = FileRunStore.Open(location, options);
+        return Start(location, FileRunStore.Open(location, options), options, progress);
+    }
+
+    /// <summary>Starts a run over a store that holds the checkpoint already; the run owns the store from here on.</summary>
+    internal static CheckpointSession Start(CheckpointLocation location, IRunStore store, RunOptions options, IProgress<RunProgress>? progress = null)
+    {
         try
         {
             return new CheckpointSession(location, store, options, progress);
@@ -150,7 +155,13 @@ public sealed class CheckpointSession : IDisposable
             deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
 
             // Claimed under the same lock as the decision, so a second thread with the same key skips it.
-            claim = _store.Claim(key, entry.Attempts + 1, deaths);
+            if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out claim))
+            {
+                // Another worker sharing the store holds or finished the item: it is not this run's to run.
+                _progress.Skipped++;
+                _progress.MaybeReport();
+                return new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+            }
         }
 
         for (var attemptInRun = 1; ; attemptInRun++)

@@ -14,10 +14,10 @@ namespace IncrementalPS.Core;
 /// </para>
 /// <para>
 /// The calls are shaped for a store shared by several processes too (a database with a lease per key): a
-/// <see cref="Claim"/> is the right to record the item's result; such a store makes it a lease with a fencing token,
+/// A claim (<see cref="TryClaim"/>) is the right to record the item's result; such a store makes it a lease with a fencing token,
 /// keeps it alive while the item is in flight, and refuses (throws from) a result whose lease another worker took
-/// over. <see cref="TryGet"/> may answer from what the store knew at open or from the database; a claim that another
-/// worker holds is refused by <see cref="Claim"/> with an exception the run logic does not catch.
+/// over. <see cref="TryGet"/> may answer from what the store knew at open; <see cref="TryClaim"/> is the atomic
+/// decision, and returns false when another worker holds the item or finished it meanwhile: the run then skips it.
 /// </para>
 /// </remarks>
 internal interface IRunStore : IDisposable
@@ -38,8 +38,12 @@ internal interface IRunStore : IDisposable
     /// <summary>The key's latest state, when the checkpoint knows the key.</summary>
     bool TryGet(string key, out KeyEntry entry);
 
-    /// <summary>Marks the item in flight for <paramref name="attempt"/> before its work runs: a run that dies now leaves it unfinished.</summary>
-    ItemClaim Claim(string key, int attempt, int deaths);
+    /// <summary>
+    /// Marks the item in flight for <paramref name="attempt"/> before its work runs: a run that dies now leaves it
+    /// unfinished. False when the item is not this run's to run (held or finished by another worker of a shared store;
+    /// the file store, owned by one run, always claims).
+    /// </summary>
+    bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim);
 
     /// <summary>Moves a claim on to the next attempt after a failed one with retries left; the item never stops being in flight.</summary>
     ItemClaim Reclaim(in ItemClaim claim, int attempt);

@@ -4,7 +4,7 @@ namespace IncrementalPS.Core;
 
 /// <summary>What the work delegate is told about the attempt it is asked to make.</summary>
 /// <remarks>A struct: made for every attempt, it must not cost an allocation.</remarks>
-public readonly struct ItemAttempt
+internal readonly struct ItemAttempt
 {
     internal ItemAttempt(string key, int attempt, int attemptInRun, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// A run's right to record one attempt's result for an item, from <see cref="IRunStore.Claim"/>. The token is the
+/// A run's right to record one attempt's result for an item, from <see cref="IRunStore.TryClaim"/>. The token is the
 /// store's: an in-flight slot for the file store, a lease's fencing token for a shared store.
 /// </summary>
 internal readonly struct ItemClaim

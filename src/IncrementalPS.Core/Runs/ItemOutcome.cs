@@ -4,7 +4,7 @@ namespace IncrementalPS.Core;
 
 /// <summary>The result of handing one item to <see cref="CheckpointSession.Process"/>.</summary>
 /// <remarks>A struct: returned for every item, it must not cost an allocation.</remarks>
-public readonly struct ItemOutcome
+internal readonly struct ItemOutcome
 {
     internal ItemOutcome(string key, ItemOutcomeKind kind, int attempts, ItemError? error, TimeSpan duration, bool hasSavedOutput)
     {

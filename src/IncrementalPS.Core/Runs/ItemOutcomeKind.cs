@@ -1,7 +1,7 @@
 namespace IncrementalPS.Core;
 
 /// <summary>What happened to an item handed to <see cref="CheckpointSession.Process"/>.</summary>
-public enum ItemOutcomeKind
+internal enum ItemOutcomeKind
 {
     /// <summary>Processed now, and completed.</summary>
     Completed,
@@ -15,7 +15,7 @@ public enum ItemOutcomeKind
     /// <summary>Not processed: failed in an earlier run and retrying failed items was not asked for.</summary>
     SkippedFailed,
 
-    /// <summary>Not processed: the same key was already seen in this run.</summary>
+    /// <summary>Not processed: the same key was already seen in this run (or, in a store shared by several workers, another worker holds it).</summary>
     SkippedDuplicate,
 
     /// <summary>Not processed: the process died while handling this item too many times; now recorded as failed.</summary>

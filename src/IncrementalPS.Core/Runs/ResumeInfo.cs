@@ -1,7 +1,7 @@
 namespace IncrementalPS.Core;
 
 /// <summary>What a run found when it opened its checkpoint.</summary>
-public sealed class ResumeInfo
+internal sealed class ResumeInfo
 {
     internal ResumeInfo(
         int runNumber, bool isResume, CheckpointState? previousState, long completed, long failed, long inFlight,

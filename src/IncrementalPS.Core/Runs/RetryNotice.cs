@@ -3,7 +3,7 @@ using System;
 namespace IncrementalPS.Core;
 
 /// <summary>Told to <see cref="RunOptions.OnRetry"/> when an attempt failed and the item will be tried again.</summary>
-public sealed class RetryNotice
+internal sealed class RetryNotice
 {
     internal RetryNotice(string key, int failedAttemptInRun, int maxAttempts, TimeSpan delay, ItemError error)
     {

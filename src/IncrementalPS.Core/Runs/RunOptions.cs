@@ -5,7 +5,7 @@ using System.Globalization;
 namespace IncrementalPS.Core;
 
 /// <summary>How a run behaves. Front ends map their parameters onto these one to one.</summary>
-public sealed class RunOptions
+internal sealed class RunOptions
 {
     /// <summary>Who writes the checkpoint, for example "IncrementalPS 0.1.0" or "incps 0.1.0". Recorded in the file.</summary>
     public string Writer { get; set; } = "IncrementalPS.Core";

@@ -3,7 +3,7 @@ using System;
 namespace IncrementalPS.Core;
 
 /// <summary>What a run did, returned by <see cref="CheckpointSession.Finish"/>.</summary>
-public sealed class RunSummary
+internal sealed class RunSummary
 {
     internal RunSummary(
         string name, string filePath, CheckpointState state, long seen, long completed, long failed, long skipped,

@@ -7,7 +7,7 @@ namespace IncrementalPS.Core;
 /// Reads a checkpoint from outside the run that owns it: never takes its lock, never blocks the writer, never
 /// changes the file, and ignores a half-written last record.
 /// </summary>
-public static class CheckpointInspector
+internal static class CheckpointInspector
 {
     /// <summary>The checkpoint's state, counts, rate, ETA and owner.</summary>
     /// <exception cref="CheckpointNotFoundException">There is no checkpoint file.</exception>

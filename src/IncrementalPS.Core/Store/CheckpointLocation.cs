@@ -7,7 +7,7 @@ namespace IncrementalPS.Core;
 /// Where a checkpoint lives: its journal file, and the lock and owner files beside it.
 /// Made from a name in a store directory, or from an explicit file path.
 /// </summary>
-public sealed class CheckpointLocation
+internal sealed class CheckpointLocation
 {
     private CheckpointLocation(string name, string filePath)
     {

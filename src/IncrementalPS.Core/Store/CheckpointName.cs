@@ -3,7 +3,7 @@ using System;
 namespace IncrementalPS.Core;
 
 /// <summary>Rules for checkpoint names: letters, digits, '.', '_' and '-', at most <see cref="MaxLength"/> characters.</summary>
-public static class CheckpointName
+internal static class CheckpointName
 {
     /// <summary>The longest name allowed.</summary>
     public const int MaxLength = 100;

@@ -11,7 +11,7 @@ namespace IncrementalPS.Core;
 /// (<c>%LOCALAPPDATA%\IncrementalPS</c> on Windows, <c>$XDG_DATA_HOME/incrementalps</c> or
 /// <c>~/.local/share/incrementalps</c> elsewhere).
 /// </summary>
-public static class CheckpointStore
+internal static class CheckpointStore
 {
     /// <summary>The environment variable that overrides the store directory.</summary>
     public const string HomeVariable = "INCREMENTALPS_HOME";

@@ -6,7 +6,7 @@ using Xunit;
 namespace IncrementalPS.Core.Tests.Support;
 
 /// <summary>Checks that every entry point refuses a damaged checkpoint the same clear way and never writes to it.</summary>
-public static class BadFile
+internal static class BadFile
 {
     /// <summary>
     /// Opens the file through CheckpointSession.Start, CheckpointInspector.ReadStatus and ReadItems, and

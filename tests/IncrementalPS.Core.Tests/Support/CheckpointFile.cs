@@ -9,7 +9,7 @@ using Xunit;
 namespace IncrementalPS.Core.Tests.Support;
 
 /// <summary>Reads checkpoint files the way any other program would: as bytes, or as JSON Lines.</summary>
-public static class CheckpointFile
+internal static class CheckpointFile
 {
     /// <summary>The file's bytes, read without disturbing a live writer.</summary>
     public static byte[] ReadBytes(string path)

@@ -3,7 +3,7 @@ using System;
 namespace IncrementalPS.Core.Tests.Support;
 
 /// <summary>Sets (or clears, with null) an environment variable until disposed, then restores it.</summary>
-public sealed class EnvironmentOverride : IDisposable
+internal sealed class EnvironmentOverride : IDisposable
 {
     private readonly string _name;
     private readonly string? _previous;

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace IncrementalPS.Core.Tests.Support;
 
 /// <summary>Collects progress notifications synchronously, on the reporting thread (Progress&lt;T&gt; would post them).</summary>
-public sealed class RecordingProgress : IProgress<RunProgress>
+internal sealed class RecordingProgress : IProgress<RunProgress>
 {
     private readonly List<RunProgress> _reports = new();
 

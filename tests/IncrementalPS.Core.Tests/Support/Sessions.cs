@@ -5,7 +5,7 @@ using System.Linq;
 namespace IncrementalPS.Core.Tests.Support;
 
 /// <summary>Short ways to drive a run in tests.</summary>
-public static class Sessions
+internal static class Sessions
 {
     /// <summary>Options for tests: retries wait a millisecond, not a second.</summary>
     public static RunOptions Options(Action<RunOptions>? configure = null)

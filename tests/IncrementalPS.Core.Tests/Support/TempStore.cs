@@ -4,7 +4,7 @@ using System.IO;
 namespace IncrementalPS.Core.Tests.Support;
 
 /// <summary>A store directory of its own for one test, deleted afterwards.</summary>
-public sealed class TempStore : IDisposable
+internal sealed class TempStore : IDisposable
 {
     public TempStore()
     {

@@ -11,7 +11,7 @@ namespace IncrementalPS.Core.Tests.Support;
 /// <summary>
 /// The IncrementalPS.Core.TestHost program run as a separate process, which the tests can kill (SIGKILL) at any moment.
 /// </summary>
-public sealed class TestHostProcess : IDisposable
+internal sealed class TestHostProcess : IDisposable
 {
     private const string AssemblyName = "IncrementalPS.Core.TestHost";
     private static readonly Lazy<string> s_hostPath = new(FindHost);
