@@ -31,8 +31,7 @@ internal static class AtomicFile
     /// </summary>
     public static string WriteTemp(string path, Action<Stream> write, bool durable)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+        var temp = TempFileName.For(path);
         try
         {
             using var stream = CreateTemp(temp, path);
@@ -40,6 +39,7 @@ internal static class AtomicFile
             stream.Flush(flushToDisk: durable);
             return temp;
         }
+
         catch
         {
             Discard(temp);
