@@ -39,7 +39,12 @@ internal static class AtomicFile
             stream.Flush(flushToDisk: durable);
             return temp;
         }
-
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // .NET reports EFBIG (past a file size limit) this way: an I/O failure, like a full disk.
+            Discard(temp);
+            throw new IOException($"'{temp}' reached the largest file size allowed (a file size limit, ulimit -f, or the file system's).", ex);
+        }
         catch
         {
             Discard(temp);

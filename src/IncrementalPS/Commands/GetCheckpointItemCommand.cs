@@ -49,7 +49,7 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
                 : CheckpointResolver.FromName(Name);
         }
-        catch (Exception exception) when (exception is CheckpointNameException or ArgumentException)
+        catch (CheckpointException exception)
         {
             WriteError(ErrorRecords.ForCheckpoint(exception, ParameterSetName == ByPath ? Path : Name));
             return;
@@ -66,7 +66,7 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
                 WriteObject(new CheckpointItem(location.Name, item));
             }
         }
-        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        catch (CheckpointException exception)
         {
             WriteError(ErrorRecords.ForCheckpoint(exception, location.FilePath));
         }
