@@ -7,10 +7,11 @@
     Build    Compiles src/IncrementalPS for net8.0 and netstandard2.0 and lays out an importable module in
              out/IncrementalPS/<version>/ (manifest, loader, format file, help, core/ and desktop/ assemblies).
     Test     Build, then runs the Pester 5 tests in tests/IncrementalPS.Tests against the built module in a fresh
-             pwsh (installing Pester from the PowerShell Gallery when it is missing), then 'dotnet test' unless
-             -NoDotnetTest.
-    Package  Build, then makes out/packages/IncrementalPS.<version>.nupkg with Publish-PSResource (or Publish-Module)
-             to a local folder repository; where neither exists, a .zip of the module folder.
+             pwsh (Pester is restored from NuGet into out/tools, pinned in tests/tools/TestTools.csproj), then
+             'dotnet test' unless -NoDotnetTest, and prints one 'N passed, N failed' line per runner and a total.
+    Package  Build, then makes <OutputPath>/packages/IncrementalPS.<version>.nupkg with Publish-PSResource to a local
+             folder repository, and incps.<version>.nupkg (dotnet pack) beside it: one folder that serves as a local
+             or internal feed for Install-PSResource and dotnet tool install.
     Help     Regenerates module/IncrementalPS/en-US from the markdown in module/IncrementalPS/docs with PlatyPS
              (New-ExternalHelp). The generated files are committed, so building never needs PlatyPS.
     Clean    Removes out/ and the cmdlet project's bin/ and obj/.
@@ -26,8 +27,16 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Run only the Pester tests (the CI script runs 'dotnet test' itself).
-    [switch] $NoDotnetTest
+    # Run only the Pester tests.
+    [switch] $NoDotnetTest,
+
+    # The version to stamp into the assemblies, the manifest and incps. Default: <Version> in Directory.Build.props,
+    # the one version of the module, the engine and incps.
+    [ValidatePattern('^\d+\.\d+\.\d+$')]
+    [string] $Version,
+
+    # Where the module, the packages and the test tools go.
+    [string] $OutputPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -36,9 +45,12 @@ Set-StrictMode -Version 3.0
 $root = $PSScriptRoot
 $project = Join-Path $root 'src/IncrementalPS/IncrementalPS.csproj'
 $moduleSource = Join-Path $root 'module/IncrementalPS'
-$version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup |
-    ForEach-Object { $_.SelectSingleNode('Version') } | Where-Object { $_ } | Select-Object -First 1 -ExpandProperty InnerText
-$moduleOut = Join-Path $root "out/IncrementalPS/$version"
+$version = if ($Version) { $Version } else {
+    ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup |
+        ForEach-Object { $_.SelectSingleNode('Version') } | Where-Object { $_ } | Select-Object -First 1 -ExpandProperty InnerText
+}
+$out = if ($OutputPath) { [IO.Path]::GetFullPath($OutputPath) } else { Join-Path $root 'out' }
+$moduleOut = Join-Path $out "IncrementalPS/$version"
 
 # What ships from each build: the cmdlets, the engine and, on Windows PowerShell only, System.Text.Json 8 and the
 # assemblies it needs. Listed rather than copied wholesale so that nothing else slips into the package.
@@ -56,10 +68,10 @@ function Invoke-Native {
 }
 
 function Invoke-Build {
-    $publish = Join-Path $root 'out/publish'
+    $publish = Join-Path $out 'publish'
     Remove-Item -Recurse -Force $moduleOut, $publish -ErrorAction Ignore
     foreach ($framework in 'net8.0', 'netstandard2.0') {
-        Invoke-Native dotnet @('publish', $project, '-f', $framework, '-c', $Configuration, '-o', (Join-Path $publish $framework), '-nologo', '-v', 'q')
+        Invoke-Native dotnet @('publish', $project, '-f', $framework, '-c', $Configuration, '-o', (Join-Path $publish $framework), "-p:Version=$version", '-nologo', '-v', 'q')
     }
 
     New-Item -ItemType Directory -Force -Path $moduleOut | Out-Null
@@ -67,9 +79,12 @@ function Invoke-Build {
         Copy-Item (Join-Path $moduleSource $file) $moduleOut
     }
 
-    # Stamp the version the assemblies carry into the manifest.
+    # Stamp the version the assemblies carry, and its section of CHANGELOG.md, into the manifest.
     $manifest = Join-Path $moduleOut 'IncrementalPS.psd1'
-    (Get-Content -Raw $manifest) -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$version'" |
+    # (-replace reads '$' in its replacement as a group reference: double it.)
+    $notes = (Get-ReleaseNotes $version).Replace('$', '$$')
+    (Get-Content -Raw $manifest) -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$version'" `
+        -replace "(?s)ReleaseNotes = @'.*?'@", "ReleaseNotes = @'`n$notes`n'@" |
         Set-Content -NoNewline -Encoding utf8 $manifest
 
     # about_ topics are found beside the manifest. Cmdlet help is looked up in the base of the module the command
@@ -94,72 +109,131 @@ function Invoke-Build {
     Write-Host "Module laid out in $moduleOut"
 }
 
-function Import-Pester {
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge ([version]'5.0') | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Host 'Pester 5 is missing; installing it from the PowerShell Gallery for the current user.'
-        Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser -Force -SkipPublisherCheck
+function Get-ReleaseNotes([string] $ForVersion) {
+    # The CHANGELOG.md section '## <version>' (with an optional note after the version), up to the next section.
+    $changelog = Get-Content -Raw (Join-Path $root 'CHANGELOG.md')
+    $pattern = '(?ms)^## ' + [regex]::Escape($ForVersion) + '\b[^\n]*\n(.*?)(?=^## |\z)'
+    $match = [regex]::Match($changelog, $pattern)
+    if (-not $match.Success -and $Version) {
+        # An explicit -Version (a test or private build) may have no section of its own: it carries the newest.
+        Write-Warning "CHANGELOG.md has no '## $ForVersion' section; the manifest carries the newest section's notes."
+        $match = [regex]::Match($changelog, '(?ms)^## [^\n]*\n(.*?)(?=^## |\z)')
     }
+    if (-not $match.Success) { throw "CHANGELOG.md has no '## $ForVersion' section: say what this version changes for users." }
+    $match.Groups[1].Value.Trim()
+}
+
+function Get-PesterManifest {
+    # Pester comes from NuGet, pinned in tests/tools/TestTools.csproj, restored into out/tools: never the Gallery,
+    # and never whatever Pester happens to be installed on the machine.
+    $tools = Join-Path $out 'tools'
+    Invoke-Native dotnet @('restore', (Join-Path $root 'tests/tools/TestTools.csproj'), "-p:RestorePackagesPath=$tools", '-nologo', '-v', 'q')
+    $manifest = Get-ChildItem (Join-Path $tools 'pester/*/tools/Pester.psd1') | Select-Object -First 1
+    if (-not $manifest) { throw "Pester was not restored into $tools; see the restore output above." }
+    $manifest.FullName
+}
+
+function Get-ChildPowerShell {
+    # The pwsh running this script, wherever it was installed: as a .NET tool it runs as 'dotnet pwsh.dll', so the
+    # process path is dotnet's; the executable beside the engine in $PSHOME is right for every kind of install.
+    $name = if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }
+    $pwsh = Join-Path $PSHOME $name
+    if (-not (Test-Path $pwsh)) { throw "No $name in `$PSHOME ($PSHOME): cannot start a child PowerShell." }
+    $pwsh
 }
 
 function Invoke-Test {
-    Import-Pester
-    $results = Join-Path $root 'out/TestResults'
+    $pester = Get-PesterManifest
+    $results = Join-Path $out 'TestResults'
     New-Item -ItemType Directory -Force -Path $results | Out-Null
+    $counts = [ordered]@{}
 
     # A fresh pwsh, so that the built assemblies are never loaded into this build session (on Windows that would
     # lock them against the next build).
     $script = {
-        param($TestPath, $ManifestPath, $ResultPath)
+        param($TestPath, $ManifestPath, $ResultPath, $PesterPath, $RenderMode)
         $env:INCREMENTALPS_TEST_MANIFEST = $ManifestPath
-        Import-Module Pester -MinimumVersion 5.0
+        Import-Module $PesterPath
         $configuration = New-PesterConfiguration
         $configuration.Run.Path = $TestPath
-        $configuration.Run.Exit = $true
+        $configuration.Run.PassThru = $true
         $configuration.Filter.Tag = 'CI'
         $configuration.Output.Verbosity = 'Detailed'
+        $configuration.Output.RenderMode = $RenderMode
         $configuration.TestResult.Enabled = $true
         $configuration.TestResult.OutputPath = $ResultPath
-        Invoke-Pester -Configuration $configuration
+        $run = Invoke-Pester -Configuration $configuration
+        # The last line is read by the caller: one machine-readable count.
+        "PESTER-COUNTS $($run.PassedCount) $($run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount)"
     }
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -Command $script -args @(
+    $pesterPassed = 0
+    $pesterFailed = -1
+    & (Get-ChildPowerShell) -NoProfile -NonInteractive -Command $script -args @(
         (Join-Path $root 'tests/IncrementalPS.Tests'),
         (Join-Path $moduleOut 'IncrementalPS.psd1'),
-        (Join-Path $results 'IncrementalPS.Tests.xml'))
-    if ($LASTEXITCODE -ne 0) { throw "Pester tests failed ($LASTEXITCODE failed)." }
+        (Join-Path $results 'IncrementalPS.Tests.xml'),
+        $pester,
+        # The child's output is always a pipe to this script: colour only when this script's own output is a terminal.
+        ([Console]::IsOutputRedirected ? 'Plaintext' : 'Auto')) | ForEach-Object {
+            if ("$_" -match '^PESTER-COUNTS (\d+) (\d+)$') { $pesterPassed = [int]$Matches[1]; $pesterFailed = [int]$Matches[2] }
+            else { $_ }
+        }
+    if ($pesterFailed -lt 0) { throw 'The Pester run did not finish (no counts were reported); see its output above.' }
+    $counts['pester'] = @($pesterPassed, $pesterFailed)
 
     if (-not $NoDotnetTest) {
-        Invoke-Native dotnet @('test', (Join-Path $root 'IncrementalPS.sln'), '-c', $Configuration, '-nologo')
+        # dotnet test prints one 'Passed!/Failed!  - Failed: N, Passed: N, …' line per test project: add them up.
+        $passed = 0; $failed = 0
+        Write-Host "> dotnet test $(Join-Path $root 'IncrementalPS.sln') -c $Configuration"
+        & dotnet test (Join-Path $root 'IncrementalPS.sln') -c $Configuration -nologo 2>&1 | ForEach-Object {
+            $line = "$_"
+            if ($line -match '(Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+)') {
+                $failed += [int]$Matches[2]; $passed += [int]$Matches[3]
+            }
+            $line
+        }
+        $dotnetExit = $LASTEXITCODE
+        if ($dotnetExit -ne 0 -and $failed -eq 0) { $failed = 1 } # a build or host failure counts as a failure
+        $counts['xunit'] = @($passed, $failed)
     }
+
+    # One plain 'N passed, N failed' line per runner, and the total last.
+    $totalPassed = 0; $totalFailed = 0
+    foreach ($runner in $counts.Keys) {
+        $p, $f = $counts[$runner]
+        Write-Host "${runner}: $p passed, $f failed"
+        $totalPassed += $p; $totalFailed += $f
+    }
+    Write-Host "total: $totalPassed passed, $totalFailed failed"
+    if ($totalFailed -ne 0) { throw "$totalFailed test(s) failed." }
+    if ($totalPassed -eq 0) { throw 'No test ran.' }
 }
 
 function Invoke-Package {
-    $packages = Join-Path $root 'out/packages'
+    $packages = Join-Path $out 'packages'
     New-Item -ItemType Directory -Force -Path $packages | Out-Null
-    $publish = Get-Command Publish-PSResource, Publish-Module -ErrorAction Ignore | Select-Object -First 1
-    if ($publish) {
-        # A throwaway repository in a local folder: publishing to it writes the .nupkg the Gallery takes.
-        $repository = 'IncrementalPS-local-' + [guid]::NewGuid().ToString('N')
-        if ($publish.Name -eq 'Publish-PSResource') {
-            Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
-            try { Publish-PSResource -Path $moduleOut -Repository $repository }
-            finally { Unregister-PSResourceRepository -Name $repository }
-        }
-        else {
-            Register-PSRepository -Name $repository -SourceLocation $packages -PublishLocation $packages -InstallationPolicy Trusted
-            try { Publish-Module -Path $moduleOut -Repository $repository }
-            finally { Unregister-PSRepository -Name $repository }
-        }
-        Write-Host "Packaged $(Join-Path $packages "IncrementalPS.$version.nupkg"); upload it with $($publish.Name) -Repository PSGallery."
+    $manifest = Test-ModuleManifest (Join-Path $moduleOut 'IncrementalPS.psd1')
+    foreach ($field in 'Tags', 'ProjectUri', 'LicenseUri', 'ReleaseNotes') {
+        if (-not $manifest.PrivateData.PSData[$field]) { throw "The manifest has no ${field}: the Gallery shows it to users." }
     }
-    else {
-        $zip = Join-Path $packages "IncrementalPS.$version.zip"
-        Remove-Item $zip -ErrorAction Ignore
-        Add-Type -AssemblyName System.IO.Compression.FileSystem
-        [System.IO.Compression.ZipFile]::CreateFromDirectory((Split-Path $moduleOut), $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
-        Write-Host "Neither PSResourceGet nor PowerShellGet is available: packaged $zip (the module folder) instead of a .nupkg."
+    if ($manifest.Version -ne [version]$version) { throw "The manifest says $($manifest.Version), the build $version." }
+
+    # PSResourceGet ships with PowerShell 7.4+. A throwaway repository in a local folder: publishing to it writes the
+    # .nupkg that the Gallery, an internal NuGet feed or a file share serves.
+    if (-not (Get-Command Publish-PSResource -ErrorAction Ignore)) {
+        throw 'Packaging needs Publish-PSResource (Microsoft.PowerShell.PSResourceGet, part of PowerShell 7.4+).'
     }
+    $repository = 'IncrementalPS-build-' + [guid]::NewGuid().ToString('N')
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    try {
+        Remove-Item (Join-Path $packages "IncrementalPS.$version.nupkg") -ErrorAction Ignore
+        Publish-PSResource -Path $moduleOut -Repository $repository
+    }
+    finally { Unregister-PSResourceRepository -Name $repository }
+
+    # incps, the .NET tool, at the same version in the same folder.
+    Invoke-Native dotnet @('pack', (Join-Path $root 'src/IncrementalPS.Cli/IncrementalPS.Cli.csproj'), '-c', $Configuration, '-o', $packages, "-p:Version=$version", '-nologo', '-v', 'q')
+    Write-Host "Packaged IncrementalPS.$version.nupkg and incps.$version.nupkg in $packages"
 }
 
 function Invoke-Help {

@@ -46,4 +46,33 @@ public sealed class ResetCommandTests
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("No checkpoint exists", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Reset_force_on_a_file_that_is_not_a_checkpoint_exits_2_and_leaves_it()
+    {
+        using var job = new Job();
+        var notes = System.IO.Path.Combine(job.Directory, "notes.txt");
+        System.IO.File.WriteAllText(notes, "my notes\n");
+
+        var result = job.Incps(string.Empty, "reset", "--path", notes, "--force");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("not an IncrementalPS checkpoint", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("my notes\n", System.IO.File.ReadAllText(notes));
+        Assert.False(System.IO.File.Exists(notes + ".lock"));
+    }
+
+    [PosixFact]
+    public void Run_restart_on_a_file_that_is_not_a_checkpoint_exits_2_and_leaves_it()
+    {
+        using var job = new Job();
+        var notes = System.IO.Path.Combine(job.Directory, "notes.txt");
+        System.IO.File.WriteAllText(notes, "my notes\n");
+
+        var result = job.Incps("a\n", new[] { "run", "--path", notes, "--restart", "--" }.Concat(job.MarkCommand()).ToArray());
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("my notes\n", System.IO.File.ReadAllText(notes));
+        Assert.Empty(job.Executions());
+    }
 }

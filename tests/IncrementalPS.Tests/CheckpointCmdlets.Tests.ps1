@@ -16,7 +16,7 @@ Describe 'Get-CheckpointStatus' -Tag 'CI' {
     It 'lists every checkpoint in the store without arguments' {
         $status = Get-CheckpointStatus
         $status.Name | Should -Be @('alpha', 'beta')
-        $status[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.CheckpointStatus'
+        $status[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.Core.CheckpointStatus'
     }
 
     It 'reports state, counts, total and times' {
@@ -32,6 +32,21 @@ Describe 'Get-CheckpointStatus' -Tag 'CI' {
         foreach ($property in 'Total', 'PercentComplete', 'Rate', 'ETA') {
             $beta.PSObject.Properties.Name | Should -Contain $property
         }
+    }
+
+    It 'shows percent and rate to one decimal in the table and list views' {
+        'a', 'b', 'c' | Invoke-Incremental fmt1 -Keep -TotalCount 7 { } | Out-Null
+        $list = Get-CheckpointStatus fmt1 | Format-List | Out-String
+        $table = Get-CheckpointStatus fmt1 | Format-Table | Out-String
+        $list | Should -Match 'PercentComplete\s*:\s*42\.9%'
+        $list | Should -Not -Match '42\.857'
+        $table | Should -Match '42\.9%'
+    }
+
+    It 'groups items listed from several checkpoints under each checkpoint''s name' {
+        $text = 'alpha', 'beta' | ForEach-Object { Get-CheckpointItem $_ } | Format-Table | Out-String
+        $text | Should -Match 'Checkpoint: alpha'
+        $text | Should -Match 'Checkpoint: beta'
     }
 
     It 'matches names with wildcards' {
@@ -88,7 +103,8 @@ Describe 'Get-CheckpointItem' -Tag 'CI' {
     It 'returns one object per item with key, state, attempts, error, completion time and duration' {
         $items = Get-CheckpointItem gamma
         $items.Key | Should -Be @('apple', 'banana', 'cherry')
-        $items[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.CheckpointItem'
+        $items[0].PSObject.TypeNames[0] | Should -Be 'IncrementalPS.Core.CheckpointItem'
+        $items[0].Checkpoint | Should -Be 'gamma'
         $apple = $items | Where-Object Key -EQ 'apple'
         $apple.State | Should -Be 'Completed'
         $apple.Attempts | Should -Be 1
@@ -176,6 +192,53 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
         finally {
             Stop-LiveRun $run
         }
+    }
+
+    It 'refuses a file that is not a checkpoint, leaving it and no .lock beside it' {
+        $notes = Join-Path $TestDrive "notes-$([guid]::NewGuid()).txt"
+        Set-Content $notes 'my notes'
+        Reset-Checkpoint -Path $notes -Force -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'NotACheckpoint,IncrementalPS.Commands.ResetCheckpointCommand'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        Get-Content $notes | Should -Be 'my notes'
+        "$notes.lock" | Should -Not -Exist
+    }
+
+    It 'leaves a folder''s files alone when they are piped in with -Force, removing only the checkpoint' {
+        $folder = New-Item -ItemType Directory (Join-Path $TestDrive "job-$([guid]::NewGuid())")
+        Set-Content (Join-Path $folder 'job.ps1') 'Write-Output job'
+        Set-Content (Join-Path $folder 'data.csv') "a,b`n1,2"
+        Copy-Item (Get-CheckpointFile epsilon) (Join-Path $folder 'job.checkpoint.jsonl')
+        Get-ChildItem $folder | Reset-Checkpoint -Force -ErrorAction SilentlyContinue -ErrorVariable errors
+        $errors.FullyQualifiedErrorId | Should -Be @('NotACheckpoint,IncrementalPS.Commands.ResetCheckpointCommand', 'NotACheckpoint,IncrementalPS.Commands.ResetCheckpointCommand')
+        # The removed checkpoint's own .lock stays on POSIX, by design (see CheckpointLock.Release).
+        (Get-ChildItem $folder -Exclude '*.lock').Name | Should -Be @('data.csv', 'job.ps1')
+        Get-Content (Join-Path $folder 'job.ps1') | Should -Be 'Write-Output job'
+    }
+
+    It 'forgets a key longer than 256 characters by the key the user gave' {
+        $long = 'k' * 300
+        $long, 'short' | Invoke-Incremental longkey -Keep { } | Out-Null
+        Reset-Checkpoint longkey -Key $long -WarningVariable warnings
+        $warnings | Should -BeNullOrEmpty
+        (Get-CheckpointItem longkey).Key | Should -Be 'short'
+    }
+
+    It 'warns when -Key matched nothing' {
+        Reset-Checkpoint delta -Key 'A', 'zzz' -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -BeLike '2 of the 2 key(s) given are not in checkpoint*'
+        (Get-CheckpointItem delta) | Should -HaveCount 3
+    }
+
+    It 'names -Force when nobody can be asked to confirm' {
+        $script = "Import-Module '$script:ManifestPath'; `$env:INCREMENTALPS_HOME = '$env:INCREMENTALPS_HOME'; " +
+            "Reset-Checkpoint delta -Confirm:`$false -ErrorVariable e -ErrorAction SilentlyContinue; `$e.FullyQualifiedErrorId; `"`$(`$e[0])`""
+        $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $script
+        $output[0] | Should -Be 'ForceRequired,IncrementalPS.Commands.ResetCheckpointCommand'
+        $output[1] | Should -BeLike '*add -Force*'
+        Get-CheckpointFile delta | Should -Exist
     }
 
     It 'refuses -Failed with -Key' {

@@ -96,8 +96,38 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
         }
 
         It 'asks for -Key for other objects, before recording anything' {
-            { 1, 2 | Invoke-Incremental int1 { $_ } } | Should -Throw -ErrorId 'KeyRequired,IncrementalPS.Commands.InvokeIncrementalCommand'
-            (Get-CheckpointItem int1 -ErrorAction Ignore) | Should -BeNullOrEmpty
+            $items = [pscustomobject]@{ Id = 1 }, [pscustomobject]@{ Id = 2 }
+            { $items | Invoke-Incremental obj1 { $_ } } | Should -Throw -ErrorId 'KeyRequired,IncrementalPS.Commands.InvokeIncrementalCommand'
+            (Get-CheckpointItem obj1 -ErrorAction Ignore) | Should -BeNullOrEmpty
+        }
+
+        It 'keys numbers by their text, so the first thing users type works' {
+            1..20 | Invoke-Incremental demo -Keep { $_ * 2 } | Should -Be @(1..20 | ForEach-Object { $_ * 2 })
+            (Get-CheckpointItem demo).Key | Should -Be @(1..20 | ForEach-Object { "$_" })
+            1..21 | Invoke-Incremental demo -Keep { $_ * 2 } | Should -Be @(42)
+        }
+
+        It 'keys a Guid, a date, an enum, a Uri, a char and a bool by culture-invariant text' {
+            $guid = [guid]'0f8fad5b-d9cb-469f-a165-70867728950e'
+            $date = [datetime]::new(2026, 11, 29, 17, 5, 3, 250, [System.DateTimeKind]::Utc)
+            $items = $guid, $date, [System.DayOfWeek]::Friday, [uri]'https://example.com/a?b=1', [char]'x', $true, 2.5
+            $items | Invoke-Incremental typed1 -Keep { } | Out-Null
+            (Get-CheckpointItem typed1).Key |
+                Should -Be @('0f8fad5b-d9cb-469f-a165-70867728950e', '2026-11-29T17:05:03.2500000Z', 'Friday', 'https://example.com/a?b=1', 'x', 'True', '2.5')
+        }
+
+        It 'writes KeyUnavailable for a $null item and goes on with the others' {
+            $output = 'a', $null, 'c' | Invoke-Incremental null1 { "done $_" } -ErrorVariable errors -ErrorAction SilentlyContinue
+            $output | Should -Be @('done a', 'done c')
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -Be 'KeyUnavailable,IncrementalPS.Commands.InvokeIncrementalCommand'
+        }
+
+        It 'does not tell a user who gave no -Key to fix -Key' {
+            $null = 'a', '' | Invoke-Incremental empty1 { } -ErrorVariable errors -ErrorAction SilentlyContinue
+            $errors | Should -HaveCount 1
+            "$($errors[0])" | Should -Not -BeLike '*Fix -Key*'
+            "$($errors[0])" | Should -BeLike '*empty string*'
         }
 
         It 'takes a property name as -Key' {
@@ -188,6 +218,73 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
         }
     }
 
+    Context 'what fails an item' {
+        It 'fails the item on <Case>, whatever $ErrorActionPreference is, and does not run the rest of the block' -ForEach @(
+            @{ Case = 'a division by zero'; Preference = 'Continue'; Block = { 1 / 0; 'not here' } }
+            @{ Case = 'a .NET method that throws'; Preference = 'SilentlyContinue'; Block = { [int]::Parse('x'); 'not here' } }
+            @{ Case = 'a cmdlet''s terminating error'; Preference = 'Continue'; Block = { '{' | ConvertFrom-Json; 'not here' } }
+            @{ Case = 'Invoke-RestMethod to a closed port'; Preference = 'SilentlyContinue'; Block = { Invoke-RestMethod -Uri 'http://127.0.0.1:9/' -TimeoutSec 10; 'not here' } }
+            @{ Case = 'an error in a function the block calls'; Preference = 'Ignore'; Block = { function Get-Broken { $null.Method(); 'not here' }; Get-Broken } }
+        ) {
+            $ErrorActionPreference = $Preference
+            $output = 'a' | Invoke-Incremental stmt1 -Keep $Block -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $ErrorActionPreference = 'Continue'
+            $output | Should -BeNullOrEmpty
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -Be 'ItemFailed,IncrementalPS.Commands.InvokeIncrementalCommand'
+            (Get-CheckpointItem stmt1).State | Should -Be 'Failed'
+        }
+
+        It 'lets a non-terminating Write-Error through and records the item completed' {
+            $output = 'a' | Invoke-Incremental nonterm1 -Keep { Write-Error "warned $_"; "done $_" } -ErrorVariable errors -ErrorAction SilentlyContinue
+            $output | Should -Be 'done a'
+            $errors | Should -HaveCount 1
+            "$($errors[0])" | Should -Be 'warned a'
+            (Get-CheckpointItem nonterm1).State | Should -Be 'Completed'
+        }
+
+        It 'writes one ItemFailed per failed item, also with -MaxAttempts, and it is $Error[0]' {
+            $Error.Clear()
+            'a', 'b' | Invoke-Incremental once1 -MaxAttempts 3 -RetryDelay 0 { if ($_ -eq 'a') { throw 'boom' } } `
+                -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $errors | Should -HaveCount 1
+            $Error | Should -HaveCount 1
+            $Error[0].FullyQualifiedErrorId | Should -Be 'ItemFailed,IncrementalPS.Commands.InvokeIncrementalCommand'
+            $Error[0].TargetObject | Should -Be 'a'
+            $Error[0].Exception.InnerException.Message | Should -Be 'boom'
+        }
+    }
+
+    Context 'break, continue and exit' {
+        It '<Statement> leaves the enclosing loop as in ForEach-Object and leaves the item unfinished, to run again' -ForEach @(
+            @{ Statement = 'break' }
+            @{ Statement = 'continue' }
+        ) {
+            $block = [scriptblock]::Create("if (`$_ -eq 'x') { $Statement }; `$_")
+            $output = foreach ($i in 1, 2) {
+                'w', 'x', 'y' | Invoke-Incremental flow1 -Keep $block -ErrorVariable errors
+                "after $i"
+            }
+            # break leaves the loop at once; continue goes on with the next pass, where w is already done.
+            $output | Should -Be 'w'
+            (Get-CheckpointItem flow1 | Where-Object Key -EQ 'y') | Should -BeNullOrEmpty
+            $errors | Should -BeNullOrEmpty
+            (Get-CheckpointStatus flow1).State | Should -Be 'Interrupted'
+            $x = Get-CheckpointItem flow1 | Where-Object Key -EQ 'x'
+            $x.State | Should -Be 'InFlight'
+            (Get-CheckpointItem flow1 -State Failed) | Should -BeNullOrEmpty
+        }
+
+        It 'exit leaves the script and leaves the item unfinished' {
+            $store = $env:INCREMENTALPS_HOME
+            $script = "Import-Module '$script:ManifestPath'; `$env:INCREMENTALPS_HOME = '$store'; 'a', 'b' | Invoke-Incremental exit1 { if (`$_ -eq 'b') { exit 3 }; `$_ }; 'not here'"
+            $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $script
+            $LASTEXITCODE | Should -Be 3
+            $output | Should -Be 'a'
+            (Get-CheckpointItem exit1 | Where-Object Key -EQ 'b').State | Should -Be 'InFlight'
+        }
+    }
+
     Context 'setup problems are terminating and change nothing on disk' {
         It 'refuses a bad name' {
             { 'a' | Invoke-Incremental 'bad name' { $_ } } | Should -Throw -ErrorId 'InvalidCheckpointName,IncrementalPS.Commands.InvokeIncrementalCommand'
@@ -212,6 +309,14 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
             finally {
                 Stop-LiveRun $run
             }
+        }
+
+        It 'refuses -Restart on a file that is not a checkpoint and leaves it' {
+            $notes = Join-Path $TestDrive "notes-$([guid]::NewGuid()).txt"
+            Set-Content $notes 'my notes'
+            { 'a' | Invoke-Incremental -Path $notes -Restart -Confirm:$false { $_ } } |
+                Should -Throw -ErrorId 'NotACheckpoint,IncrementalPS.Commands.InvokeIncrementalCommand'
+            Get-Content $notes | Should -Be 'my notes'
         }
 
         It 'refuses <Case> and leaves the file as it was' -ForEach @(

@@ -22,9 +22,11 @@ Describe 'The IncrementalPS module' -Tag 'CI' {
         Get-ChildItem $core -Filter 'System.*.dll' | Should -BeNullOrEmpty
     }
 
-    It 'has a table view for <_>' -ForEach 'IncrementalPS.CheckpointStatus', 'IncrementalPS.CheckpointItem' {
+    It 'has a table view and a list view for <_>' -ForEach 'IncrementalPS.Core.CheckpointStatus', 'IncrementalPS.Core.CheckpointItem' {
         $view = Get-FormatData -TypeName $_
+        $view.FormatViewDefinition.Control | Should -HaveCount 2
         $view.FormatViewDefinition[0].Control | Should -BeOfType [System.Management.Automation.TableControl]
+        $view.FormatViewDefinition[1].Control | Should -BeOfType [System.Management.Automation.ListControl]
     }
 
     It 'completes -Name with the checkpoints in the store' {

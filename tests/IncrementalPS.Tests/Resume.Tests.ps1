@@ -16,7 +16,8 @@ Describe 'Resuming after the process is killed' -Tag 'CI' {
             $command
         )
 
-        $pwsh = (Get-Process -Id $PID).Path
+        # As a .NET tool pwsh runs as "dotnet pwsh.dll": the executable in $PSHOME works for every install.
+        $pwsh = Join-Path $PSHOME ($IsWindows ? "pwsh.exe" : "pwsh")
         $child = Start-Process -FilePath $pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -PassThru `
             -RedirectStandardOutput (Join-Path $TestDrive 'child.out') -RedirectStandardError (Join-Path $TestDrive 'child.err')
         try {

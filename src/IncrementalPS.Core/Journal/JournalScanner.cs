@@ -89,6 +89,30 @@ internal static class JournalScanner
         return new ScanResult(header, validLength, torn, recordCount);
     }
 
+    /// <summary>
+    /// Reads and checks the header only, with the same checks as <see cref="Scan"/> (<see cref="CheckpointFileCheck"/>).
+    /// Reads at most the first 64 KiB, so pointing it at a large file that is no checkpoint costs little.
+    /// </summary>
+    public static JournalHeader ReadHeader(Stream stream, string path)
+    {
+        var prefix = new byte[64 * 1024];
+        var length = 0;
+        int read;
+        while (length < prefix.Length && (read = stream.Read(prefix, length, prefix.Length - length)) > 0)
+        {
+            length += read;
+        }
+
+        if (length == 0)
+        {
+            throw new CheckpointFormatException(path, "the file is empty");
+        }
+
+        var end = Array.IndexOf(prefix, (byte)'\n', 0, length);
+        var line = new ReadOnlySpan<byte>(prefix, 0, end < 0 ? length : end);
+        return ParseHeader(line, terminated: end >= 0, path);
+    }
+
     /// <summary>Picks the record reader for a format version; versions newer than this build are refused earlier.</summary>
     public static IJournalRecordReader ReaderFor(int version) => version switch
     {

@@ -11,6 +11,8 @@ internal static class ResetOperations
 
     public static void Remove(CheckpointLocation location)
     {
+        // Checked before the lock too, so that a file that is no checkpoint does not get a .lock file beside it.
+        EnsureCheckpointIfPresent(location);
         using var held = CheckpointLock.Acquire(location, Writer);
         if (!File.Exists(location.FilePath))
         {
@@ -18,6 +20,8 @@ internal static class ResetOperations
             throw new CheckpointNotFoundException(location.FilePath);
         }
 
+        // Again under the lock: this is the check that decides the delete.
+        CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
         File.Delete(location.FilePath);
         File.Delete(location.InFlightPath);
         held.Release(deleteFiles: true);
@@ -25,6 +29,7 @@ internal static class ResetOperations
 
     public static int Forget(CheckpointLocation location, IEnumerable<string>? keys, bool failedOnly)
     {
+        EnsureCheckpointIfPresent(location);
         using var held = CheckpointLock.Acquire(location, Writer);
         var journal = JournalLoader.Load(location.FilePath);
         FileOwnership.EnsureWritable(location.FilePath);
@@ -69,5 +74,13 @@ internal static class ResetOperations
         }
 
         return removed;
+    }
+
+    private static void EnsureCheckpointIfPresent(CheckpointLocation location)
+    {
+        if (File.Exists(location.FilePath))
+        {
+            CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+        }
     }
 }

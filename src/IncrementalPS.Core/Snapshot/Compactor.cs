@@ -4,7 +4,8 @@ using System.IO;
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// Rewrites a checkpoint as its live state only: the header, the latest run-ended and run-started records, and the
+/// Rewrites a checkpoint as its live state only: the header, the latest run-ended and run-started records (and the
+/// latest run-ended of a run that saw the end of its input, when a stopped run ended since), and the
 /// latest record of each key, in their original order. Records are copied byte for byte (errors and saved output come
 /// along without being held in memory); keys known to be unfinished are written as item-interrupted records.
 /// The new file replaces the old one atomically and durably, in the current format version (an older file is upgraded).
@@ -16,7 +17,7 @@ internal static class Compactor
     public static (long Length, long Records) Compact(string path, KeyTable keys, RunHistory runs)
     {
         // Everything to keep, ordered by where it sits in the old file. A null key marks a run record.
-        var count = keys.Count + 2;
+        var count = keys.Count + 3;
         var offsets = new long[count];
         var owners = new string?[count];
         var n = 0;
@@ -47,6 +48,12 @@ internal static class Compactor
         if (runs.StartedOffset >= 0)
         {
             offsets[n++] = runs.StartedOffset;
+        }
+
+        // Kept beside a later stopped run's end: it says how large the input is.
+        if (runs.FinishedOffset >= 0 && runs.FinishedOffset != runs.EndedOffset)
+        {
+            offsets[n++] = runs.FinishedOffset;
         }
 
         Array.Sort(offsets, owners, 0, n);
@@ -111,6 +118,8 @@ internal static class Compactor
         AtomicFile.Commit(temp, path, durable: true);
 
         var oldEnded = runs.EndedOffset;
+        var oldFinished = runs.FinishedOffset;
+        var oldStarted = runs.StartedOffset;
         for (var i = 0; i < n; i++)
         {
             var key = owners[i];
@@ -119,12 +128,20 @@ internal static class Compactor
                 keys.TryGet(key, out var entry);
                 entry.Offset = newOffsets[i];
                 keys.Set(key, entry);
+                continue;
             }
-            else if (offsets[i] == oldEnded)
+
+            if (offsets[i] == oldEnded)
             {
                 runs.EndedOffset = newOffsets[i];
             }
-            else
+
+            if (offsets[i] == oldFinished)
+            {
+                runs.FinishedOffset = newOffsets[i];
+            }
+
+            if (offsets[i] == oldStarted)
             {
                 runs.StartedOffset = newOffsets[i];
             }

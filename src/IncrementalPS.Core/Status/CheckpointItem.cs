@@ -44,4 +44,7 @@ public sealed class CheckpointItem
 
     /// <summary>True when the completion record carries saved output.</summary>
     public bool HasSavedOutput { get; }
+
+    /// <summary>The item's key.</summary>
+    public override string ToString() => Key;
 }

@@ -70,4 +70,7 @@ public sealed class CheckpointStatus
 
     /// <summary>How many runs the checkpoint has seen.</summary>
     public int Runs { get; }
+
+    /// <summary>The checkpoint's name.</summary>
+    public override string ToString() => Name;
 }

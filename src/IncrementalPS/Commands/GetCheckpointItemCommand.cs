@@ -17,6 +17,9 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
     private const string ByName = "ByName";
     private const string ByPath = "ByPath";
 
+    /// <summary>The note property naming the checkpoint an item belongs to.</summary>
+    internal const string CheckpointProperty = "Checkpoint";
+
     /// <summary>The checkpoint's name in the store.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 0)]
     [ArgumentCompleter(typeof(CheckpointNameCompleter))]
@@ -63,7 +66,11 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
         {
             foreach (var item in CheckpointInspector.ReadItems(location, state, filter))
             {
-                WriteObject(new CheckpointItem(location.Name, item));
+                // The engine's own type, with the checkpoint's name added so that rows from several checkpoints can be
+                // told apart (the format file groups the table by it).
+                var output = new PSObject(item);
+                output.Properties.Add(new PSNoteProperty(CheckpointProperty, location.Name));
+                WriteObject(output);
             }
         }
         catch (CheckpointException exception)

@@ -37,6 +37,6 @@ public sealed class GetCheckpointStatusCommand : PSCmdlet
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
             : CheckpointResolver.ByNames(Name);
 
-        CheckpointLoop.ForEach(this, resolutions, location => WriteObject(new CheckpointStatus(CheckpointInspector.ReadStatus(location))));
+        CheckpointLoop.ForEach(this, resolutions, location => WriteObject(CheckpointInspector.ReadStatus(location)));
     }
 }

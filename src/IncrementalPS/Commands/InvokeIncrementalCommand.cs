@@ -208,7 +208,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         catch (ArgumentException exception) when (exception.ParamName == "key")
         {
             // The engine refuses a key it could not store faithfully (not valid Unicode): this item only.
-            WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, exception));
+            WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, Key is not null, exception));
             return;
         }
         catch (CheckpointException exception)
@@ -305,19 +305,24 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             _runner!.Run(item);
         }
-        catch (Exception exception)
+        catch (ScriptBlockFailedException exception)
         {
-            if (exception is PipelineStoppedException || Stopping)
-            {
-                // Ctrl+C can reach the script block before StopProcessing has cancelled the token: cancel it here so
-                // that the engine leaves the item in flight instead of recording the stop as its failure.
-                _cancellation!.Cancel();
-            }
-            else
-            {
-                _lastFailure = exception;
-            }
-
+            _lastFailure = exception;
+            throw;
+        }
+        catch (FlowControlException)
+        {
+            // break, continue or exit: they leave this command as they leave ForEach-Object. The item did not fail and
+            // did not finish: cancelling makes the engine leave it unfinished, so it runs again on the next run.
+            WriteVerbose("The script block left the run with break, continue or exit; the item in flight stays unfinished and runs again on the next run.");
+            _cancellation!.Cancel();
+            throw;
+        }
+        catch (Exception exception) when (exception is PipelineStoppedException || Stopping)
+        {
+            // Ctrl+C can reach the script block before StopProcessing has cancelled the token: cancel it here so
+            // that the engine leaves the item in flight instead of recording the stop as its failure.
+            _cancellation!.Cancel();
             throw;
         }
 
@@ -380,7 +385,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             notice.FailedAttemptInRun,
             notice.MaxAttempts,
             notice.Key,
-            notice.Error.Message,
+            MessageText.Sentence(notice.Error.Message),
             notice.Delay.TotalSeconds));
 
     private void ReportResume(ResumeInfo resume)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using IncrementalPS.Core;
@@ -95,8 +96,24 @@ public sealed class ResetCheckpointCommand : PSCmdlet
         {
             if (ShouldProcess(location.FilePath, Format("Forget {0} key(s) so that the next run processes them again", Key.Length)))
             {
-                var count = CheckpointReset.ResetKeys(location, Key);
+                // Invoke-Incremental stores a key over 256 characters shortened: match the form it stored.
+                var stored = new List<string>();
+                foreach (var key in Key)
+                {
+                    stored.Add(ItemKey.Bounded(key));
+                }
+
+                var count = CheckpointReset.ResetKeys(location, stored);
                 WriteVerbose(Format("Forgot {0} of {1} key(s) in checkpoint '{2}'.", count, Key.Length, location.Name));
+                if (count < Key.Length)
+                {
+                    WriteWarning(Format(
+                        "{0} of the {1} key(s) given are not in checkpoint '{2}', so nothing was forgotten for them. Keys are exact and " +
+                        "case-sensitive; see them with 'Get-CheckpointItem {2}'.",
+                        Key.Length - count,
+                        Key.Length,
+                        location.Name));
+                }
             }
         }
         else if (ShouldProcess(location.FilePath, "Remove the checkpoint") && ConfirmLosingWork(location))
@@ -131,12 +148,26 @@ public sealed class ResetCheckpointCommand : PSCmdlet
                 status.Failed,
                 status.InFlight);
         }
-        catch (CheckpointException exception)
+        catch (CheckpointException exception) when (exception is not CheckpointFormatException)
         {
+            // A damaged checkpoint may be removed; a file that is no checkpoint is refused (NotACheckpoint), unasked.
             query = Format("Checkpoint '{0}' cannot be read ({1}). Remove it?", location.Name, exception.Message);
         }
 
-        return ShouldContinue(query, "Remove checkpoint", ref _yesToAll, ref _noToAll);
+        try
+        {
+            return ShouldContinue(query, "Remove checkpoint", ref _yesToAll, ref _noToAll);
+        }
+        catch (Exception exception) when (exception is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException)
+        {
+            // Nobody can be asked (pwsh -NonInteractive, a job, a host without prompts): say how to go on without asking.
+            WriteError(ErrorRecords.ForceRequired(
+                query.Replace(" Remove it?", string.Empty) +
+                " Nobody can be asked to confirm removing it in this session: add -Force to remove it.",
+                location.FilePath,
+                exception));
+            return false;
+        }
     }
 
     private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);

@@ -22,4 +22,5 @@ internal static class ErrorIds
     public const string ItemFailed = nameof(ItemFailed);
     public const string ItemPoisoned = nameof(ItemPoisoned);
     public const string ConflictingParameters = nameof(ConflictingParameters);
+    public const string ForceRequired = nameof(ForceRequired);
 }

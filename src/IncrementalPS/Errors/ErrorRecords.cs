@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using IncrementalPS.Core;
+using IncrementalPS.Running;
 
 namespace IncrementalPS.Errors;
 
@@ -41,22 +42,28 @@ internal static class ErrorRecords
     {
         var message = string.Format(
             CultureInfo.InvariantCulture,
-            "Invoke-Incremental cannot tell items of type '{0}' apart by itself: it keys strings as they are and files " +
-            "and directories by full path. Give -Key: a property name (-Key Id) or a script block that returns the " +
+            "Invoke-Incremental cannot tell items of type '{0}' apart by itself: it keys strings, numbers, dates, " +
+            "Guids, enums, URIs, chars and bools by their text and files and directories by full path. Give -Key: a property name (-Key Id) or a script block that returns the " +
             "item's identity (-Key {{ $_.Id }}).",
             typeName);
         return new ErrorRecord(new ArgumentException(message), ErrorIds.KeyRequired, ErrorCategory.InvalidArgument, item);
     }
 
-    /// <summary>-Key gave nothing usable for this item.</summary>
-    public static ErrorRecord KeyUnavailable(object? item, string reason, Exception? inner = null)
+    /// <summary>This item has no usable key (from -Key, or, without -Key, the item itself is empty or $null).</summary>
+    public static ErrorRecord KeyUnavailable(object? item, string reason, bool keyGiven, Exception? inner = null)
     {
-        var message = "The item was not processed because its key could not be taken: " + reason +
-            ". Fix -Key so that it gives one non-empty value for every item.";
+        var advice = keyGiven
+            ? " Fix -Key so that it gives one non-empty value for every item."
+            : " Filter such items out before Invoke-Incremental, or give -Key to derive a key from each item.";
+        var message = "The item was not processed because its key could not be taken: " + MessageText.Sentence(reason) + advice;
         return new ErrorRecord(new InvalidOperationException(message, inner), ErrorIds.KeyUnavailable, ErrorCategory.InvalidData, item);
     }
 
-    /// <summary>The item's work failed on its last attempt and was recorded as failed.</summary>
+    /// <summary>
+    /// The item's work failed on its last attempt and was recorded as failed: the item's one error. Its exception is
+    /// new (PowerShell would not add a record whose exception is already $Error[0] to $Error) and carries the
+    /// original as its inner exception; for a PowerShell error that inner exception holds the original ErrorRecord.
+    /// </summary>
     public static ErrorRecord ItemFailed(object? item, ItemOutcome outcome, Exception? failure)
     {
         var error = outcome.Error;
@@ -66,8 +73,8 @@ internal static class ErrorRecords
             "Item '{0}' failed (attempt {1}): {2}",
             outcome.Key,
             outcome.Attempts,
-            error?.Message ?? failure?.Message ?? "no error message");
-        var exception = InnerException(failure) ?? new InvalidOperationException(message);
+            MessageText.Sentence(error?.Message ?? failure?.Message));
+        var exception = new InvalidOperationException(message, failure is ScriptBlockFailedException script ? script.Original : InnerException(failure));
         return new ErrorRecord(exception, ErrorIds.ItemFailed, category, item)
         {
             ErrorDetails = new ErrorDetails(message)
@@ -80,13 +87,18 @@ internal static class ErrorRecords
     /// <summary>The process died while handling this item too many times; it is now recorded as failed.</summary>
     public static ErrorRecord ItemPoisoned(object? item, ItemOutcome outcome)
     {
+        // The engine's message already says it is recorded as failed and how to retry it.
         var message = string.Format(
             CultureInfo.InvariantCulture,
-            "Item '{0}' was not run again: {1}. It is recorded as failed; run the same command with -RetryFailed to try it again.",
+            "Item '{0}' was not run again: {1}",
             outcome.Key,
-            outcome.Error?.Message ?? "the process died while processing it too many times");
+            MessageText.Sentence(outcome.Error?.Message ?? "the process died while processing it too many times; it is recorded as failed. Run the same command with -RetryFailed to try it again"));
         return new ErrorRecord(new InvalidOperationException(message), ErrorIds.ItemPoisoned, ErrorCategory.OperationStopped, item);
     }
+
+    /// <summary>Removing a checkpoint with work in it needs a yes, and nobody can be asked.</summary>
+    public static ErrorRecord ForceRequired(string message, string filePath, Exception hostError)
+        => new(new InvalidOperationException(message, hostError), ErrorIds.ForceRequired, ErrorCategory.InvalidOperation, filePath);
 
     /// <summary>Two parameters that cannot be used together.</summary>
     public static ErrorRecord ConflictingParameters(string message, object? target)

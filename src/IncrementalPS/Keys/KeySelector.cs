@@ -54,14 +54,49 @@ internal sealed class KeySelector
             return FromProperty(item);
         }
 
-        return item?.BaseObject switch
+        var value = item?.BaseObject;
+        if (value is null)
         {
-            string text => FromValue(item, text, "the item is an empty string"),
-            FileSystemInfo entry => KeyResult.Of(ItemKey.Bounded(ItemKey.ForPath(entry.FullName))),
-            null => KeyResult.UsageProblem(ErrorRecords.KeyRequired(item, "null")),
-            var other => KeyResult.UsageProblem(ErrorRecords.KeyRequired(item, other.GetType().FullName ?? other.GetType().Name)),
-        };
+            // One bad item, not a wrong command: its own error, and the run goes on.
+            return KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, "the item is $null", keyGiven: false));
+        }
+
+        if (value is FileSystemInfo entry)
+        {
+            return KeyResult.Of(ItemKey.Bounded(ItemKey.ForPath(entry.FullName)));
+        }
+
+        var text = StableText(value);
+        if (text is null)
+        {
+            return KeyResult.UsageProblem(ErrorRecords.KeyRequired(item, value.GetType().FullName ?? value.GetType().Name));
+        }
+
+        return text.Length == 0
+            ? KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, "the item is an empty string", keyGiven: false))
+            : KeyResult.Of(ItemKey.Bounded(text));
     }
+
+    /// <summary>
+    /// The key of an item that is its own identity: strings as they are; numbers, enums, Guid, DateTime and
+    /// DateTimeOffset (round-trip "o" format), Uri, char and bool by culture-invariant text, the same on every machine
+    /// and in every culture. Null for anything else (it needs -Key).
+    /// </summary>
+    internal static string? StableText(object value) => value switch
+    {
+        string text => text,
+        DateTime time => time.ToString("o", CultureInfo.InvariantCulture),
+        DateTimeOffset time => time.ToString("o", CultureInfo.InvariantCulture),
+        // "R": the shortest text that reads back as the same number, on .NET Framework too.
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        float number => number.ToString("R", CultureInfo.InvariantCulture),
+        Uri uri => uri.OriginalString,
+        bool flag => flag ? "True" : "False",
+        Enum member => member.ToString(),
+        Guid or char or byte or sbyte or short or ushort or int or uint or long or ulong or decimal or System.Numerics.BigInteger
+            => ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     private KeyResult FromScript(PSObject? item)
     {
@@ -73,7 +108,7 @@ internal sealed class KeySelector
         }
         catch (RuntimeException exception)
         {
-            return KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, "the -Key script block failed: " + exception.Message, exception));
+            return KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, "the -Key script block failed: " + exception.Message, keyGiven: true, exception));
         }
 
         var values = new List<object>();
@@ -89,7 +124,8 @@ internal sealed class KeySelector
         {
             return KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(
                 item,
-                string.Format(CultureInfo.InvariantCulture, "the -Key script block returned {0} values instead of one", values.Count)));
+                string.Format(CultureInfo.InvariantCulture, "the -Key script block returned {0} values instead of one", values.Count),
+                keyGiven: true));
         }
 
         return FromValue(item, values[0], "the -Key script block returned an empty string");
@@ -108,11 +144,11 @@ internal sealed class KeySelector
         }
         else
         {
-            return KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, "it has no property '" + _property + "'"));
+            return KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, keyGiven: true, reason: "it has no property '" + _property + "'"));
         }
 
         return value is null
-            ? KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, "its property '" + _property + "' is null"))
+            ? KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, "its property '" + _property + "' is null", keyGiven: true))
             : FromValue(item, value, "its property '" + _property + "' is an empty string");
     }
 
@@ -126,7 +162,7 @@ internal sealed class KeySelector
         };
 
         return string.IsNullOrEmpty(key)
-            ? KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, emptyReason))
+            ? KeyResult.ItemProblem(ErrorRecords.KeyUnavailable(item, emptyReason, keyGiven: true))
             : KeyResult.Of(ItemKey.Bounded(key));
     }
 }

@@ -1,11 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using IncrementalPS.Errors;
 
 namespace IncrementalPS.Running;
 
 /// <summary>
-/// Runs the -Process script block once per item with ForEach-Object's semantics, through the public API.
+/// Runs the -Process script block once per item with ForEach-Object's semantics, through the public API, and tells
+/// a failed item from a finished one.
 /// </summary>
 /// <remarks>
 /// ForEach-Object calls ScriptBlock.InvokeUsingCmdlet, which is internal. The closest public equivalent is to run
@@ -13,9 +16,15 @@ namespace IncrementalPS.Running;
 /// scope with $_ and $PSItem bound, and its output and errors flow into this cmdlet's output and error pipes as they
 /// are produced. ScriptBlock.InvokeWithContext would run it in a new scope and return its output only at the end;
 /// PowerShell.Create(RunspaceMode.CurrentRunspace) would run it in a nested pipeline with its own streams.
-/// A terminating error inside the script block surfaces as an exception from Run (and the steppable pipeline is
-/// discarded, since a pipeline that failed cannot step again); the engine records it as the item's failure.
-/// PowerShell also appends that original error to $Error and to -ErrorVariable, as it does for ForEach-Object.
+/// <para>
+/// What fails an item: each step of that pipeline runs inside a PowerShell try statement (<see cref="StepText"/>),
+/// dot-sourced so that it adds no scope. Inside a try, PowerShell turns every error that would terminate a statement
+/// (1/0, a .NET method that throws, a cmdlet's terminating error such as Invoke-RestMethod's) into one that stops the
+/// whole block, whatever $ErrorActionPreference is, exactly as a try around a function call does; non-terminating
+/// errors (Write-Error, Get-Item on a missing file) pass through as usual. Without it ForEach-Object would report
+/// such an error and carry on with the next statement, and the item would be recorded as done.
+/// break, continue and exit are not errors: the try lets them through, and so does <see cref="Run"/>.
+/// </para>
 /// With pipeline input, one steppable pipeline is stepped once per item. Without (-InputObject given directly),
 /// a steppable pipeline begun by this cmdlet expects no input, so the item is passed as ForEach-Object's
 /// -InputObject instead. With capture on, a second ForEach-Object stage copies each output object into a list
@@ -26,6 +35,11 @@ internal sealed class ScriptBlockRunner : IDisposable
     private const string ForEach = "Microsoft.PowerShell.Core\\ForEach-Object -Process $Process";
     private const string CaptureStage = " | Microsoft.PowerShell.Core\\ForEach-Object -Process $Capture";
 
+    // $args only, no param(): dot-sourced, a parameter would become a variable in the caller's scope. A stop
+    // (Ctrl+C, Select-Object -First downstream) is not the item's failure and goes on up.
+    private const string StepText =
+        "try { $args[0].Invoke() } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $_ }";
+
     // A closure over the list, so the capture stage needs no variable in the caller's scope.
     private const string CaptureFactoryText = "param($Sink) { $null = $Sink.Add($_); $_ }.GetNewClosure()";
 
@@ -34,8 +48,11 @@ internal sealed class ScriptBlockRunner : IDisposable
     private readonly ScriptBlock? _capture;
     private readonly bool _pipelineInput;
     private readonly ScriptBlock _wrapper;
+    private readonly ScriptBlock _step;
     private readonly List<PSObject>? _captured;
     private SteppablePipeline? _pipeline;
+    private PSObject? _item;
+    private readonly Action _stepAction;
 
     public ScriptBlockRunner(PSCmdlet cmdlet, ScriptBlock process, bool captureOutput)
     {
@@ -51,35 +68,43 @@ internal sealed class ScriptBlockRunner : IDisposable
 
         var text = _pipelineInput ? "param($Process, $Capture) " + ForEach : "param($Process, $Capture, $Item) " + ForEach + " -InputObject $Item";
         _wrapper = cmdlet.InvokeCommand.NewScriptBlock(captureOutput ? text + CaptureStage : text);
+        _step = cmdlet.InvokeCommand.NewScriptBlock(StepText);
+        _stepAction = Step;
     }
 
     /// <summary>The output of the last <see cref="Run"/>, when capture is on; otherwise empty.</summary>
     public IReadOnlyList<PSObject> Captured => (IReadOnlyList<PSObject>?)_captured ?? Array.Empty<PSObject>();
 
-    /// <summary>Runs the script block for one item; throws what the script block threw.</summary>
+    /// <summary>Runs the script block for one item.</summary>
+    /// <exception cref="ScriptBlockFailedException">The script block failed for this item.</exception>
+    /// <exception cref="FlowControlException">break, continue or exit in the script block: they leave this command.</exception>
+    /// <exception cref="PipelineStoppedException">The pipeline is stopping.</exception>
     public void Run(PSObject? item)
     {
         _captured?.Clear();
+        _item = item;
         var succeeded = false;
         try
         {
-            if (_pipelineInput)
+            var failure = _cmdlet.InvokeCommand.InvokeScript(false, _step, null, _stepAction)
+                .Select(result => result?.BaseObject)
+                .OfType<ErrorRecord>()
+                .FirstOrDefault();
+            if (failure is not null)
             {
-                _pipeline ??= Begin(_process, _capture);
-                _pipeline.Process(item);
-            }
-            else
-            {
-                _pipeline = Begin(_process, _capture, item);
-                End();
+                ErrorHistory.Forget(_cmdlet, failure);
+                var original = Original(failure);
+                throw new ScriptBlockFailedException(original.ErrorRecord ?? failure, original.Exception);
             }
 
             succeeded = true;
         }
         finally
         {
+            _item = null;
             if (!succeeded)
             {
+                // A pipeline whose command failed or was left by break cannot step again.
                 Discard();
             }
         }
@@ -96,6 +121,36 @@ internal sealed class ScriptBlockRunner : IDisposable
     }
 
     public void Dispose() => Discard();
+
+    private void Step()
+    {
+        if (_pipelineInput)
+        {
+            _pipeline ??= Begin(_process, _capture);
+            _pipeline.Process(_item);
+        }
+        else
+        {
+            _pipeline = Begin(_process, _capture, _item);
+            End();
+        }
+    }
+
+    /// <summary>
+    /// The error as the script block raised it. The step's call of the delegate wraps it in a
+    /// MethodInvocationException, and ForEach-Object wraps errors other than a throw in a CmdletInvocationException:
+    /// neither is the user's error.
+    /// </summary>
+    private static (ErrorRecord? ErrorRecord, Exception Exception) Original(ErrorRecord caught)
+    {
+        var exception = caught.Exception is MethodInvocationException { InnerException: { } called } ? called : caught.Exception;
+        while (exception is CmdletInvocationException { InnerException: { } inner })
+        {
+            exception = inner;
+        }
+
+        return (exception is IContainsErrorRecord { ErrorRecord: { } record } ? record : null, exception);
+    }
 
     private SteppablePipeline Begin(params object?[] arguments)
     {

@@ -1,0 +1,110 @@
+using System;
+using System.IO;
+using System.Text;
+using IncrementalPS.Core.Tests.Support;
+using Xunit;
+
+namespace IncrementalPS.Core.Tests.Maintenance;
+
+/// <summary>The destructive paths (reset, restart) pointed at files that are not checkpoints: nothing is lost.</summary>
+public sealed class NotACheckpointTests
+{
+    public static TheoryData<string> NotCheckpoints => new()
+    {
+        "my notes\nline two\n",
+        "",
+        "{\"name\":\"package\",\"version\":1}\n",
+        "#!/bin/sh\necho hello\n",
+    };
+
+    [Theory]
+    [MemberData(nameof(NotCheckpoints))]
+    public void Remove_refuses_a_file_that_is_not_a_checkpoint_and_leaves_it_and_no_lock(string content)
+    {
+        using var store = new TempStore();
+        var location = store.FileWith("notes.txt", Encoding.UTF8.GetBytes(content));
+
+        Assert.Throws<CheckpointFormatException>(() => CheckpointReset.Remove(location));
+
+        Assert.Equal(content, File.ReadAllText(location.FilePath));
+        Assert.False(File.Exists(location.LockPath), "a .lock file was left beside the file");
+    }
+
+    [Fact]
+    public void Remove_refuses_a_large_binary_file_without_reading_all_of_it()
+    {
+        using var store = new TempStore();
+        var bytes = new byte[8 * 1024 * 1024];
+        new Random(7).NextBytes(bytes);
+        bytes.AsSpan().Replace((byte)'\n', (byte)'x');
+        var location = store.FileWith("photo.jpg", bytes);
+
+        Assert.Throws<CheckpointFormatException>(() => CheckpointReset.Remove(location));
+
+        Assert.Equal(bytes.Length, new FileInfo(location.FilePath).Length);
+    }
+
+    [Fact]
+    public void ResetFailed_on_a_file_that_is_not_a_checkpoint_leaves_no_lock()
+    {
+        using var store = new TempStore();
+        var location = store.FileWith("data.csv", Encoding.UTF8.GetBytes("a,b\n1,2\n"));
+
+        Assert.Throws<CheckpointFormatException>(() => CheckpointReset.ResetFailed(location));
+
+        Assert.False(File.Exists(location.LockPath));
+    }
+
+    [Fact]
+    public void Remove_still_removes_a_checkpoint_whose_body_is_damaged()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        Sessions.MakeKept(location, ["a", "b"]);
+        File.AppendAllText(location.FilePath, "garbage in the middle\n{\"type\":\"item\"}\n");
+        Assert.Throws<CheckpointCorruptException>(() => CheckpointInspector.ReadStatus(location));
+
+        CheckpointReset.Remove(location);
+
+        Assert.False(File.Exists(location.FilePath));
+    }
+
+    [Fact]
+    public void Remove_removes_a_checkpoint_of_a_newer_format_version()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        Sessions.MakeKept(location, ["a"]);
+        var text = File.ReadAllText(location.FilePath);
+        File.WriteAllText(location.FilePath, text.Replace("\"version\":1", "\"version\":99", StringComparison.Ordinal));
+        Assert.Throws<CheckpointVersionException>(() => CheckpointInspector.ReadStatus(location));
+
+        CheckpointReset.Remove(location);
+
+        Assert.False(File.Exists(location.FilePath));
+    }
+
+    [Theory]
+    [MemberData(nameof(NotCheckpoints))]
+    public void Restart_refuses_a_file_that_is_not_a_checkpoint_and_leaves_it(string content)
+    {
+        using var store = new TempStore();
+        var location = store.FileWith("notes.txt", Encoding.UTF8.GetBytes(content));
+
+        Assert.Throws<CheckpointFormatException>(() => CheckpointSession.Start(location, Sessions.Options(o => o.Restart = true)).Dispose());
+
+        Assert.Equal(content, File.ReadAllText(location.FilePath));
+    }
+
+    [Fact]
+    public void Restart_still_discards_a_checkpoint()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        Sessions.MakeKept(location, ["a"]);
+
+        using var session = CheckpointSession.Start(location, Sessions.Options(o => o.Restart = true));
+
+        Assert.Equal(ItemOutcomeKind.Completed, session.Complete("a").Kind);
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using IncrementalPS.Core;
+using IncrementalPS.Module.Tests.Support;
+using Xunit;
+
+namespace IncrementalPS.Module.Tests.Commands;
+
+/// <summary>What one failed item leaves in the error stream, $Error and -ErrorVariable, record by record.</summary>
+public sealed class ItemFailureRecordTests
+{
+    private const string ItemFailedId = "ItemFailed,IncrementalPS.Commands.InvokeIncrementalCommand";
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void One_failed_item_is_one_ItemFailed_record_in_the_error_stream_Error_and_ErrorVariable(int maxAttempts)
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "$Error.Clear(); 'a', 'b' | Invoke-Incremental -Path $dir/c.jsonl -MaxAttempts " + maxAttempts +
+            " -RetryDelay 0 { if ($_ -eq 'a') { throw 'boom' }; \"ok $_\" } -ErrorVariable ev -WarningAction SilentlyContinue",
+            out var output);
+
+        Assert.Equal(["ok b"], output);
+        var streamed = Assert.Single(shell.Streams.Error);
+        var inVariable = Assert.Single(host.Errors("ev"));
+        var inDollarError = Assert.Single(host.Errors("Error"));
+        foreach (var record in new[] { streamed, inVariable, inDollarError })
+        {
+            Assert.Equal(ItemFailedId, record.FullyQualifiedErrorId);
+            Assert.Equal("a", record.TargetObject is PSObject wrapped ? wrapped.BaseObject : record.TargetObject);
+            Assert.Equal("boom", record.Exception.InnerException?.Message);
+            Assert.Equal("Invoke-Incremental", record.InvocationInfo.MyCommand.Name);
+            Assert.StartsWith("Item 'a' failed (attempt " + maxAttempts + "): boom.", record.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_statement_terminating_error_is_reachable_with_its_position_from_the_ItemFailed_record()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "'a' | Invoke-Incremental -Path $dir/c.jsonl {\n  'before'\n  1/0\n  'after'\n} -WarningAction SilentlyContinue",
+            out var output);
+
+        Assert.Equal(["before"], output);
+        var record = Assert.Single(shell.Streams.Error);
+        Assert.Equal(ItemFailedId, record.FullyQualifiedErrorId);
+        var original = record.Exception.InnerException;
+        Assert.IsType<DivideByZeroException>(original?.InnerException);
+        Assert.Equal(3, Assert.IsAssignableFrom<IContainsErrorRecord>(original).ErrorRecord.InvocationInfo.ScriptLineNumber);
+        var item = Assert.Single(CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl"))));
+        Assert.Equal(ItemState.Failed, item.State);
+        Assert.Equal("Attempted to divide by zero.", item.Error?.Message);
+    }
+
+    [Fact]
+    public void A_non_terminating_error_passes_through_as_itself_and_the_item_completes()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "$Error.Clear(); 'a' | Invoke-Incremental -Path $dir/c.jsonl -Keep { Write-Error 'careful'; 'done' } -ErrorVariable ev",
+            out var output);
+
+        Assert.Equal(["done"], output);
+        Assert.Equal("careful", Assert.Single(shell.Streams.Error).ToString());
+        Assert.Equal("careful", Assert.Single(host.Errors("ev")).ToString());
+        Assert.Equal("careful", Assert.Single(host.Errors("Error")).ToString());
+        var item = Assert.Single(CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl"))));
+        Assert.Equal(ItemState.Completed, item.State);
+    }
+
+    [Fact]
+    public void A_null_item_is_its_own_error_and_the_run_goes_on()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run("'a', $null, 'c' | Invoke-Incremental -Path $dir/c.jsonl { $_ }", out var output);
+
+        Assert.Equal(["a", "c"], output);
+        var record = Assert.Single(shell.Streams.Error);
+        Assert.Equal("KeyUnavailable,IncrementalPS.Commands.InvokeIncrementalCommand", record.FullyQualifiedErrorId);
+        Assert.DoesNotContain("Fix -Key", record.ToString(), StringComparison.Ordinal);
+    }
+}
