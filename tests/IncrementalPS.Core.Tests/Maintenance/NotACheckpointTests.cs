@@ -76,7 +76,7 @@ public sealed class NotACheckpointTests
         var location = store.Named();
         Sessions.MakeKept(location, ["a"]);
         var text = File.ReadAllText(location.FilePath);
-        File.WriteAllText(location.FilePath, text.Replace("\"version\":1", "\"version\":99", StringComparison.Ordinal));
+        File.WriteAllText(location.FilePath, text.Replace($"\"version\":{JournalFormat.CurrentVersion}", "\"version\":99", StringComparison.Ordinal));
         Assert.Throws<CheckpointVersionException>(() => CheckpointInspector.ReadStatus(location));
 
         CheckpointReset.Remove(location);
