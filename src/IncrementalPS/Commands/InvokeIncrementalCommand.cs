@@ -115,14 +115,10 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
                 : CheckpointResolver.FromName(Name);
         }
-        catch (ArgumentException exception)
+        catch (CheckpointException exception)
         {
-            // CheckpointNameException is not an ArgumentException: both map to their own IDs, with the argument as target.
+            // A bad name or path maps to its own ID, with the argument as target.
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, ParameterSetName == ByPath ? Path : Name));
-        }
-        catch (CheckpointNameException exception)
-        {
-            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, Name));
         }
 
         try
@@ -155,7 +151,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(ErrorRecords.InvalidRunOption(exception));
         }
-        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        catch (CheckpointException exception)
         {
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location.FilePath));
         }
@@ -215,7 +211,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, Key is not null, exception));
             return;
         }
-        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        catch (CheckpointException exception)
         {
             _progress!.Complete();
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
@@ -239,7 +235,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _runner!.End();
             summary = _session.Finish();
         }
-        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        catch (CheckpointException exception)
         {
             _progress!.Complete();
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
