@@ -9,8 +9,9 @@
     Test     Build, then runs the Pester 5 tests in tests/IncrementalPS.Tests against the built module in a fresh
              pwsh (Pester is restored from NuGet into out/tools, pinned in tests/tools/TestTools.csproj), then
              'dotnet test' unless -NoDotnetTest, and prints one 'N passed, N failed' line per runner and a total.
-    Package  Build, then makes out/packages/IncrementalPS.<version>.nupkg with Publish-PSResource (or Publish-Module)
-             to a local folder repository; where neither exists, a .zip of the module folder.
+    Package  Build, then makes <OutputPath>/packages/IncrementalPS.<version>.nupkg with Publish-PSResource to a local
+             folder repository, and incps.<version>.nupkg (dotnet pack) beside it: one folder that serves as a local
+             or internal feed for Install-PSResource and dotnet tool install.
     Help     Regenerates module/IncrementalPS/en-US from the markdown in module/IncrementalPS/docs with PlatyPS
              (New-ExternalHelp). The generated files are committed, so building never needs PlatyPS.
     Clean    Removes out/ and the cmdlet project's bin/ and obj/.
@@ -27,7 +28,15 @@ param(
     [string] $Configuration = 'Release',
 
     # Run only the Pester tests.
-    [switch] $NoDotnetTest
+    [switch] $NoDotnetTest,
+
+    # The version to stamp into the assemblies, the manifest and incps. Default: <Version> in Directory.Build.props,
+    # the one version of the module, the engine and incps.
+    [ValidatePattern('^\d+\.\d+\.\d+$')]
+    [string] $Version,
+
+    # Where the module, the packages and the test tools go.
+    [string] $OutputPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -36,9 +45,12 @@ Set-StrictMode -Version 3.0
 $root = $PSScriptRoot
 $project = Join-Path $root 'src/IncrementalPS/IncrementalPS.csproj'
 $moduleSource = Join-Path $root 'module/IncrementalPS'
-$version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup |
-    ForEach-Object { $_.SelectSingleNode('Version') } | Where-Object { $_ } | Select-Object -First 1 -ExpandProperty InnerText
-$moduleOut = Join-Path $root "out/IncrementalPS/$version"
+$version = if ($Version) { $Version } else {
+    ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup |
+        ForEach-Object { $_.SelectSingleNode('Version') } | Where-Object { $_ } | Select-Object -First 1 -ExpandProperty InnerText
+}
+$out = if ($OutputPath) { [IO.Path]::GetFullPath($OutputPath) } else { Join-Path $root 'out' }
+$moduleOut = Join-Path $out "IncrementalPS/$version"
 
 # What ships from each build: the cmdlets, the engine and, on Windows PowerShell only, System.Text.Json 8 and the
 # assemblies it needs. Listed rather than copied wholesale so that nothing else slips into the package.
@@ -56,10 +68,10 @@ function Invoke-Native {
 }
 
 function Invoke-Build {
-    $publish = Join-Path $root 'out/publish'
+    $publish = Join-Path $out 'publish'
     Remove-Item -Recurse -Force $moduleOut, $publish -ErrorAction Ignore
     foreach ($framework in 'net8.0', 'netstandard2.0') {
-        Invoke-Native dotnet @('publish', $project, '-f', $framework, '-c', $Configuration, '-o', (Join-Path $publish $framework), '-nologo', '-v', 'q')
+        Invoke-Native dotnet @('publish', $project, '-f', $framework, '-c', $Configuration, '-o', (Join-Path $publish $framework), "-p:Version=$version", '-nologo', '-v', 'q')
     }
 
     New-Item -ItemType Directory -Force -Path $moduleOut | Out-Null
@@ -67,9 +79,12 @@ function Invoke-Build {
         Copy-Item (Join-Path $moduleSource $file) $moduleOut
     }
 
-    # Stamp the version the assemblies carry into the manifest.
+    # Stamp the version the assemblies carry, and its section of CHANGELOG.md, into the manifest.
     $manifest = Join-Path $moduleOut 'IncrementalPS.psd1'
-    (Get-Content -Raw $manifest) -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$version'" |
+    # (-replace reads '$' in its replacement as a group reference: double it.)
+    $notes = (Get-ReleaseNotes $version).Replace('$', '$$')
+    (Get-Content -Raw $manifest) -replace "ModuleVersion(\s*)= '[^']*'", "ModuleVersion`$1= '$version'" `
+        -replace "(?s)ReleaseNotes = @'.*?'@", "ReleaseNotes = @'`n$notes`n'@" |
         Set-Content -NoNewline -Encoding utf8 $manifest
 
     # about_ topics are found beside the manifest. Cmdlet help is looked up in the base of the module the command
@@ -94,10 +109,24 @@ function Invoke-Build {
     Write-Host "Module laid out in $moduleOut"
 }
 
+function Get-ReleaseNotes([string] $ForVersion) {
+    # The CHANGELOG.md section '## <version>' (with an optional note after the version), up to the next section.
+    $changelog = Get-Content -Raw (Join-Path $root 'CHANGELOG.md')
+    $pattern = '(?ms)^## ' + [regex]::Escape($ForVersion) + '\b[^\n]*\n(.*?)(?=^## |\z)'
+    $match = [regex]::Match($changelog, $pattern)
+    if (-not $match.Success -and $Version) {
+        # An explicit -Version (a test or private build) may have no section of its own: it carries the newest.
+        Write-Warning "CHANGELOG.md has no '## $ForVersion' section; the manifest carries the newest section's notes."
+        $match = [regex]::Match($changelog, '(?ms)^## [^\n]*\n(.*?)(?=^## |\z)')
+    }
+    if (-not $match.Success) { throw "CHANGELOG.md has no '## $ForVersion' section: say what this version changes for users." }
+    $match.Groups[1].Value.Trim()
+}
+
 function Get-PesterManifest {
     # Pester comes from NuGet, pinned in tests/tools/TestTools.csproj, restored into out/tools: never the Gallery,
     # and never whatever Pester happens to be installed on the machine.
-    $tools = Join-Path $root 'out/tools'
+    $tools = Join-Path $out 'tools'
     Invoke-Native dotnet @('restore', (Join-Path $root 'tests/tools/TestTools.csproj'), "-p:RestorePackagesPath=$tools", '-nologo', '-v', 'q')
     $manifest = Get-ChildItem (Join-Path $tools 'pester/*/tools/Pester.psd1') | Select-Object -First 1
     if (-not $manifest) { throw "Pester was not restored into $tools; see the restore output above." }
@@ -115,7 +144,7 @@ function Get-ChildPowerShell {
 
 function Invoke-Test {
     $pester = Get-PesterManifest
-    $results = Join-Path $root 'out/TestResults'
+    $results = Join-Path $out 'TestResults'
     New-Item -ItemType Directory -Force -Path $results | Out-Null
     $counts = [ordered]@{}
 
@@ -181,31 +210,30 @@ function Invoke-Test {
 }
 
 function Invoke-Package {
-    $packages = Join-Path $root 'out/packages'
+    $packages = Join-Path $out 'packages'
     New-Item -ItemType Directory -Force -Path $packages | Out-Null
-    $publish = Get-Command Publish-PSResource, Publish-Module -ErrorAction Ignore | Select-Object -First 1
-    if ($publish) {
-        # A throwaway repository in a local folder: publishing to it writes the .nupkg the Gallery takes.
-        $repository = 'IncrementalPS-local-' + [guid]::NewGuid().ToString('N')
-        if ($publish.Name -eq 'Publish-PSResource') {
-            Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
-            try { Publish-PSResource -Path $moduleOut -Repository $repository }
-            finally { Unregister-PSResourceRepository -Name $repository }
-        }
-        else {
-            Register-PSRepository -Name $repository -SourceLocation $packages -PublishLocation $packages -InstallationPolicy Trusted
-            try { Publish-Module -Path $moduleOut -Repository $repository }
-            finally { Unregister-PSRepository -Name $repository }
-        }
-        Write-Host "Packaged $(Join-Path $packages "IncrementalPS.$version.nupkg"); upload it with $($publish.Name) -Repository PSGallery."
+    $manifest = Test-ModuleManifest (Join-Path $moduleOut 'IncrementalPS.psd1')
+    foreach ($field in 'Tags', 'ProjectUri', 'LicenseUri', 'ReleaseNotes') {
+        if (-not $manifest.PrivateData.PSData[$field]) { throw "The manifest has no ${field}: the Gallery shows it to users." }
     }
-    else {
-        $zip = Join-Path $packages "IncrementalPS.$version.zip"
-        Remove-Item $zip -ErrorAction Ignore
-        Add-Type -AssemblyName System.IO.Compression.FileSystem
-        [System.IO.Compression.ZipFile]::CreateFromDirectory((Split-Path $moduleOut), $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
-        Write-Host "Neither PSResourceGet nor PowerShellGet is available: packaged $zip (the module folder) instead of a .nupkg."
+    if ($manifest.Version -ne [version]$version) { throw "The manifest says $($manifest.Version), the build $version." }
+
+    # PSResourceGet ships with PowerShell 7.4+. A throwaway repository in a local folder: publishing to it writes the
+    # .nupkg that the Gallery, an internal NuGet feed or a file share serves.
+    if (-not (Get-Command Publish-PSResource -ErrorAction Ignore)) {
+        throw 'Packaging needs Publish-PSResource (Microsoft.PowerShell.PSResourceGet, part of PowerShell 7.4+).'
     }
+    $repository = 'IncrementalPS-build-' + [guid]::NewGuid().ToString('N')
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    try {
+        Remove-Item (Join-Path $packages "IncrementalPS.$version.nupkg") -ErrorAction Ignore
+        Publish-PSResource -Path $moduleOut -Repository $repository
+    }
+    finally { Unregister-PSResourceRepository -Name $repository }
+
+    # incps, the .NET tool, at the same version in the same folder.
+    Invoke-Native dotnet @('pack', (Join-Path $root 'src/IncrementalPS.Cli/IncrementalPS.Cli.csproj'), '-c', $Configuration, '-o', $packages, "-p:Version=$version", '-nologo', '-v', 'q')
+    Write-Host "Packaged IncrementalPS.$version.nupkg and incps.$version.nupkg in $packages"
 }
 
 function Invoke-Help {

@@ -4,7 +4,7 @@
     RootModule           = 'IncrementalPS.psm1'
 
     # build.ps1 stamps the version from Directory.Build.props into the built copy.
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = '3389b6cf-c642-4788-9327-24469e2eb4f0'
     Author               = 'IncrementalPS contributors'
     CompanyName          = 'IncrementalPS contributors'
@@ -29,12 +29,9 @@
                              'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/incrementalps/IncrementalPS'
             LicenseUri   = 'https://github.com/incrementalps/IncrementalPS/blob/main/LICENSE'
+            # build.ps1 replaces this with the version's section of CHANGELOG.md.
             ReleaseNotes = @'
-0.1.0
-- Invoke-Incremental: resumable pipelines with a checkpoint per name or path; -Key, -RetryFailed, -MaxAttempts and
-  -RetryDelay, -Restart, -Keep (ledger), -TotalCount, -ProgressFile, -Durability and -ReplayOutput.
-- Get-CheckpointStatus, Get-CheckpointItem and Reset-Checkpoint to inspect and reset checkpoints, also while a run is live.
-- Checkpoints are shared with the incps command-line tool.
+See CHANGELOG.md.
 '@
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using IncrementalPS.Core;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -77,5 +78,31 @@ public sealed class CrashResumeTests
             var reruns = executions.Skip(segmentStarts[run]).Take(end - segmentStarts[run]).Count(item => !seen.Add(item));
             Assert.True(reruns <= 1, $"run {run} re-ran {reruns} items after one kill");
         }
+    }
+
+    [PosixFact]
+    public void Killed_with_SIGKILL_while_waiting_to_retry_the_item_runs_again_on_resume_instead_of_being_failed()
+    {
+        using var job = new Job();
+        var args = Job.RunArgs(job.Name, new[] { "--max-attempts", "3", "--retry-delay", "20s" }, job.MarkCommandFailingFor("a"));
+        using (var incps = job.Start(args))
+        {
+            incps.Input.Write("a\nb\n");
+            incps.Input.Close();
+            var waiting = incps.WaitUntil(() => incps.Stderr.Contains("incps: retrying a in", StringComparison.Ordinal), IncpsProcess.DefaultTimeout);
+            Assert.True(waiting, "incps never waited to retry:\n" + incps.Stderr);
+            incps.KillHard();
+        }
+
+        var inFlight = Assert.Single(CheckpointInspector.ReadItems(job.Location, ItemState.InFlight));
+        Assert.Equal("a", inFlight.Key);
+        Assert.Equal(1, inFlight.Attempts);
+        Assert.Empty(CheckpointInspector.ReadItems(job.Location, ItemState.Failed));
+
+        var resume = job.Incps("a\nb\n", Job.RunArgs(job.Name, Array.Empty<string>(), job.MarkCommand()));
+
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        Assert.DoesNotContain("failed item(s) are skipped", resume.Stderr, StringComparison.Ordinal);
+        Assert.Equal(new[] { "a", "a", "b" }, job.Executions());
     }
 }

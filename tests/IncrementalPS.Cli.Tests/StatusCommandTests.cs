@@ -49,7 +49,7 @@ public sealed class StatusCommandTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("owner").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("error").ValueKind);
         Assert.Equal(JsonValueKind.String, root.GetProperty("updatedAt").ValueKind);
-        Assert.Equal(1, root.GetProperty("formatVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("formatVersion").GetInt32());
     }
 
     [PosixFact]
@@ -96,5 +96,36 @@ public sealed class StatusCommandTests
         Assert.Equal("unreadable", rows["broken"].GetProperty("state").GetString());
         Assert.Contains("broken", rows["broken"].GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal("completed", rows["good"].GetProperty("state").GetString());
+    }
+
+    [PosixFact]
+    public void Status_after_an_interrupted_run_says_the_total_is_unknown_and_how_many_were_seen()
+    {
+        using var job = new Job();
+        using (var run = job.StartHolding())
+        {
+            run.KillHard();
+        }
+
+        var text = job.Incps(string.Empty, "status", job.Name);
+        var json = job.Incps(string.Empty, "status", job.Name, "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Matches(@"(?m)^Total:\s+unknown \(at least 1 seen\)$", text.Stdout);
+        using var document = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("total").ValueKind);
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("percentComplete").ValueKind);
+    }
+
+    [PosixFact]
+    public void Status_after_a_finished_run_gives_the_total_it_saw()
+    {
+        using var job = new Job();
+        job.Incps("a\nb\nc\n", Job.RunArgs(job.Name, Array.Empty<string>(), job.MarkCommandFailingFor("b")));
+
+        var text = job.Incps(string.Empty, "status", job.Name);
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Matches(@"(?m)^Total:\s+3 \(100\.0%\)$", text.Stdout);
     }
 }

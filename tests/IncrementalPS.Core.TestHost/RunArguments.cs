@@ -35,6 +35,14 @@ internal sealed class RunArguments
     /// <summary>Kill the process when the n-th item (1-based) is handed over, before it reaches the engine.</summary>
     public int? DieAtSeen { get; private set; }
 
+    /// <summary>Attempts per item within a run (the engine's MaxAttempts).</summary>
+    public int MaxAttempts { get; private set; } = 1;
+
+    public int RetryDelayMilliseconds { get; private set; }
+
+    /// <summary>Each item's first n attempts in every run fail, to play a flaky item that retries.</summary>
+    public int FailAttemptsInRun { get; private set; }
+
     public static RunArguments Parse(string[] args)
     {
         if (args.Length < 6)
@@ -64,6 +72,15 @@ internal sealed class RunArguments
                     break;
                 case "--die-at-seen" when i + 1 < args.Length:
                     parsed.DieAtSeen = ParseInt(args[++i]);
+                    break;
+                case "--max-attempts" when i + 1 < args.Length:
+                    parsed.MaxAttempts = ParseInt(args[++i]);
+                    break;
+                case "--retry-delay-ms" when i + 1 < args.Length:
+                    parsed.RetryDelayMilliseconds = ParseInt(args[++i]);
+                    break;
+                case "--fail-attempts-in-run" when i + 1 < args.Length:
+                    parsed.FailAttemptsInRun = ParseInt(args[++i]);
                     break;
                 default:
                     throw new FormatException($"unknown option '{args[i]}'");

@@ -15,6 +15,15 @@ internal static class RunCommand
             Durability = args.Durability,
             Keep = args.Keep,
             TotalCount = args.Count,
+            MaxAttempts = args.MaxAttempts,
+            RetryDelay = TimeSpan.FromMilliseconds(args.RetryDelayMilliseconds),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(Math.Max(args.RetryDelayMilliseconds, 1)),
+            // Told before the wait: a test that sees this line and kills the host kills it during the wait.
+            OnRetry = notice =>
+            {
+                Console.Out.WriteLine($"retrying {notice.Key}");
+                Console.Out.Flush();
+            },
         };
         if (args.PoisonThreshold is int threshold)
         {
@@ -40,6 +49,11 @@ internal static class RunCommand
                 if (attempt.Key == args.PoisonKey)
                 {
                     KillSelf();
+                }
+
+                if (attempt.AttemptInRun <= args.FailAttemptsInRun)
+                {
+                    throw new InvalidOperationException($"attempt {attempt.AttemptInRun} of {attempt.Key} fails on purpose");
                 }
 
                 if (args.SleepMilliseconds > 0)

@@ -97,7 +97,8 @@ internal sealed class StatusCommand : Command
             ("Completed", CliFormat.Number(status.Completed)),
             ("Failed", CliFormat.Number(status.Failed)),
             ("In flight", CliFormat.Number(status.InFlight)),
-            ("Total", CliFormat.Number(status.Total) + percent),
+            // No run saw the end of the input and none was given a total: say how far it got, not a total it lacks.
+            ("Total", status.Total is null ? "unknown (at least " + CliFormat.Number(status.Completed + status.Failed + status.InFlight) + " seen)" : CliFormat.Number(status.Total) + percent),
             ("Rate", status.Rate is double rate ? rate.ToString("0.0", CultureInfo.InvariantCulture) + " items/s" : "-"),
             ("ETA", status.Eta is TimeSpan eta ? CliFormat.Duration(eta) : "-"),
             ("Started", CliFormat.Time(status.StartedAt)),

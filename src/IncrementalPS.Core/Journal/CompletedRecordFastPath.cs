@@ -11,6 +11,7 @@ namespace IncrementalPS.Core;
 /// <see cref="RecordWriter"/> writes it, without a general JSON reader: a load of a million records spends most of
 /// its time here. It accepts only that exact shape, checked byte by byte; anything else (another field order, an
 /// escape in the key, a damaged line) returns false and goes to the full parser, which decides what it is.
+/// In a version 2 file it reads the body of a line whose checksum <see cref="JournalReaderV2"/> has verified.
 /// </summary>
 internal static class CompletedRecordFastPath
 {
@@ -28,6 +29,13 @@ internal static class CompletedRecordFastPath
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
     public static bool TryParse(ReadOnlySpan<byte> line, JournalRecord record)
+        => line.Length > 0 && line[line.Length - 1] == (byte)'}' && TryParseBody(line.Slice(0, line.Length - 1), record);
+
+    /// <summary>Reads a record's body: its line without the closing brace (and, in version 2, without the checksum).</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+    public static bool TryParseBody(ReadOnlySpan<byte> line, JournalRecord record)
     {
         if (!line.StartsWith(s_prefix))
         {
@@ -86,8 +94,10 @@ internal static class CompletedRecordFastPath
         {
             rest = rest.Slice(s_output.Length);
             var outputLength = EscapedStringLength(rest);
-            if (outputLength < 0)
+            if (outputLength < 0 || !IsValidUtf8(rest.Slice(0, outputLength)))
             {
+                // The load never decodes the output, but reading it later does: what would fail then is the full
+                // parser's to judge.
                 return false;
             }
 
@@ -95,7 +105,7 @@ internal static class CompletedRecordFastPath
             hasOutput = true;
         }
 
-        if (rest.Length != 1 || rest[0] != (byte)'}')
+        if (rest.Length != 0)
         {
             return false;
         }
@@ -172,6 +182,12 @@ internal static class CompletedRecordFastPath
                 case (byte)'u':
                     if (i + 4 >= text.Length || !IsHex(text[i + 1]) || !IsHex(text[i + 2]) || !IsHex(text[i + 3]) || !IsHex(text[i + 4]))
                     {
+                        return -1;
+                    }
+
+                    if ((text[i + 1] | 0x20) == (byte)'d' && text[i + 2] >= (byte)'8')
+                    {
+                        // A surrogate: only a well-formed pair decodes, which is the full parser's to check.
                         return -1;
                     }
 
@@ -300,6 +316,27 @@ internal static class CompletedRecordFastPath
         }
 
         return value;
+    }
+
+    private static bool IsValidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b >= 0x80)
+            {
+                try
+                {
+                    _ = GetString(bytes);
+                    return true;
+                }
+                catch (DecoderFallbackException)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private static bool IsDigit(byte b) => b >= (byte)'0' && b <= (byte)'9';

@@ -6,14 +6,13 @@ namespace IncrementalPS.Core;
 
 /// <summary>
 /// Appends records to the checkpoint file. Unbuffered: each record is one write to the operating system, so a killed
-/// process loses nothing it has appended. <see cref="Durability.Full"/> adds an fsync per record; at
-/// <see cref="Durability.Normal"/> the session's heartbeat calls <see cref="FlushToDisk"/> about once a second.
-/// Appends are serialized by the session; <see cref="FlushToDisk"/> may run on another thread at the same time.
+/// process loses nothing it has appended. When records reach the disk is the <see cref="CommitPolicy"/>'s decision:
+/// it calls <see cref="MakeDurable"/> or <see cref="FlushToDisk"/>. Appends are serialized by the caller; the flushes
+/// may run on other threads at the same time.
 /// </summary>
-internal sealed class JournalAppender : IDisposable
+internal sealed class JournalAppender : IDurableLog, IDisposable
 {
     private readonly FileStream _stream;
-    private readonly Durability _durability;
     // An fsync can take tens of milliseconds; appends must not wait for it, only Dispose must not close under it.
     private readonly object _flushGate = new();
     private volatile bool _dirty;
@@ -21,10 +20,9 @@ internal sealed class JournalAppender : IDisposable
     private long _durable;
     private bool _disposed;
 
-    private JournalAppender(FileStream stream, Durability durability)
+    private JournalAppender(FileStream stream)
     {
         _stream = stream;
-        _durability = durability;
     }
 
     /// <summary>Where the next record will start.</summary>
@@ -34,7 +32,7 @@ internal sealed class JournalAppender : IDisposable
     /// Opens <paramref name="path"/> for appending at <paramref name="validLength"/>, first cutting off anything after it
     /// (a record torn by a crash), so the next record starts on a clean line.
     /// </summary>
-    public static JournalAppender Open(string path, long validLength, Durability durability)
+    public static JournalAppender Open(string path, long validLength)
     {
         // bufferSize 1 = no FileStream buffer: every Write is a write(2). FileShare.Read lets status readers in.
         var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 1);
@@ -47,7 +45,7 @@ internal sealed class JournalAppender : IDisposable
             }
 
             stream.Seek(validLength, SeekOrigin.Begin);
-            return new JournalAppender(stream, durability);
+            return new JournalAppender(stream);
         }
         catch
         {
@@ -56,25 +54,13 @@ internal sealed class JournalAppender : IDisposable
         }
     }
 
-    /// <summary>Appends one record; returns the offset it starts at. Durable per <see cref="Durability"/> when it returns.</summary>
-    public long Append(ArraySegment<byte> record) => Append(record, deferFlush: false);
-
-    /// <summary>
-    /// Appends one record; returns the offset it starts at. With <paramref name="deferFlush"/> at Full durability the
-    /// caller flushes with <see cref="MakeDurable"/> once it has let go of its own lock, so that records appended by
-    /// other threads in the meantime share one fsync (group commit).
-    /// </summary>
-    public long Append(ArraySegment<byte> record, bool deferFlush)
+    /// <summary>Appends one record (one write to the operating system); returns the offset it starts at.</summary>
+    public long Append(ArraySegment<byte> record)
     {
         var offset = _stream.Position;
         _stream.Write(record.Array!, record.Offset, record.Count);
         Volatile.Write(ref _written, offset + record.Count);
         _dirty = true;
-        if (_durability == Durability.Full && !deferFlush)
-        {
-            MakeDurable(offset + record.Count);
-        }
-
         return offset;
     }
 

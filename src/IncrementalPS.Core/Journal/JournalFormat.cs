@@ -6,7 +6,7 @@ internal static class JournalFormat
     public const string FormatId = "incrementalps-checkpoint";
 
     /// <summary>The version this build writes. Readers for every version up to it live beside this file.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     public const string RunStarted = "run-started";
     public const string RunEnded = "run-ended";

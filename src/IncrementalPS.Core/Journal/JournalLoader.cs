@@ -131,10 +131,7 @@ internal static class JournalLoader
                 break;
             case RecordType.RunEnded:
                 runs.LastRun = Math.Max(runs.LastRun, record.Run);
-                runs.EndedOffset = offset;
-                runs.EndedRun = record.Run;
-                runs.Outcome = record.Outcome;
-                runs.EndedSeen = record.Seen;
+                runs.NoteEnded(offset, record.Run, record.Outcome, record.Seen);
                 break;
         }
     }

@@ -24,6 +24,18 @@ internal sealed class JournalReaderV1 : IJournalRecordReader
             return null;
         }
 
+        return ParseJson(line, record, details);
+    }
+
+    /// <summary>
+    /// Parses a record line with a JSON reader. Version 2 lines are version 1 records with a checksum member, which
+    /// this skips like any field it does not know: <see cref="JournalReaderV2"/> checks the checksum first, then comes here.
+    /// </summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+    internal static string? ParseJson(ReadOnlySpan<byte> line, JournalRecord record, bool details)
+    {
         record.Clear();
         try
         {

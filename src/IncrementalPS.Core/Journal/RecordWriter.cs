@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// Serializes records to one line of UTF-8 JSON each, into a buffer reused for every record (no allocation per item
+/// Serializes records to one line of UTF-8 JSON each, in the current format version (each line sealed by its checksum), into a buffer reused for every record (no allocation per item
 /// beyond what the caller's strings already are). Not thread-safe: the session serializes access.
 /// </summary>
 internal sealed class RecordWriter : IDisposable
@@ -170,8 +170,9 @@ internal sealed class RecordWriter : IDisposable
 
     private ArraySegment<byte> End()
     {
-        _json.WriteEndObject();
+        // The object is closed by the checksum (docs/checkpoint-format.md, version 2), computed over what is written so far.
         _json.Flush();
+        LineChecksum.Seal(_buffer, 0);
         _buffer.WriteByte((byte)'\n');
         return new ArraySegment<byte>(_buffer.GetBuffer(), 0, (int)_buffer.Length);
     }

@@ -32,6 +32,7 @@ internal static class ResetOperations
         EnsureCheckpointIfPresent(location);
         using var held = CheckpointLock.Acquire(location, Writer);
         var journal = JournalLoader.Load(location.FilePath);
+        FileOwnership.EnsureWritable(location.FilePath);
         var died = InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: true);
         var forget = new List<string>();
         if (failedOnly)

@@ -53,6 +53,18 @@ internal sealed class ProgressTracker
         }
     }
 
+    /// <summary>The run saw the end of its input: unless given, the total is what it saw, no longer unknown or estimated.</summary>
+    public void InputEnded()
+    {
+        if (Total is not null && !TotalIsEstimate)
+        {
+            return;
+        }
+
+        Total = Seen;
+        TotalIsEstimate = false;
+    }
+
     /// <summary>Sends a notification when the last one is older than the interval.</summary>
     public void MaybeReport()
     {

@@ -1,16 +1,14 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// One run over a checkpoint: owns the checkpoint's lock from <see cref="Start"/> to <see cref="Dispose"/>,
-/// decides per key whether to run or skip, runs the work with retries, and records every result before returning it.
+/// One run over a checkpoint: decides per key whether to run or skip, runs the work with retries, and has every result
+/// recorded before returning it. Where and how results are kept is the store's business (<see cref="IRunStore"/>);
+/// this class is the run logic: skip, retry, poison, progress, and the run's lifecycle.
 /// </summary>
 /// <remarks>
 /// <see cref="Process"/> may be called from several threads at once (the CLI's --jobs); the work delegate runs on the
@@ -21,113 +19,46 @@ namespace IncrementalPS.Core;
 /// </remarks>
 public sealed class CheckpointSession : IDisposable
 {
-    // Compact during a run only when the journal holds far more records than keys (a run writes about one per key; retries and resumes add more).
-    private const int CompactionRecordsPerKey = 3;
-    private const long CompactionSlack = 100_000;
-
     private readonly object _gate = new();
     private readonly RunOptions _options;
-    private readonly CheckpointLock _lock;
-    private readonly KeyTable _keys;
-    private readonly RunHistory _runs;
-    private readonly RecordWriter _records = new();
+    private readonly IRunStore _store;
     private readonly RetryPolicy _retry;
     private readonly ProgressTracker _progress;
     private readonly Func<Exception, ItemError> _describeError;
-    // Keys being processed now, with their in-flight slot (-1: marked by an item-started record instead).
-    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly Timer? _progressFileTimer;
     private readonly int _run;
-    private readonly int _version;
-    private readonly Timer? _heartbeat;
-    private readonly Stopwatch _sinceProgressFile = Stopwatch.StartNew();
-    private readonly InFlightSlots _slots;
-    private JournalAppender? _appender;
-    private FileStream? _readStream;
-    private JournalRecordReader? _recordReader;
-    private long _recordsInFile;
-    private ExceptionDispatchInfo? _backgroundError;
     private bool _finished;
     private bool _closed;
 
-    private CheckpointSession(CheckpointLocation location, RunOptions options, IProgress<RunProgress>? progress, CheckpointLock heldLock, LoadedJournal? loaded, IReadOnlyList<InFlightMark> deadMarks)
+    private CheckpointSession(CheckpointLocation location, IRunStore store, RunOptions options, IProgress<RunProgress>? progress)
     {
         Location = location;
+        _store = store;
         _options = options;
-        _lock = heldLock;
         _retry = new RetryPolicy(options.MaxAttempts, options.RetryDelay, options.MaxRetryDelay);
         _describeError = options.DescribeError ?? ItemError.FromException;
-        var now = DateTime.UtcNow;
 
-        long validLength;
-        if (loaded is null)
-        {
-            var header = _records.Header(location.Name, options.Writer, now, Settings());
-            AtomicFile.Write(location.FilePath, s => s.Write(header.Array!, header.Offset, header.Count), durable: true);
-            _keys = new KeyTable();
-            _runs = new RunHistory();
-            _version = JournalFormat.CurrentVersion;
-            validLength = header.Count;
-        }
-        else
-        {
-            _keys = loaded.Keys;
-            _runs = loaded.Runs;
-            _version = loaded.Scan.Header.Version;
-            validLength = loaded.Scan.ValidLength;
-            _recordsInFile = loaded.Scan.RecordCount;
-        }
+        var opening = store.Opening;
+        _run = opening.Run;
 
-        var previousState = loaded is null ? (CheckpointState?)null : _runs.StoppedState(_keys);
-        var previousFingerprint = _runs.Fingerprint;
-        MarkDeadItems();
-        var diedInFlight = InFlightRecovery.Apply(_keys, deadMarks, processDied: true);
-        var deadItems = _keys.InFlight;
-        _run = _runs.LastRun + 1;
-
+        // Only a given total or the count of a run that saw the end of its input says how large the input is; the keys
+        // seen so far by runs that were stopped say nothing about what they did not reach.
         long? estimate = null;
-        if (options.TotalCount is null && loaded is not null)
+        if (options.TotalCount is null && opening.PreviousTotal is long previous)
         {
-            var known = Math.Max(_runs.EstimatedTotal ?? 0, _keys.Count);
-            estimate = known > 0 ? known : null;
+            estimate = Math.Max(previous, store.Keys);
         }
 
         Resume = new ResumeInfo(
-            _run, loaded is not null, previousState, _keys.Completed, _keys.Failed, deadItems,
-            loaded?.Scan.TornTail ?? false, previousFingerprint,
-            previousFingerprint is not null && options.Fingerprint is not null && previousFingerprint != options.Fingerprint,
+            _run, opening.IsResume, opening.PreviousState, store.Completed, store.Failed, store.InFlight,
+            opening.RepairedTornRecord, opening.PreviousFingerprint,
+            opening.PreviousFingerprint is not null && options.Fingerprint is not null && opening.PreviousFingerprint != options.Fingerprint,
             estimate);
         _progress = new ProgressTracker(location.Name, progress, options.ProgressInterval, options.TotalCount ?? estimate, options.TotalCount is null && estimate is not null);
 
-        // Cuts off a torn last record, if any: the only change a resume makes before its own records.
-        _appender = JournalAppender.Open(location.FilePath, validLength, options.Durability);
-        try
+        if (options.ProgressFile is not null)
         {
-            var owner = CheckpointOwner.ForCurrentProcess(options.Writer);
-            _runs.StartedOffset = Append(_records.RunStarted(_run, now, owner, options.Fingerprint, options.TotalCount, Settings()));
-            _runs.LastRun = _run;
-            _runs.Fingerprint = options.Fingerprint;
-
-            // What the dead run had in flight goes into the journal now: the slots file is about to be recreated.
-            foreach (var key in diedInFlight)
-            {
-                _keys.TryGet(key, out var entry);
-                entry.Offset = Append(_records.ItemInterrupted(key, now, entry.Attempts, entry.Deaths));
-                _keys.Set(key, entry);
-            }
-
-            _slots = InFlightSlots.Create(location.InFlightPath);
-        }
-        catch
-        {
-            // Start releases the lock; the file handle must go too, or Windows keeps the journal locked.
-            _appender.Dispose();
-            throw;
-        }
-
-        if (options.Durability == Durability.Normal || options.ProgressFile is not null)
-        {
-            var period = options.ProgressFile is null ? TimeSpan.FromSeconds(1) : Min(TimeSpan.FromSeconds(1), options.ProgressFileInterval);
-            _heartbeat = new Timer(_ => Heartbeat(), null, period, period);
+            _progressFileTimer = new Timer(_ => ProgressFileTick(), null, options.ProgressFileInterval, options.ProgressFileInterval);
         }
     }
 
@@ -158,37 +89,20 @@ public sealed class CheckpointSession : IDisposable
             ProgressFileWriter.Write(options.ProgressFile, RunProgress.Starting(location.Name, options.TotalCount), DateTime.UtcNow);
         }
 
-        var heldLock = CheckpointLock.Acquire(location, options.Writer);
+        var store = FileRunStore.Open(location, options);
         try
         {
-            if (options.Restart && File.Exists(location.FilePath))
-            {
-                CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
-                File.Delete(location.FilePath);
-            }
-
-            var loaded = File.Exists(location.FilePath) ? JournalLoader.Load(location.FilePath) : null;
-            var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
-            return new CheckpointSession(location, options, progress, heldLock, loaded, deadMarks);
+            return new CheckpointSession(location, store, options, progress);
         }
         catch
         {
-            heldLock.Dispose();
+            store.Dispose();
             throw;
         }
     }
 
     /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
-    internal long DiskFlushes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _appender?.DiskFlushes ?? 0;
-            }
-        }
-    }
+    internal long DiskFlushes => (_store as FileRunStore)?.DiskFlushes ?? 0;
 
     /// <summary>The checkpoint this run works on.</summary>
     public CheckpointLocation Location { get; }
@@ -221,35 +135,32 @@ public sealed class CheckpointSession : IDisposable
             throw new ArgumentNullException(nameof(work));
         }
 
-        int attemptsBefore;
+        ItemClaim claim;
         int deaths;
         lock (_gate)
         {
             ThrowIfUnusable();
             _progress.NoteSeen(key);
-            var skipped = TrySkip(key, out var entry);
-            if (skipped is not null)
+            if (TrySkip(key, out var skipped, out var entry))
             {
                 _progress.MaybeReport();
                 return skipped;
             }
 
-            attemptsBefore = entry.Attempts;
             deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
 
-            // Marked in flight under the same lock as the decision, so a second thread with the same key skips it.
-            BeginAttempt(key, attemptsBefore + 1, deaths);
+            // Claimed under the same lock as the decision, so a second thread with the same key skips it.
+            claim = _store.Claim(key, entry.Attempts + 1, deaths);
         }
 
         for (var attemptInRun = 1; ; attemptInRun++)
         {
-            var attempt = attemptsBefore + attemptInRun;
             if (attemptInRun > 1)
             {
                 lock (_gate)
                 {
                     EnsureOpen();
-                    BeginAttempt(key, attempt, deaths);
+                    claim = _store.Reclaim(claim, claim.Attempt + 1);
                 }
             }
 
@@ -257,49 +168,30 @@ public sealed class CheckpointSession : IDisposable
             string? output;
             try
             {
-                output = work(new ItemAttempt(key, attempt, attemptInRun, cancellationToken));
+                output = work(new ItemAttempt(key, claim.Attempt, attemptInRun, cancellationToken));
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
-                LeaveUnfinished(key, deaths);
+                LeaveUnfinished(claim, deaths);
                 throw;
             }
             catch (Exception ex)
             {
                 var error = _describeError(ex);
-                var elapsed = Since(started);
-                var retry = _retry.ShouldRetry(attemptInRun);
-                JournalAppender failureJournal;
-                long failureEnd;
-                lock (_gate)
+                if (!_retry.ShouldRetry(attemptInRun))
                 {
-                    // A result is recorded even when a background flush failed since: it is surfaced at the next item.
-                    EnsureOpen();
-                    failureJournal = _appender!;
-                    var offset = AppendResult(_records.ItemFailed(key, DateTime.UtcNow, attempt, elapsed.TotalMilliseconds, error));
-                    failureEnd = failureJournal.WrittenEnd;
-                    _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Failed });
-                    Landed(key);
-                    if (!retry)
-                    {
-                        _progress.Failed++;
-                        _progress.MaybeReport();
-                        MaybeCompact();
-                    }
+                    return Record(claim, ItemOutcomeKind.Failed, Since(started), output: null, error);
                 }
 
-                MakeDurable(failureJournal, failureEnd);
-                if (!retry)
-                {
-                    return new ItemOutcome(key, ItemOutcomeKind.Failed, attempt, error, elapsed, hasSavedOutput: false);
-                }
-
+                // Not a result: an item is failed only when its last allowed attempt failed. Until the next attempt it
+                // stays claimed with this attempt counted, so a run killed during the wait leaves it unfinished (it
+                // runs again on resume), never failed.
                 var delay = _retry.DelayAfter(attemptInRun);
                 _options.OnRetry?.Invoke(new RetryNotice(key, attemptInRun, _retry.MaxAttempts, delay, error));
                 if (cancellationToken.WaitHandle.WaitOne(delay))
                 {
                     // Stopped while waiting to retry: the run meant to try again, so the item stays unfinished, not failed.
-                    LeaveUnfinished(key, deaths: 0);
+                    LeaveUnfinished(claim, deaths: 0);
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
@@ -307,24 +199,7 @@ public sealed class CheckpointSession : IDisposable
                 continue;
             }
 
-            var duration = Since(started);
-            JournalAppender journal;
-            long end;
-            lock (_gate)
-            {
-                EnsureOpen();
-                journal = _appender!;
-                var offset = AppendResult(_records.ItemCompleted(key, DateTime.UtcNow, attempt, duration.TotalMilliseconds, output));
-                end = journal.WrittenEnd;
-                _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Status = KeyStatus.Completed, HasOutput = output is not null });
-                Landed(key);
-                _progress.Completed++;
-                _progress.MaybeReport();
-                MaybeCompact();
-            }
-
-            MakeDurable(journal, end);
-            return new ItemOutcome(key, ItemOutcomeKind.Completed, attempt, null, duration, hasSavedOutput: false);
+            return Record(claim, ItemOutcomeKind.Completed, Since(started), output, error: null);
         }
     }
 
@@ -334,12 +209,7 @@ public sealed class CheckpointSession : IDisposable
         lock (_gate)
         {
             EnsureOpen();
-            if (!_keys.TryGet(key, out var entry) || entry.Status != KeyStatus.Completed || !entry.HasOutput)
-            {
-                return null;
-            }
-
-            return ReadRecord(entry.Offset).Output;
+            return _store.ReadSavedOutput(key);
         }
     }
 
@@ -366,9 +236,9 @@ public sealed class CheckpointSession : IDisposable
 
             // Finish is meant to come after every Process call has returned; an item still in flight is left
             // unfinished rather than losing its earlier history in the compaction below.
-            MarkAllInFlightInterrupted();
-            var outcome = _keys.Failed > 0 ? JournalFormat.OutcomeFailed
-                : _keys.InFlight > 0 ? JournalFormat.OutcomeIncomplete
+            _store.InterruptAll();
+            var outcome = _store.Failed > 0 ? JournalFormat.OutcomeFailed
+                : _store.InFlight > 0 ? JournalFormat.OutcomeIncomplete
                 : JournalFormat.OutcomeCompleted;
             state = outcome switch
             {
@@ -377,35 +247,20 @@ public sealed class CheckpointSession : IDisposable
                 _ => CheckpointState.Completed,
             };
 
-            _runs.EndedOffset = Append(_records.RunEnded(_run, DateTime.UtcNow, outcome, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped));
-            _runs.EndedRun = _run;
-            _runs.Outcome = outcome;
+            _store.EndRun(outcome, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped);
+            _progress.InputEnded();
             removed = state == CheckpointState.Completed && !_options.Keep;
-            try
-            {
-                Close();
-                if (removed)
-                {
-                    File.Delete(Location.FilePath);
-                }
-                else if (_recordsInFile > _keys.Count + 2)
-                {
-                    TryCompact();
-                }
-            }
-            finally
-            {
-                _lock.Release(deleteFiles: removed);
-                _finished = true;
-            }
-
+            _closed = true;
+            _finished = true;
+            _store.Close(remove: removed, compact: true);
             WriteProgressFile(state);
             _progress.ReportFinal(state);
         }
 
+        _progressFileTimer?.Dispose();
         return new RunSummary(
             Location.Name, Location.FilePath, state, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped,
-            _progress.SkippedFailed, _keys.Failed, _progress.Elapsed, removed);
+            _progress.SkippedFailed, _store.Failed, _progress.Elapsed, removed);
     }
 
     /// <summary>Releases the checkpoint. Without <see cref="Finish"/>, the run is recorded as interrupted and can be resumed.</summary>
@@ -417,23 +272,18 @@ public sealed class CheckpointSession : IDisposable
             {
                 // A checkpoint this run created and never recorded an item in (a front end found a setup problem
                 // at the first item) is removed: a failed start leaves nothing behind.
-                var leaveNothing = !Resume.IsResume && _keys.Count == 0;
+                var leaveNothing = !Resume.IsResume && _store.Keys == 0;
                 try
                 {
                     // Items still in flight were stopped, not killed: they run again on resume without counting as a death.
-                    MarkAllInFlightInterrupted();
-                    _runs.EndedOffset = Append(_records.RunEnded(_run, DateTime.UtcNow, JournalFormat.OutcomeInterrupted, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped));
+                    _store.InterruptAll();
+                    _store.EndRun(JournalFormat.OutcomeInterrupted, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped);
                 }
                 finally
                 {
                     // Whatever failed above (a full disk), the lock and the files are let go; what was appended stays.
-                    Close();
-                    if (leaveNothing)
-                    {
-                        File.Delete(Location.FilePath);
-                    }
-
-                    _lock.Release(deleteFiles: leaveNothing);
+                    _closed = true;
+                    _store.Close(remove: leaveNothing, compact: false);
                 }
 
                 WriteProgressFile(CheckpointState.Interrupted);
@@ -441,228 +291,95 @@ public sealed class CheckpointSession : IDisposable
             }
         }
 
-        _heartbeat?.Dispose();
+        _progressFileTimer?.Dispose();
     }
 
-    private ItemOutcome? TrySkip(string key, out KeyEntry entry)
+    /// <summary>
+    /// Whether the checkpoint says to skip <paramref name="key"/> in this run (and what to return for it), and the
+    /// key's state otherwise. An item that killed its process too often is recorded as failed here instead of run.
+    /// </summary>
+    private bool TrySkip(string key, out ItemOutcome skipped, out KeyEntry entry)
     {
-        if (!_keys.TryGet(key, out entry))
+        skipped = default;
+        if (!_store.TryGet(key, out entry))
         {
-            return null;
+            return false;
         }
 
         switch (entry.Status)
         {
             case KeyStatus.Completed:
-                _progress.Skipped++;
-                return entry.Run == _run
+                skipped = entry.Run == _run
                     ? new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false)
                     : new ItemOutcome(key, ItemOutcomeKind.SkippedCompleted, entry.Attempts, null, TimeSpan.Zero, entry.HasOutput);
+                break;
             case KeyStatus.Failed when entry.Run == _run:
             case KeyStatus.Started when entry.Run == _run:
-                _progress.Skipped++;
-                return new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                skipped = new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                break;
             case KeyStatus.Failed when !_options.RetryFailed:
-                _progress.Skipped++;
                 _progress.SkippedFailed++;
-                return new ItemOutcome(key, ItemOutcomeKind.SkippedFailed, entry.Attempts, ReadRecord(entry.Offset).Error, TimeSpan.Zero, hasSavedOutput: false);
+                skipped = new ItemOutcome(key, ItemOutcomeKind.SkippedFailed, entry.Attempts, _store.ReadError(key), TimeSpan.Zero, hasSavedOutput: false);
+                break;
             case KeyStatus.Interrupted when entry.Deaths >= _options.PoisonThreshold:
                 var error = new ItemError(
                     $"The process died while processing this item {entry.Deaths} times, so it is now recorded as failed instead of being run again. " +
                     "Find out why it kills the process, then retry it with -RetryFailed (incps: --retry-failed).",
                     "IncrementalPS.PoisonItem",
                     "ProcessDied");
-                var offset = Append(_records.ItemFailed(key, DateTime.UtcNow, entry.Attempts, 0, error));
-                _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = entry.Attempts, Status = KeyStatus.Failed });
+                _store.RecordPoisoned(key, entry.Attempts, error);
                 _progress.Failed++;
-                return new ItemOutcome(key, ItemOutcomeKind.Poisoned, entry.Attempts, error, TimeSpan.Zero, hasSavedOutput: false);
+                skipped = new ItemOutcome(key, ItemOutcomeKind.Poisoned, entry.Attempts, error, TimeSpan.Zero, hasSavedOutput: false);
+                return true;
             default:
-                return null;
+                return false;
         }
+
+        _progress.Skipped++;
+        return true;
     }
 
-    /// <summary>
-    /// Items whose last record is item-started belonged to a run that died (we hold the lock, so none is live): they
-    /// count one more death and run again. Returns how many items are unfinished.
-    /// </summary>
-    private void MarkDeadItems()
+    /// <summary>Records an item's result, then waits (outside the lock, so results of other threads share a flush) until it is durable.</summary>
+    private ItemOutcome Record(in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
     {
-        if (_keys.InFlight == 0)
+        CommitPoint commit;
+        lock (_gate)
         {
-            return;
-        }
-
-        var dead = new List<string>();
-        foreach (var pair in _keys.Entries)
-        {
-            if (pair.Value.Status == KeyStatus.Started)
+            // A result is recorded even when a background flush failed since: it is surfaced at the next item.
+            EnsureOpen();
+            if (kind == ItemOutcomeKind.Completed)
             {
-                dead.Add(pair.Key);
+                commit = _store.RecordCompleted(claim, duration, output);
+                _progress.Completed++;
             }
+            else
+            {
+                commit = _store.RecordFailed(claim, duration, error!);
+                _progress.Failed++;
+            }
+
+            _progress.MaybeReport();
         }
 
-        foreach (var key in dead)
-        {
-            _keys.TryGet(key, out var entry);
-            entry.Status = KeyStatus.Interrupted;
-            entry.Deaths++;
-            _keys.Set(key, entry);
-        }
+        _store.WaitDurable(commit);
+        return new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
     }
 
-    private void BeginAttempt(string key, int attempt, int deaths)
-    {
-        // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
-        var slot = _slots.CanMark(key) ? _slots.Mark(key, _run, attempt, deaths) : -1;
-        var offset = slot >= 0 ? -1 : Append(_records.ItemStarted(key, DateTime.UtcNow, _run, attempt, deaths));
-        _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Deaths = deaths, Status = KeyStatus.Started });
-        _inFlight[key] = slot;
-    }
-
-    private void MarkAllInFlightInterrupted()
-    {
-        foreach (var key in new List<string>(_inFlight.Keys))
-        {
-            _keys.TryGet(key, out var entry);
-            MarkInterrupted(key, entry.Deaths);
-        }
-    }
-
-    private void LeaveUnfinished(string key, int deaths)
+    private void LeaveUnfinished(in ItemClaim claim, int deaths)
     {
         lock (_gate)
         {
             if (!_closed)
             {
-                MarkInterrupted(key, deaths);
+                _store.RecordInterrupted(claim, deaths);
             }
         }
-    }
-
-    private void MarkInterrupted(string key, int deaths)
-    {
-        _keys.TryGet(key, out var entry);
-        entry.Offset = Append(_records.ItemInterrupted(key, DateTime.UtcNow, entry.Attempts, deaths));
-        entry.Status = KeyStatus.Interrupted;
-        entry.Deaths = deaths;
-        entry.Run = _run;
-        _keys.Set(key, entry);
-        Landed(key);
-    }
-
-    /// <summary>The item's result (or interruption) is in the journal: it is no longer in flight.</summary>
-    private void Landed(string key)
-    {
-        if (_inFlight.TryGetValue(key, out var slot))
-        {
-            if (slot >= 0)
-            {
-                _slots.Clear(slot);
-            }
-
-            _inFlight.Remove(key);
-        }
-    }
-
-    private long Append(ArraySegment<byte> record)
-    {
-        _recordsInFile++;
-        return _appender!.Append(record);
-    }
-
-    /// <summary>Appends an item's result; at Full durability the caller then calls <see cref="MakeDurable"/> outside the lock.</summary>
-    private long AppendResult(ArraySegment<byte> record)
-    {
-        _recordsInFile++;
-        return _appender!.Append(record, deferFlush: true);
-    }
-
-    /// <summary>
-    /// At Full durability, waits until the item's result is on disk before the result is handed on. Outside the
-    /// session's lock, so items finishing on other threads share the fsync (incps --jobs).
-    /// </summary>
-    private void MakeDurable(JournalAppender journal, long end)
-    {
-        if (_options.Durability == Durability.Full)
-        {
-            journal.MakeDurable(end);
-        }
-    }
-
-    private void MaybeCompact()
-    {
-        if (_recordsInFile <= (CompactionRecordsPerKey * (long)_keys.Count) + CompactionSlack)
-        {
-            return;
-        }
-
-        var length = _appender!.Position;
-        _appender.Dispose();
-        _appender = null;
-        CloseReader();
-        try
-        {
-            length = TryCompact() ?? length;
-        }
-        finally
-        {
-            _appender = JournalAppender.Open(Location.FilePath, length, _options.Durability);
-        }
-    }
-
-    /// <summary>
-    /// Compacts the closed journal. Compaction only saves space and load time: when it fails (on Windows another
-    /// program may hold the file open past the retries), the journal stays as it was, complete and valid, and the
-    /// offsets in memory still match it. Returns the new length, or null when the journal was left as it was.
-    /// </summary>
-    private long? TryCompact()
-    {
-        try
-        {
-            var (length, records) = Compactor.Compact(Location.FilePath, _keys, _runs);
-            _recordsInFile = records;
-            return length;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private JournalRecord ReadRecord(long offset)
-    {
-        if (_recordReader is null)
-        {
-            _readStream = JournalLoader.OpenShared(Location.FilePath, bufferSize: 4096);
-            _recordReader = new JournalRecordReader(_readStream, Location.FilePath, _version);
-        }
-
-        return _recordReader.ReadAt(offset);
-    }
-
-    private void CloseReader()
-    {
-        _readStream?.Dispose();
-        _readStream = null;
-        _recordReader = null;
-    }
-
-    private void Close()
-    {
-        _closed = true;
-        _appender?.Dispose();
-        _appender = null;
-        CloseReader();
-        _records.Dispose();
-        _slots.Dispose();
-        // Every in-flight item is recorded by now (completed, failed or interrupted): nothing to hand on.
-        File.Delete(Location.InFlightPath);
     }
 
     /// <summary>Before new work: refuses a closed run, and surfaces a failed background flush to disk.</summary>
     private void ThrowIfUnusable()
     {
-        _backgroundError?.Throw();
+        _store.ThrowIfFailed();
         EnsureOpen();
     }
 
@@ -674,80 +391,34 @@ public sealed class CheckpointSession : IDisposable
         }
     }
 
-    private void Heartbeat()
+    private void ProgressFileTick()
     {
-        JournalAppender? appender;
         lock (_gate)
         {
-            if (_closed || _backgroundError is not null)
+            if (_closed)
             {
                 return;
             }
 
-            appender = _appender;
-        }
-
-        try
-        {
-            // Bounds what a power failure can take at Normal durability to about a second of records. Outside the
-            // session's lock: items go on being recorded while the disk catches up.
-            appender?.FlushToDisk();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // A timer thread must not throw; the run reports it before its next item instead.
-            lock (_gate)
+            try
             {
-                _backgroundError = ExceptionDispatchInfo.Capture(ex);
+                WriteProgressFile(CheckpointState.Running);
             }
-
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (!_closed && _options.ProgressFile is not null && _sinceProgressFile.Elapsed >= _options.ProgressFileInterval)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                try
-                {
-                    WriteProgressFile(CheckpointState.Running);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // The progress file is for people watching; a viewer holding it open on Windows must not stop the
-                    // run. The next tick writes it again.
-                }
+                // The progress file is for people watching; a viewer holding it open on Windows must not stop the
+                // run. The next tick writes it again.
             }
         }
     }
 
     private void WriteProgressFile(CheckpointState state)
     {
-        if (_options.ProgressFile is null)
+        if (_options.ProgressFile is not null)
         {
-            return;
-        }
-
-        ProgressFileWriter.Write(_options.ProgressFile, _progress.Snapshot(state != CheckpointState.Running, state), DateTime.UtcNow);
-        _sinceProgressFile.Restart();
-    }
-
-    private IEnumerable<KeyValuePair<string, string>> Settings()
-    {
-        var c = CultureInfo.InvariantCulture;
-        yield return new("durability", _options.Durability.ToString());
-        yield return new("maxAttempts", _options.MaxAttempts.ToString(c));
-        yield return new("retryDelay", _options.RetryDelay.ToString("c", c));
-        yield return new("retryFailed", _options.RetryFailed ? "true" : "false");
-        yield return new("keep", _options.Keep ? "true" : "false");
-        yield return new("poisonThreshold", _options.PoisonThreshold.ToString(c));
-        foreach (var pair in _options.Settings)
-        {
-            yield return pair;
+            ProgressFileWriter.Write(_options.ProgressFile, _progress.Snapshot(state != CheckpointState.Running, state), DateTime.UtcNow);
         }
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TimeSpan Since(long timestamp)
         => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - timestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));

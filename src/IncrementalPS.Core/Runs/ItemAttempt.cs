@@ -3,7 +3,8 @@ using System.Threading;
 namespace IncrementalPS.Core;
 
 /// <summary>What the work delegate is told about the attempt it is asked to make.</summary>
-public sealed class ItemAttempt
+/// <remarks>A struct: made for every attempt, it must not cost an allocation.</remarks>
+public readonly struct ItemAttempt
 {
     internal ItemAttempt(string key, int attempt, int attemptInRun, CancellationToken cancellationToken)
     {

@@ -3,7 +3,8 @@ using System;
 namespace IncrementalPS.Core;
 
 /// <summary>The result of handing one item to <see cref="CheckpointSession.Process"/>.</summary>
-public sealed class ItemOutcome
+/// <remarks>A struct: returned for every item, it must not cost an allocation.</remarks>
+public readonly struct ItemOutcome
 {
     internal ItemOutcome(string key, ItemOutcomeKind kind, int attempts, ItemError? error, TimeSpan duration, bool hasSavedOutput)
     {

@@ -17,7 +17,11 @@ internal sealed class RunHistory
     public long EndedOffset = -1;
     public int EndedRun;
     public string? Outcome;
-    public long EndedSeen;
+
+    // The latest run-ended record of a run that saw the end of its input (any outcome but interrupted): how many
+    // items it saw is the input's size. A stopped run's count is only how far it got.
+    public long FinishedOffset = -1;
+    public long FinishedSeen;
 
     public DateTime? LastRecordTime;
     public long LastRecordOffset = -1;
@@ -50,6 +54,22 @@ internal sealed class RunHistory
             : CheckpointState.Completed;
     }
 
-    /// <summary>The input size to assume when none is given: the latest run's given total, else what the last finished run saw.</summary>
-    public long? EstimatedTotal => Total ?? (EndedSeen > 0 ? EndedSeen : null);
+    /// <summary>
+    /// The input size to assume when none is given: the latest run's given total, else what the last run that saw the
+    /// end of its input saw; null (unknown) when neither is known.
+    /// </summary>
+    public long? EstimatedTotal => Total ?? (FinishedSeen > 0 ? FinishedSeen : null);
+
+    /// <summary>Notes a run-ended record at <paramref name="offset"/>.</summary>
+    public void NoteEnded(long offset, int run, string? outcome, long seen)
+    {
+        EndedOffset = offset;
+        EndedRun = run;
+        Outcome = outcome;
+        if (outcome != JournalFormat.OutcomeInterrupted)
+        {
+            FinishedOffset = offset;
+            FinishedSeen = seen;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace IncrementalPS.Core;
 
@@ -56,6 +57,22 @@ public sealed class RunOptions
 
     /// <summary>Extra settings the front end wants recorded with the run (shown to people reading the file).</summary>
     public IDictionary<string, string> Settings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The settings recorded in the header and with each run, as strings for people reading the file.</summary>
+    internal IEnumerable<KeyValuePair<string, string>> RecordedSettings()
+    {
+        var c = CultureInfo.InvariantCulture;
+        yield return new("durability", Durability.ToString());
+        yield return new("maxAttempts", MaxAttempts.ToString(c));
+        yield return new("retryDelay", RetryDelay.ToString("c", c));
+        yield return new("retryFailed", RetryFailed ? "true" : "false");
+        yield return new("keep", Keep ? "true" : "false");
+        yield return new("poisonThreshold", PoisonThreshold.ToString(c));
+        foreach (var pair in Settings)
+        {
+            yield return pair;
+        }
+    }
 
     internal void Validate()
     {

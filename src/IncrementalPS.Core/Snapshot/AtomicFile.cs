@@ -35,7 +35,7 @@ internal static class AtomicFile
         var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
         try
         {
-            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            using var stream = CreateTemp(temp, path);
             write(stream);
             stream.Flush(flushToDisk: durable);
             return temp;
@@ -47,11 +47,37 @@ internal static class AtomicFile
         }
     }
 
+    private static FileStream CreateTemp(string temp, string path)
+    {
+#if NET
+        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            // Never more open than the file it replaces, not even while it is written: the mode is copied exactly
+            // before the rename (FileOwnership), this only keeps the umask's default from exposing a private file.
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 1 << 16,
+                UnixCreateMode = File.GetUnixFileMode(path) & (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite),
+            };
+            return new FileStream(temp, options);
+        }
+#endif
+        return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+    }
+
     /// <summary>The second half of <see cref="Write"/>: renames the temporary file over <paramref name="path"/>. On failure the target is untouched and the temporary file is gone.</summary>
     public static void Commit(string temp, string path, bool durable)
     {
         try
         {
+            if (File.Exists(path))
+            {
+                FileOwnership.CopyTo(path, temp);
+            }
+
             Replace(temp, path);
         }
         catch
@@ -99,19 +125,20 @@ internal static class AtomicFile
 
     private static void MoveOver(string source, string target)
     {
+        if (File.Exists(target) && RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            // ReplaceFile swaps atomically and keeps the target's identity: its ACL, attributes and creation time, so a
+            // private checkpoint stays private. Merge errors are ignored: they come from file systems without ACLs
+            // (FAT, some shares), where there is nothing to keep.
+            File.Replace(source, target, destinationBackupFileName: null, ignoreMetadataErrors: true);
+            return;
+        }
+
 #if NET
+        // rename(2) on Unix; FileOwnership gave the new file the old one's mode and owner first.
         File.Move(source, target, overwrite: true);
 #else
-        // .NET Framework has no File.Move(overwrite). File.Replace maps to ReplaceFile, which swaps atomically
-        // and keeps the target's identity; it needs the target to exist.
-        if (File.Exists(target))
-        {
-            File.Replace(source, target, destinationBackupFileName: null, ignoreMetadataErrors: true);
-        }
-        else
-        {
-            File.Move(source, target);
-        }
+        File.Move(source, target);
 #endif
     }
 

@@ -4,10 +4,12 @@ using System.IO;
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// Rewrites a checkpoint as its live state only: the header, the latest run-ended and run-started records, and the
+/// Rewrites a checkpoint as its live state only: the header, the latest run-ended and run-started records (and the
+/// latest run-ended of a run that saw the end of its input, when a stopped run ended since), and the
 /// latest record of each key, in their original order. Records are copied byte for byte (errors and saved output come
 /// along without being held in memory); keys known to be unfinished are written as item-interrupted records.
-/// The new file replaces the old one atomically and durably. Cost: one sequential pass over the old file.
+/// The new file replaces the old one atomically and durably, in the current format version (an older file is upgraded).
+/// Cost: one sequential pass over the old file.
 /// </summary>
 internal static class Compactor
 {
@@ -15,7 +17,7 @@ internal static class Compactor
     public static (long Length, long Records) Compact(string path, KeyTable keys, RunHistory runs)
     {
         // Everything to keep, ordered by where it sits in the old file. A null key marks a run record.
-        var count = keys.Count + 2;
+        var count = keys.Count + 3;
         var offsets = new long[count];
         var owners = new string?[count];
         var n = 0;
@@ -48,6 +50,12 @@ internal static class Compactor
             offsets[n++] = runs.StartedOffset;
         }
 
+        // Kept beside a later stopped run's end: it says how large the input is.
+        if (runs.FinishedOffset >= 0 && runs.FinishedOffset != runs.EndedOffset)
+        {
+            offsets[n++] = runs.FinishedOffset;
+        }
+
         Array.Sort(offsets, owners, 0, n);
         var newOffsets = new long[n];
         var unrecordedOffsets = new System.Collections.Generic.List<long>();
@@ -66,7 +74,9 @@ internal static class Compactor
                     throw new InvalidOperationException("The checkpoint lost its header during compaction.");
                 }
 
-                WriteLine(target, header);
+                // An older file is rewritten in the current version: the run that compacts it goes on appending current lines.
+                var upgrade = JournalUpgrade.VersionOf(header) < JournalFormat.CurrentVersion;
+                WriteLine(target, upgrade ? JournalUpgrade.HeaderToCurrent(header) : header);
                 var next = 0;
                 while (next < n && lines.TryReadLine(out var offset, out var line, out var terminated))
                 {
@@ -83,7 +93,7 @@ internal static class Compactor
                     }
                     else
                     {
-                        WriteLine(target, line);
+                        WriteLine(target, upgrade ? JournalUpgrade.RecordToCurrent(line) : line);
                     }
 
                     next++;
@@ -108,6 +118,8 @@ internal static class Compactor
         AtomicFile.Commit(temp, path, durable: true);
 
         var oldEnded = runs.EndedOffset;
+        var oldFinished = runs.FinishedOffset;
+        var oldStarted = runs.StartedOffset;
         for (var i = 0; i < n; i++)
         {
             var key = owners[i];
@@ -116,12 +128,20 @@ internal static class Compactor
                 keys.TryGet(key, out var entry);
                 entry.Offset = newOffsets[i];
                 keys.Set(key, entry);
+                continue;
             }
-            else if (offsets[i] == oldEnded)
+
+            if (offsets[i] == oldEnded)
             {
                 runs.EndedOffset = newOffsets[i];
             }
-            else
+
+            if (offsets[i] == oldFinished)
+            {
+                runs.FinishedOffset = newOffsets[i];
+            }
+
+            if (offsets[i] == oldStarted)
             {
                 runs.StartedOffset = newOffsets[i];
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -81,9 +82,9 @@ public sealed class BadFileTests
         {
             var version = Assert.IsType<CheckpointVersionException>(e);
             Assert.Equal(99, version.FileVersion);
-            Assert.Equal(1, version.SupportedVersion);
+            Assert.Equal(JournalFormat.CurrentVersion, version.SupportedVersion);
             Assert.Contains("99", version.Message, StringComparison.Ordinal);
-            Assert.Contains("1", version.Message.Replace("99", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains(JournalFormat.CurrentVersion.ToString(CultureInfo.InvariantCulture), version.Message.Replace("99", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         });
     }
 

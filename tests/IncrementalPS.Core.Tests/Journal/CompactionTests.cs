@@ -26,8 +26,9 @@ public sealed class CompactionTests
         Assert.Equal(keys.Count, itemRecords.Count);
         Assert.Equal(keys.Order(System.StringComparer.Ordinal), itemRecords.Select(r => r.GetProperty("key").GetString()!).Order(System.StringComparer.Ordinal));
         Assert.All(itemRecords, r => Assert.Equal("item-completed", r.GetProperty("type").GetString()));
-        Assert.True(records.Count(r => r.GetProperty("type").GetString() == "run-started") <= 1);
-        Assert.True(records.Count(r => r.GetProperty("type").GetString() == "run-ended") <= 1);
+        // Only the last run's start and end remain (its end is also the latest end of a run that read all its input).
+        Assert.Equal(3, Assert.Single(records, r => r.GetProperty("type").GetString() == "run-started").GetProperty("run").GetInt32());
+        Assert.Equal(3, Assert.Single(records, r => r.GetProperty("type").GetString() == "run-ended").GetProperty("run").GetInt32());
 
         var status = CheckpointInspector.ReadStatus(location);
         Assert.Equal(CheckpointState.Completed, status.State);
@@ -71,43 +72,32 @@ public sealed class CompactionTests
     {
         using var store = new TempStore();
         var location = store.Named();
-        var sizes = new List<long>();
 
-        // One key retried 60,000 times: two records per attempt (over 100,000 records, well past the engine's slack),
-        // while the live state stays two keys. Compaction happens between items, so the next item sees a small file.
-        using var session = CheckpointSession.Start(location, Sessions.Options(o =>
-        {
-            o.MaxAttempts = 110_000;
-            o.RetryDelay = System.TimeSpan.Zero;
-            o.MaxRetryDelay = System.TimeSpan.Zero;
-        }));
+        // One key stopped 110,000 times: one item-interrupted record each (over 100,000 records, well past the
+        // engine's slack), while the live state stays three keys.
+        using var session = CheckpointSession.Start(location, Sessions.Options());
         session.Complete("steady");
-        var outcome = session.Process("stubborn", attempt =>
+        using var stopped = new System.Threading.CancellationTokenSource();
+        stopped.Cancel();
+        for (var i = 1; i <= 110_000; i++)
         {
-            if (attempt.AttemptInRun % 1000 == 0)
-            {
-                sizes.Add(new FileInfo(location.FilePath).Length);
-            }
+            Assert.Throws<System.OperationCanceledException>(() => session.Process("stubborn", a => throw new System.OperationCanceledException(a.CancellationToken), stopped.Token));
+        }
 
-            throw new IOException("still failing");
-        });
-        long sizeDuringNextItem = 0;
-        session.Process("after", _ =>
-        {
-            sizeDuringNextItem = new FileInfo(location.FilePath).Length;
-            return null;
-        });
+        session.Complete("after");
 
-        Assert.Equal(ItemOutcomeKind.Failed, outcome.Kind);
-        Assert.Equal(110_000, outcome.Attempts);
-        Assert.True(sizeDuringNextItem < sizes.Max() / 100, $"the journal was not compacted: {sizeDuringNextItem} bytes after reaching {sizes.Max()}");
+        // With two keys the journal is compacted once it holds more than 3 × 2 + 100,000 records: at the 100,005th
+        // interruption (after run-started and steady's result), leaving run-started, steady and stubborn. The other
+        // 9,995 interruptions and after's result follow.
+        Assert.Equal(3 + 9_995 + 1, CheckpointFile.Records(location.FilePath).Count);
 
         // The compacted file is still well-formed, still appended to, and still knows every key.
         var keys = CheckpointFile.Records(location.FilePath).Where(r => r.TryGetProperty("key", out _)).Select(r => r.GetProperty("key").GetString()).ToHashSet();
         Assert.Equal(new HashSet<string?> { "steady", "stubborn", "after" }, keys);
         var items = CheckpointInspector.ReadItems(location).ToDictionary(i => i.Key);
         Assert.Equal(ItemState.Completed, items["steady"].State);
-        Assert.Equal(ItemState.Failed, items["stubborn"].State);
+        Assert.Equal(ItemState.InFlight, items["stubborn"].State);
+        Assert.Equal(110_000, items["stubborn"].Attempts);
         Assert.Equal(ItemState.Completed, items["after"].State);
     }
 

@@ -28,7 +28,7 @@ public sealed class JournalFormatTests
 
             var header = lines[0];
             Assert.Equal("incrementalps-checkpoint", header.GetProperty("format").GetString());
-            Assert.Equal(1, header.GetProperty("version").GetInt32());
+            Assert.Equal(2, header.GetProperty("version").GetInt32());
             AssertTime(header.GetProperty("created"));
             Assert.Equal("IncrementalPS.Core.Tests", header.GetProperty("writer").GetString());
             Assert.Equal("nightly", header.GetProperty("name").GetString());

@@ -30,7 +30,7 @@ public sealed class InspectorTests
         Assert.Equal(0, status.Failed);
         Assert.Equal(1, status.InFlight);
         Assert.Equal(host.Id, status.Owner?.ProcessId);
-        Assert.Equal(1, status.FormatVersion);
+        Assert.Equal(JournalFormat.CurrentVersion, status.FormatVersion);
         Assert.Equal(1, status.Runs);
         Assert.NotNull(status.StartedAt);
         Assert.NotNull(status.UpdatedAt);

@@ -1,0 +1,386 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// The file checkpoint as a <see cref="IRunStore"/>: the journal (one appended line per record), the in-flight slots
+/// file, compaction, and the lock that makes the run its only owner, from <see cref="Open"/> to <see cref="Close"/>.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: the session calls it under its lock, except <see cref="WaitDurable"/>. The key table and the
+/// offsets in it always match the file: a compaction rewrites both together.
+/// </remarks>
+internal sealed class FileRunStore : IRunStore
+{
+    private readonly CheckpointLocation _location;
+    private readonly CheckpointLock _lock;
+    private readonly KeyTable _keys;
+    private readonly RunHistory _runs;
+    private readonly RecordWriter _records = new();
+    private readonly InFlightSlots _slots;
+    private readonly CommitPolicy _commit;
+    private readonly int _run;
+    private readonly int _version;
+    // Keys this run has in flight, with their slot (-1: marked by an item-started record instead).
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private JournalAppender? _appender;
+    private FileStream? _readStream;
+    private JournalRecordReader? _recordReader;
+    private long _recordsInFile;
+    private bool _closed;
+
+    private FileRunStore(CheckpointLocation location, RunOptions options, CheckpointLock heldLock, LoadedJournal? loaded, IReadOnlyList<InFlightMark> deadMarks)
+    {
+        _location = location;
+        _lock = heldLock;
+        var now = DateTime.UtcNow;
+
+        long validLength;
+        if (loaded is null)
+        {
+            var header = _records.Header(location.Name, options.Writer, now, options.RecordedSettings());
+            AtomicFile.Write(location.FilePath, s => s.Write(header.Array!, header.Offset, header.Count), durable: true);
+            _keys = new KeyTable();
+            _runs = new RunHistory();
+            _version = JournalFormat.CurrentVersion;
+            validLength = header.Count;
+        }
+        else
+        {
+            _keys = loaded.Keys;
+            _runs = loaded.Runs;
+            _version = loaded.Scan.Header.Version;
+            validLength = loaded.Scan.ValidLength;
+            _recordsInFile = loaded.Scan.RecordCount;
+        }
+
+        var previousState = loaded is null ? (CheckpointState?)null : _runs.StoppedState(_keys);
+        var previousFingerprint = _runs.Fingerprint;
+        MarkDeadItems();
+        var diedInFlight = InFlightRecovery.Apply(_keys, deadMarks, processDied: true);
+        _run = _runs.LastRun + 1;
+        Opening = new StoreOpening(_run, loaded is not null, previousState, loaded?.Scan.TornTail ?? false, previousFingerprint, _runs.EstimatedTotal);
+
+        _commit = CommitPolicy.For(options.Durability, () => Volatile.Read(ref _appender));
+        // Cuts off a torn last record, if any: the only change a resume makes before its own records.
+        _appender = JournalAppender.Open(location.FilePath, validLength);
+        try
+        {
+            var owner = CheckpointOwner.ForCurrentProcess(options.Writer);
+            _runs.StartedOffset = AppendAndCommit(_records.RunStarted(_run, now, owner, options.Fingerprint, options.TotalCount, options.RecordedSettings()));
+            _runs.LastRun = _run;
+            _runs.Fingerprint = options.Fingerprint;
+
+            // What the dead run had in flight goes into the journal now: the slots file is about to be recreated.
+            foreach (var key in diedInFlight)
+            {
+                _keys.TryGet(key, out var entry);
+                entry.Offset = AppendAndCommit(_records.ItemInterrupted(key, now, entry.Attempts, entry.Deaths));
+                _keys.Set(key, entry);
+            }
+
+            _slots = InFlightSlots.Create(location.InFlightPath);
+        }
+        catch
+        {
+            // Open releases the lock; the file handle must go too, or Windows keeps the journal locked.
+            _commit.Dispose();
+            _appender.Dispose();
+            throw;
+        }
+    }
+
+    public StoreOpening Opening { get; }
+
+    public int Keys => _keys.Count;
+
+    public long Completed => _keys.Completed;
+
+    public long Failed => _keys.Failed;
+
+    public long InFlight => _keys.InFlight;
+
+    /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
+    internal long DiskFlushes => Volatile.Read(ref _appender)?.DiskFlushes ?? 0;
+
+    /// <summary>
+    /// Takes the checkpoint's lock and opens (or creates) it. A torn last record is dropped and the file repaired;
+    /// nothing else on disk changes if this throws.
+    /// </summary>
+    public static FileRunStore Open(CheckpointLocation location, RunOptions options)
+    {
+        if (options.Restart && File.Exists(location.FilePath))
+        {
+            // Before the lock too, so that a file that is no checkpoint does not get a .lock file beside it.
+            CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+        }
+
+        var heldLock = CheckpointLock.Acquire(location, options.Writer);
+        try
+        {
+            if (options.Restart && File.Exists(location.FilePath))
+            {
+                // Again under the lock: this is the check that decides the delete.
+                CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+                File.Delete(location.FilePath);
+            }
+
+            var loaded = File.Exists(location.FilePath) ? JournalUpgrade.LoadForWriting(location.FilePath) : null;
+            var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
+            return new FileRunStore(location, options, heldLock, loaded, deadMarks);
+        }
+        catch
+        {
+            heldLock.Dispose();
+            throw;
+        }
+    }
+
+    public bool TryGet(string key, out KeyEntry entry) => _keys.TryGet(key, out entry);
+
+    public ItemClaim Claim(string key, int attempt, int deaths)
+    {
+        // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
+        var slot = _slots.CanMark(key) ? _slots.Mark(key, _run, attempt, deaths) : -1;
+        var offset = slot >= 0 ? -1 : AppendAndCommit(_records.ItemStarted(key, DateTime.UtcNow, _run, attempt, deaths));
+        _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Deaths = deaths, Status = KeyStatus.Started });
+        _inFlight[key] = slot;
+        return new ItemClaim(key, attempt, slot);
+    }
+
+    public ItemClaim Reclaim(in ItemClaim claim, int attempt)
+    {
+        // The new mark is made before the old one is freed, so a kill at any moment finds the item in flight.
+        _inFlight.TryGetValue(claim.Key, out var oldSlot);
+        var next = Claim(claim.Key, attempt, deaths: 0);
+        if (oldSlot >= 0)
+        {
+            _slots.Clear(oldSlot);
+        }
+
+        return next;
+    }
+
+    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
+    {
+        var offset = Append(_records.ItemCompleted(claim.Key, DateTime.UtcNow, claim.Attempt, duration.TotalMilliseconds, output));
+        _keys.Set(claim.Key, new KeyEntry { Offset = offset, Run = _run, Attempts = claim.Attempt, Status = KeyStatus.Completed, HasOutput = output is not null });
+        return Landed(claim.Key);
+    }
+
+    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error)
+    {
+        var offset = Append(_records.ItemFailed(claim.Key, DateTime.UtcNow, claim.Attempt, duration.TotalMilliseconds, error));
+        _keys.Set(claim.Key, new KeyEntry { Offset = offset, Run = _run, Attempts = claim.Attempt, Status = KeyStatus.Failed });
+        return Landed(claim.Key);
+    }
+
+    public void RecordInterrupted(in ItemClaim claim, int deaths)
+    {
+        if (!_closed)
+        {
+            MarkInterrupted(claim.Key, deaths);
+        }
+    }
+
+    public void InterruptAll()
+    {
+        foreach (var key in new List<string>(_inFlight.Keys))
+        {
+            _keys.TryGet(key, out var entry);
+            MarkInterrupted(key, entry.Deaths);
+        }
+    }
+
+    public void RecordPoisoned(string key, int attempts, ItemError error)
+    {
+        var offset = AppendAndCommit(_records.ItemFailed(key, DateTime.UtcNow, attempts, 0, error));
+        _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempts, Status = KeyStatus.Failed });
+    }
+
+    public ItemError? ReadError(string key)
+        => _keys.TryGet(key, out var entry) && entry.Status == KeyStatus.Failed && entry.Offset >= 0 ? ReadRecord(entry.Offset).Error : null;
+
+    public string? ReadSavedOutput(string key)
+        => _keys.TryGet(key, out var entry) && entry.Status == KeyStatus.Completed && entry.HasOutput ? ReadRecord(entry.Offset).Output : null;
+
+    public void WaitDurable(in CommitPoint point) => _commit.WaitDurable(point);
+
+    public void ThrowIfFailed() => _commit.ThrowIfFailed();
+
+    public void EndRun(string outcome, long seen, long completed, long failed, long skipped)
+        => _runs.NoteEnded(AppendAndCommit(_records.RunEnded(_run, DateTime.UtcNow, outcome, seen, completed, failed, skipped)), _run, outcome, seen);
+
+    public void Close(bool remove, bool compact)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        try
+        {
+            _closed = true;
+            _commit.Dispose();
+            Volatile.Read(ref _appender)?.Dispose();
+            Volatile.Write(ref _appender, null);
+            CloseReader();
+            _records.Dispose();
+            _slots.Dispose();
+            // Every in-flight item is recorded by now (completed, failed or interrupted): nothing to hand on.
+            File.Delete(_location.InFlightPath);
+            if (remove)
+            {
+                File.Delete(_location.FilePath);
+            }
+            else if (compact && CompactionPolicy.AtEnd(_recordsInFile, _keys.Count))
+            {
+                TryCompact();
+            }
+        }
+        finally
+        {
+            _lock.Release(deleteFiles: remove);
+        }
+    }
+
+    public void Dispose() => Close(remove: false, compact: false);
+
+    /// <summary>
+    /// Items whose last record is item-started belonged to a run that died (we hold the lock, so none is live): they
+    /// count one more death and run again.
+    /// </summary>
+    private void MarkDeadItems()
+    {
+        if (_keys.InFlight == 0)
+        {
+            return;
+        }
+
+        var dead = new List<string>();
+        foreach (var pair in _keys.Entries)
+        {
+            if (pair.Value.Status == KeyStatus.Started)
+            {
+                dead.Add(pair.Key);
+            }
+        }
+
+        foreach (var key in dead)
+        {
+            _keys.TryGet(key, out var entry);
+            entry.Status = KeyStatus.Interrupted;
+            entry.Deaths++;
+            _keys.Set(key, entry);
+        }
+    }
+
+    private void MarkInterrupted(string key, int deaths)
+    {
+        _keys.TryGet(key, out var entry);
+        entry.Offset = AppendAndCommit(_records.ItemInterrupted(key, DateTime.UtcNow, entry.Attempts, deaths));
+        entry.Status = KeyStatus.Interrupted;
+        entry.Deaths = deaths;
+        entry.Run = _run;
+        _keys.Set(key, entry);
+        Landed(key);
+    }
+
+    /// <summary>
+    /// The item's result (or interruption) is in the journal: it is no longer in flight. Returns where the journal
+    /// must be durable to for the result, then compacts the journal when it has grown far past its live state.
+    /// </summary>
+    private CommitPoint Landed(string key)
+    {
+        if (_inFlight.TryGetValue(key, out var slot))
+        {
+            if (slot >= 0)
+            {
+                _slots.Clear(slot);
+            }
+
+            _inFlight.Remove(key);
+        }
+
+        var journal = _appender!;
+        var point = new CommitPoint(journal, journal.WrittenEnd);
+        MaybeCompact();
+        return point;
+    }
+
+    private long Append(ArraySegment<byte> record)
+    {
+        _recordsInFile++;
+        return _appender!.Append(record);
+    }
+
+    private long AppendAndCommit(ArraySegment<byte> record)
+    {
+        var journal = _appender!;
+        var offset = Append(record);
+        _commit.RecordAppended(journal, journal.WrittenEnd);
+        return offset;
+    }
+
+    private void MaybeCompact()
+    {
+        if (!CompactionPolicy.DuringRun(_recordsInFile, _keys.Count))
+        {
+            return;
+        }
+
+        // The old handle flushes everything to disk as it closes: a result waiting on it is durable.
+        var length = _appender!.Position;
+        _appender.Dispose();
+        Volatile.Write(ref _appender, null);
+        CloseReader();
+        try
+        {
+            length = TryCompact() ?? length;
+        }
+        finally
+        {
+            Volatile.Write(ref _appender, JournalAppender.Open(_location.FilePath, length));
+        }
+    }
+
+    /// <summary>
+    /// Compacts the closed journal. Compaction only saves space and load time: when it fails (on Windows another
+    /// program may hold the file open past the retries), the journal stays as it was, complete and valid, and the
+    /// offsets in memory still match it. Returns the new length, or null when the journal was left as it was.
+    /// </summary>
+    private long? TryCompact()
+    {
+        try
+        {
+            var (length, records) = Compactor.Compact(_location.FilePath, _keys, _runs);
+            _recordsInFile = records;
+            return length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private JournalRecord ReadRecord(long offset)
+    {
+        if (_recordReader is null)
+        {
+            _readStream = JournalLoader.OpenShared(_location.FilePath, bufferSize: 4096);
+            _recordReader = new JournalRecordReader(_readStream, _location.FilePath, _version);
+        }
+
+        return _recordReader.ReadAt(offset);
+    }
+
+    private void CloseReader()
+    {
+        _readStream?.Dispose();
+        _readStream = null;
+        _recordReader = null;
+    }
+}

@@ -1,0 +1,15 @@
+namespace IncrementalPS.Core;
+
+/// <summary>When a checkpoint is worth rewriting as its live state.</summary>
+internal static class CompactionPolicy
+{
+    // During a run only when the journal holds far more records than keys (a run writes about one per key; resumes
+    // and long keys' item-started records add more): a rewrite costs a pass over the whole file.
+    private const int RecordsPerKey = 3;
+    private const long Slack = 100_000;
+
+    public static bool DuringRun(long records, int keys) => records > (RecordsPerKey * (long)keys) + Slack;
+
+    /// <summary>At the end of a run that keeps its checkpoint: whenever there is more than the live state.</summary>
+    public static bool AtEnd(long records, int keys) => records > keys + 2;
+}
