@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Text;
-using System.Text.RegularExpressions;
 using IncrementalPS.Core.Tests.Support;
 using Xunit;
 
@@ -77,7 +76,7 @@ public sealed class NotACheckpointTests
         var location = store.Named();
         Sessions.MakeKept(location, ["a"]);
         var text = File.ReadAllText(location.FilePath);
-        File.WriteAllText(location.FilePath, Regex.Replace(text, "\"version\":[0-9]+", "\"version\":99"));
+        File.WriteAllText(location.FilePath, text.Replace($"\"version\":{JournalFormat.CurrentVersion}", "\"version\":99", StringComparison.Ordinal));
         Assert.Throws<CheckpointVersionException>(() => CheckpointInspector.ReadStatus(location));
 
         CheckpointReset.Remove(location);
