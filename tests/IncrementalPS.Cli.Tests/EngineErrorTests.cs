@@ -61,6 +61,7 @@ public sealed class EngineErrorTests
             new[] { "status", job.Name },
             new[] { "items", job.Name },
             new[] { "reset", job.Name, "--failed" },
+            new[] { "reset", job.Name, "--force" },
         })
         {
             var result = job.Incps("a\n", args);
@@ -87,6 +88,7 @@ public sealed class EngineErrorTests
             new[] { "status" },
             new[] { "items", job.Name },
             new[] { "reset", job.Name, "--failed" },
+            new[] { "reset", job.Name, "--force" },
         })
         {
             var result = job.Incps("a\n", args);

@@ -249,4 +249,13 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
         Reset-Checkpoint nope -Force -ErrorVariable errors -ErrorAction SilentlyContinue
         $errors[0].FullyQualifiedErrorId | Should -Be 'CheckpointNotFound,IncrementalPS.Commands.ResetCheckpointCommand'
     }
+
+    It 'writes InvalidCheckpointPath, not CheckpointNotFound, for a directory in the checkpoint''s place, and leaves it' {
+        $folder = New-Item -ItemType Directory -Path (Get-CheckpointFile folder)
+        Set-Content -LiteralPath (Join-Path $folder 'keep.txt') -Value 'mine'
+        Reset-Checkpoint folder -Force -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidCheckpointPath,IncrementalPS.Commands.ResetCheckpointCommand'
+        $errors[0].Exception.Message | Should -BeLike '*is a directory*'
+        Get-Content -LiteralPath (Join-Path $folder 'keep.txt') | Should -Be 'mine'
+    }
 }

@@ -61,10 +61,7 @@ internal sealed class ResetCommand : Command
 
     private static int Remove(CheckpointLocation location, bool force)
     {
-        if (!location.Exists)
-        {
-            throw new CheckpointNotFoundException(location.FilePath);
-        }
+        location.ThrowIfMissing();
 
         if (!force)
         {

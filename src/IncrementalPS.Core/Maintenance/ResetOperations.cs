@@ -14,10 +14,10 @@ internal static class ResetOperations
         // Checked before the lock too, so that a file that is no checkpoint does not get a .lock file beside it.
         EnsureCheckpointIfPresent(location);
         using var held = CheckpointLock.Acquire(location, Writer);
-        if (!File.Exists(location.FilePath))
+        if (!location.Exists)
         {
             held.Release(deleteFiles: true);
-            throw new CheckpointNotFoundException(location.FilePath);
+            location.ThrowIfMissing();
         }
 
         // Again under the lock: this is the check that decides the delete.

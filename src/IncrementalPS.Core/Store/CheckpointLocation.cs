@@ -36,6 +36,23 @@ internal sealed class CheckpointLocation
     /// <summary>True when the journal file exists.</summary>
     public bool Exists => File.Exists(FilePath);
 
+    /// <summary>
+    /// Throws unless the journal file exists. A directory in its place (or a file where its directory should be) is
+    /// a path the user must fix, not a checkpoint that is missing, so it gets the error that says so.
+    /// </summary>
+    /// <exception cref="CheckpointPathException">The path is a directory, or its directory is a file.</exception>
+    /// <exception cref="CheckpointNotFoundException">No checkpoint is there.</exception>
+    public void ThrowIfMissing()
+    {
+        if (Exists)
+        {
+            return;
+        }
+
+        EngineBoundary.CheckPaths(this);
+        throw new CheckpointNotFoundException(FilePath);
+    }
+
     /// <summary>The checkpoint called <paramref name="name"/> in a store directory (default: <see cref="CheckpointStore.DefaultDirectory"/>).</summary>
     /// <exception cref="CheckpointNameException">The name is not valid.</exception>
     /// <exception cref="CheckpointPathException">The store directory is not a valid path, or is a file.</exception>

@@ -73,10 +73,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
 
     private void Reset(CheckpointLocation location)
     {
-        if (!location.Exists)
-        {
-            throw new CheckpointNotFoundException(location.FilePath);
-        }
+        location.ThrowIfMissing();
 
         // Checked before asking, so that nobody confirms a change that is then refused; the engine checks again.
         if (CheckpointInspector.IsRunning(location))

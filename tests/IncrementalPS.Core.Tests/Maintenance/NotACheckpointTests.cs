@@ -31,6 +31,31 @@ public sealed class NotACheckpointTests
     }
 
     [Fact]
+    public void Remove_and_forget_call_a_directory_in_the_checkpoint_s_place_a_path_error_and_leave_it()
+    {
+        using var store = new TempStore();
+        var location = store.Named("folder");
+        Directory.CreateDirectory(location.FilePath);
+        File.WriteAllText(Path.Combine(location.FilePath, "keep.txt"), "mine");
+
+        Assert.Throws<CheckpointPathException>(() => CheckpointReset.Remove(location));
+        Assert.Throws<CheckpointPathException>(() => CheckpointReset.ResetFailed(location));
+        Assert.Throws<CheckpointPathException>(location.ThrowIfMissing);
+
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(location.FilePath, "keep.txt")));
+    }
+
+    [Fact]
+    public void A_missing_checkpoint_is_not_found()
+    {
+        using var store = new TempStore();
+        var location = store.Named("absent");
+
+        Assert.Throws<CheckpointNotFoundException>(location.ThrowIfMissing);
+        Assert.Throws<CheckpointNotFoundException>(() => CheckpointReset.Remove(location));
+    }
+
+    [Fact]
     public void Remove_refuses_a_large_binary_file_without_reading_all_of_it()
     {
         using var store = new TempStore();
