@@ -21,6 +21,7 @@ internal static class Program
           --out <file>  where to write the report (default: docs/benchmarks.md of this repository, full run only)
           --work <dir>  where the checkpoints are written (default: a new directory under the system temp directory)
           --load-breakdown <dir>  where loading the engine checkpoint in <dir> spends its time, stage by stage
+          --checksum-cost <n>     what format version 2's checksum costs per record, over n records
         """;
 
     public static int Main(string[] args)
@@ -63,6 +64,12 @@ internal static class Program
         if (args.Value("--load-breakdown") is { } checkpointDirectory)
         {
             LoadBreakdown.Run(checkpointDirectory);
+            return 0;
+        }
+
+        if (args.Value("--checksum-cost") is { } records)
+        {
+            ChecksumCost.Run(int.Parse(records, CultureInfo.InvariantCulture), args.Value("--work") ?? Path.Combine(Path.GetTempPath(), $"incps-crc-{Environment.ProcessId}"));
             return 0;
         }
 

@@ -84,14 +84,7 @@ internal sealed class CheckpointTarget
                 throw new UsageException("--store applies to checkpoint names; --path already gives the file.");
             }
 
-            try
-            {
-                return CheckpointLocation.FromPath(path);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new UsageException(ex.Message, ex);
-            }
+            return CheckpointLocation.FromPath(path);
         }
 
         if (name is null)

@@ -25,12 +25,8 @@ internal static class CliErrors
         }
         catch (CheckpointException ex)
         {
+            // The engine maps every I/O, access and path failure to its own types at one boundary.
             CliConsole.Message(ex.Message);
-            return ExitCodes.CouldNotRun;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            CliConsole.Error(ex.Message);
             return ExitCodes.CouldNotRun;
         }
     }

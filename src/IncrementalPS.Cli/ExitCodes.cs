@@ -12,6 +12,12 @@ internal static class ExitCodes
     /// <summary>Nothing ran: bad usage, a checkpoint held by a live run, a damaged checkpoint. Nothing was changed.</summary>
     public const int CouldNotRun = 2;
 
+    /// <summary>
+    /// The run started, then stopped on an error of the checkpoint or the input (a full disk): what it recorded before
+    /// is kept, and the next run resumes from there.
+    /// </summary>
+    public const int StoppedByError = 3;
+
     /// <summary>Stopped by SIGINT or SIGTERM, with the checkpoint flushed and marked interrupted.</summary>
     public const int Interrupted = 130;
 }

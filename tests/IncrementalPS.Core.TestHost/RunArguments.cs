@@ -32,6 +32,9 @@ internal sealed class RunArguments
 
     public int? PoisonThreshold { get; private set; }
 
+    /// <summary>Each item's saved output has this many characters (0: none): a large journal from few items.</summary>
+    public int OutputChars { get; private set; }
+
     /// <summary>Kill the process when the n-th item (1-based) is handed over, before it reaches the engine.</summary>
     public int? DieAtSeen { get; private set; }
 
@@ -69,6 +72,9 @@ internal sealed class RunArguments
                     break;
                 case "--poison-threshold" when i + 1 < args.Length:
                     parsed.PoisonThreshold = ParseInt(args[++i]);
+                    break;
+                case "--output-chars" when i + 1 < args.Length:
+                    parsed.OutputChars = ParseInt(args[++i]);
                     break;
                 case "--die-at-seen" when i + 1 < args.Length:
                     parsed.DieAtSeen = ParseInt(args[++i]);

@@ -30,6 +30,7 @@ internal static class RunCommand
             options.PoisonThreshold = threshold;
         }
 
+        var output = args.OutputChars > 0 ? new string('o', args.OutputChars) : null;
         using var log = new SideEffectLog(args.SideEffectLog);
         using var session = CheckpointSession.Start(CheckpointLocation.FromPath(args.CheckpointPath), options);
         Console.Out.WriteLine($"ready {Environment.ProcessId}");
@@ -61,10 +62,13 @@ internal static class RunCommand
                     Thread.Sleep(args.SleepMilliseconds);
                 }
 
-                return null;
+                return output;
             });
         }
 
+        // The crash tests kill the process during the compaction Finish makes.
+        Console.Out.WriteLine("finishing");
+        Console.Out.Flush();
         var summary = session.Finish();
         Console.Out.WriteLine($"finished {summary.State}");
         return 0;

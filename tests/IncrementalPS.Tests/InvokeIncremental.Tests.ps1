@@ -44,10 +44,12 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
             (Get-CheckpointStatus ledger1).State | Should -Be 'Completed'
         }
 
-        It 'says in a verbose message which items it skipped' {
-            'a' | Invoke-Incremental skip1 -Keep { $_ } | Out-Null
-            $verbose = 'a' | Invoke-Incremental skip1 -Keep { $_ } -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-            $verbose.Message | Should -Contain "Skipped 'a': completed in an earlier run."
+        It 'sums up the items it skipped in one verbose message, not one per item' {
+            1..50 | Invoke-Incremental skip1 -Keep { $_ } | Out-Null
+            $verbose = 1..50 | Invoke-Incremental skip1 -Keep { $_ } -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            $skips = @($verbose.Message -like 'Skipped*')
+            $skips | Should -HaveCount 1
+            $skips[0] | Should -BeLike 'Skipped 50 item(s) completed in earlier runs, 0 that failed*'
         }
 
         It 'processes every item again with -Restart' {
@@ -199,7 +201,7 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
 
         It 'retries in the run with -MaxAttempts and -RetryDelay, saying so in verbose messages' {
             $script:tries = 0
-            $records = 'k' | Invoke-Incremental flaky1 -MaxAttempts 3 -RetryDelay 0.01 {
+            $records = 'k' | Invoke-Incremental flaky1 -MaxAttempts 3 -RetryDelay '10ms' {
                 $script:tries++
                 if ($script:tries -lt 3) { throw "flaky $script:tries" }
                 'ok'
@@ -207,6 +209,14 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
             $script:tries | Should -Be 3
             $records | Where-Object { $_ -is [string] } | Should -Be 'ok'
             ($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -like 'Attempt * of 3*' | Should -HaveCount 2
+        }
+
+        It 'takes -RetryDelay in the forms incps takes: <_>' -ForEach '1.5', '250ms', '2s', '5m', '1h', '00:01:00' {
+            'k' | Invoke-Incremental delay1 -RetryDelay $_ { 'ok' } | Should -Be 'ok'
+        }
+
+        It 'refuses a -RetryDelay that is no duration, naming the forms it takes' {
+            { 'k' | Invoke-Incremental delay2 -RetryDelay 'soon' { 'ok' } } | Should -Throw '*250ms*'
         }
 
         It 'stops after recording the failure with -ErrorAction Stop' {

@@ -43,11 +43,7 @@ internal sealed class ResetCommand : Command
             return Remove(location, result.GetValue(_force));
         }
 
-        if (!location.Exists)
-        {
-            throw new CheckpointNotFoundException(location.FilePath);
-        }
-
+        // A missing checkpoint (or a directory in its place) is the engine's to report.
         if (failed)
         {
             var forgotten = CheckpointReset.ResetFailed(location);

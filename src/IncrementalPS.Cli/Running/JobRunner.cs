@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -47,34 +48,67 @@ internal sealed class JobRunner
 
         using var signals = new TerminationSignals();
         RunSummary? summary = null;
-        RunProgress progress;
-        using (var session = CheckpointSession.Start(_settings.Location, options))
+        RunProgress? progress = null;
+        try
         {
+            using var session = CheckpointSession.Start(_settings.Location, options);
             ReportStart(session.Resume);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
             _view.Show(_settings.Location.Name, session.GetProgress, () => ProcessAll(session, stop));
-            if (_fatal is not null)
+            progress = session.GetProgress();
+            if (_fatal is null && !signals.Received)
             {
-                // Dispose (by the using) records the run as interrupted; the error is reported as exit code 2.
-                ExceptionDispatchInfo.Capture(_fatal).Throw();
+                try
+                {
+                    summary = session.Finish();
+                }
+                catch (CheckpointException ex)
+                {
+                    _fatal = ex;
+                }
             }
 
-            progress = session.GetProgress();
-            if (!signals.Received)
-            {
-                summary = session.Finish();
-            }
+            // Without Finish, Dispose (by the using) records the run as interrupted.
+        }
+        catch (CheckpointException late) when (_fatal is not null)
+        {
+            // Recording the run's end failed too (the same full disk, most likely): the first error is the cause.
+            CliConsole.Message("also: " + late.Message);
+        }
+
+        if (_fatal is not null)
+        {
+            return StoppedByError(_fatal, progress!);
         }
 
         if (summary is null)
         {
             CliConsole.Message(
-                $"interrupted: {progress.Completed} completed and {progress.Failed} failed in this run; the checkpoint is saved. " +
+                $"interrupted: {progress!.Completed} completed and {progress.Failed} failed in this run; the checkpoint is saved. " +
                 "Run the same command again to resume.");
             return ExitCodes.Interrupted;
         }
 
         return ReportEnd(summary);
+    }
+
+    /// <summary>
+    /// The run started, then the checkpoint or the input failed: what was recorded stays, so this is not "nothing was
+    /// changed" (exit 2) but its own exit code. Anything else is a bug and propagates as one.
+    /// </summary>
+    private static int StoppedByError(Exception fatal, RunProgress progress)
+    {
+        if (fatal is not (CheckpointException or IOException or UnauthorizedAccessException))
+        {
+            ExceptionDispatchInfo.Capture(fatal).Throw();
+        }
+
+        var what = fatal is CheckpointException ? fatal.Message : "reading the input failed: " + fatal.Message;
+        CliConsole.Message(
+            $"stopped by an error after the run started: {what} " +
+            $"{progress.Completed} completed and {progress.Failed} failed in this run were recorded and are kept; " +
+            "fix the cause and run the same command again to resume.");
+        return ExitCodes.StoppedByError;
     }
 
     private void ProcessAll(CheckpointSession session, CancellationTokenSource stop)

@@ -11,7 +11,9 @@ public sealed class CheckpointCorruptException : CheckpointException
     /// <summary>Creates the exception.</summary>
     public CheckpointCorruptException(string filePath, long lineNumber, string reason, Exception? innerException = null)
         : base(
-            $"The checkpoint file '{filePath}' is damaged at line {lineNumber}: {reason}. The file was left unchanged. " +
+            // Line 0: damage found by byte offset (the reason says where), not by line.
+            $"The checkpoint file '{filePath}' is damaged{(lineNumber > 0 ? $" at line {lineNumber}" : string.Empty)}: " +
+            $"{reason.TrimEnd('.')}. The file was left unchanged. " +
             "Inspect or repair it by hand, or remove the checkpoint (Reset-Checkpoint, or 'incps reset --force') to start over.",
             filePath,
             innerException)
@@ -20,7 +22,7 @@ public sealed class CheckpointCorruptException : CheckpointException
         Reason = reason;
     }
 
-    /// <summary>The 1-based line on which the damage was found.</summary>
+    /// <summary>The 1-based line on which the damage was found; 0 when it was found by byte offset instead.</summary>
     public long LineNumber { get; }
 
     /// <summary>What is wrong with that line.</summary>

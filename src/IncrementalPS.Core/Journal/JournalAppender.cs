@@ -58,7 +58,16 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
     public long Append(ArraySegment<byte> record)
     {
         var offset = _stream.Position;
-        _stream.Write(record.Array!, record.Offset, record.Count);
+        try
+        {
+            _stream.Write(record.Array!, record.Offset, record.Count);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // .NET reports EFBIG (past the process's or the file system's file size limit) this way: an I/O failure.
+            throw new IOException("The checkpoint file has reached the largest size allowed (a file size limit, ulimit -f, or the file system's).", ex);
+        }
+
         Volatile.Write(ref _written, offset + record.Count);
         _dirty = true;
         return offset;

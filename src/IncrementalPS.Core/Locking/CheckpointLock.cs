@@ -25,7 +25,7 @@ internal sealed class CheckpointLock : IDisposable
         _handle = handle;
     }
 
-    /// <summary>Takes the checkpoint's lock and records this process as its owner.</summary>
+    /// <summary>Takes the checkpoint's lock, records this process as its owner, and removes the temporary files of killed rewrites.</summary>
     /// <exception cref="CheckpointLockedException">Another live run holds it.</exception>
     public static CheckpointLock Acquire(CheckpointLocation location, string writer)
     {
@@ -67,6 +67,11 @@ internal sealed class CheckpointLock : IDisposable
             try
             {
                 OwnerFile.Write(location.OwnerPath, CheckpointOwner.ForCurrentProcess(writer));
+
+                // A rewrite killed midway leaves its temporary file, as large as the journal; only the holder of the
+                // lock rewrites these files, so none of them is in use now.
+                TempFileName.RemoveStale(location.FilePath);
+                TempFileName.RemoveStale(location.OwnerPath);
             }
             catch
             {

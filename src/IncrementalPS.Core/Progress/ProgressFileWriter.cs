@@ -31,8 +31,12 @@ internal static class ProgressFileWriter
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        var done = p.Seen.ToString(c);
-        var total = p.Total is long t ? t.ToString(c) + (p.TotalIsEstimate ? " (estimated)" : string.Empty) : "unknown";
+        // A run that finished saw the end of its input: what it saw is the total, whatever was given or estimated.
+        var sawEnd = p.IsFinal && p.State is CheckpointState.Completed or CheckpointState.Failed;
+        var done = p.Done.ToString(c);
+        var total = sawEnd
+            ? p.Seen.ToString(c)
+            : p.Total is long t ? t.ToString(c) + (p.TotalIsEstimate ? " (estimated)" : string.Empty) : "unknown";
         sb.Append("checkpoint: ").Append(p.Name).Append('\n');
         sb.Append("state: ").Append(p.State.ToString()).Append('\n');
         sb.Append("done: ").Append(done).Append('/').Append(total).Append('\n');

@@ -51,11 +51,16 @@ internal sealed class RunProgress
     /// <summary>True when <see cref="Total"/> is an estimate from earlier runs rather than given.</summary>
     public bool TotalIsEstimate { get; }
 
-    /// <summary>Items not yet seen, when the total is known.</summary>
-    public long? Remaining => Total is long t ? Math.Max(0, t - Seen) : null;
+    /// <summary>
+    /// Items finished in this run: completed, failed or skipped. Unlike <see cref="Seen"/>, not the item in flight.
+    /// </summary>
+    public long Done => Completed + Failed + Skipped;
 
-    /// <summary>Percent of the input seen, when the total is known.</summary>
-    public double? PercentComplete => Total is long t && t > 0 ? Math.Min(100.0, 100.0 * Seen / t) : null;
+    /// <summary>Items not yet done (the one in flight included), when the total is known.</summary>
+    public long? Remaining => Total is long t ? Math.Max(0, t - Done) : null;
+
+    /// <summary>Percent of the input done, when the total is known.</summary>
+    public double? PercentComplete => Total is long t && t > 0 ? Math.Min(100.0, 100.0 * Done / t) : null;
 
     /// <summary>Items processed per second, smoothed (skipped items do not count).</summary>
     public double Rate { get; }

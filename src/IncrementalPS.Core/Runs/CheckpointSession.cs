@@ -17,7 +17,7 @@ namespace IncrementalPS.Core;
 /// once every Process call has returned (a front end with worker threads joins them first); an item still in flight
 /// then is recorded as interrupted, and its late result cannot be recorded.
 /// </remarks>
-internal sealed class CheckpointSession : IDisposable
+internal sealed partial class CheckpointSession : IDisposable
 {
     private readonly object _gate = new();
     private readonly RunOptions _options;
@@ -70,7 +70,7 @@ internal sealed class CheckpointSession : IDisposable
     /// <exception cref="CheckpointCorruptException">The file is damaged before its last record.</exception>
     /// <exception cref="CheckpointFormatException">The file is not a checkpoint.</exception>
     /// <exception cref="CheckpointVersionException">The file's format is newer than this build reads.</exception>
-    public static CheckpointSession Start(CheckpointLocation location, RunOptions options, IProgress<RunProgress>? progress = null)
+    private static CheckpointSession StartCore(CheckpointLocation location, RunOptions options, IProgress<RunProgress>? progress)
     {
         if (location is null)
         {
@@ -122,7 +122,7 @@ internal sealed class CheckpointSession : IDisposable
     /// An exception from <paramref name="work"/> is recorded as the item's failure, unless <paramref name="cancellationToken"/>
     /// is cancelled: then the item is left unfinished (it runs again on resume) and the exception propagates.
     /// </summary>
-    public ItemOutcome Process(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken = default)
+    private ItemOutcome ProcessCore(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(key))
         {
@@ -237,7 +237,7 @@ internal sealed class CheckpointSession : IDisposable
     /// Ends the run normally: records the run's end, then removes the checkpoint when every item completed (unless
     /// <see cref="RunOptions.Keep"/>), otherwise compacts it and keeps it. Sends the final progress notification.
     /// </summary>
-    public RunSummary Finish()
+    private RunSummary FinishCore()
     {
         CheckpointState state;
         bool removed;
@@ -275,7 +275,7 @@ internal sealed class CheckpointSession : IDisposable
     }
 
     /// <summary>Releases the checkpoint. Without <see cref="Finish"/>, the run is recorded as interrupted and can be resumed.</summary>
-    public void Dispose()
+    private void DisposeCore()
     {
         lock (_gate)
         {

@@ -31,14 +31,19 @@ internal static class AtomicFile
     /// </summary>
     public static string WriteTemp(string path, Action<Stream> write, bool durable)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+        var temp = TempFileName.For(path);
         try
         {
             using var stream = CreateTemp(temp, path);
             write(stream);
             stream.Flush(flushToDisk: durable);
             return temp;
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // .NET reports EFBIG (past a file size limit) this way: an I/O failure, like a full disk.
+            Discard(temp);
+            throw new IOException($"'{temp}' reached the largest file size allowed (a file size limit, ulimit -f, or the file system's).", ex);
         }
         catch
         {

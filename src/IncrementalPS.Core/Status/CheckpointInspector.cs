@@ -5,7 +5,7 @@ namespace IncrementalPS.Core;
 
 /// <summary>
 /// Reads a checkpoint from outside the run that owns it: never takes its lock, never blocks the writer, never
-/// changes the file, and ignores a half-written last record.
+/// changes the file, and ignores a half-written last record. Every failure is a <see cref="CheckpointException"/>.
 /// </summary>
 internal static class CheckpointInspector
 {
@@ -14,13 +14,13 @@ internal static class CheckpointInspector
     /// <exception cref="CheckpointCorruptException">The file is damaged before its last record.</exception>
     /// <exception cref="CheckpointFormatException">The file is not a checkpoint.</exception>
     /// <exception cref="CheckpointVersionException">The file's format is newer than this build reads.</exception>
-    public static CheckpointStatus ReadStatus(CheckpointLocation location) => StatusReader.Read(location);
+    public static CheckpointStatus ReadStatus(CheckpointLocation location) => EngineBoundary.Call(location, () => StatusReader.Read(location));
 
     /// <summary>The per-key records, in the order they were written, optionally filtered by state and key.</summary>
     /// <exception cref="CheckpointNotFoundException">There is no checkpoint file.</exception>
     public static IReadOnlyList<CheckpointItem> ReadItems(CheckpointLocation location, ItemState? state = null, Func<string, bool>? keyFilter = null)
-        => ItemReader.Read(location, state, keyFilter);
+        => EngineBoundary.Call(location, () => ItemReader.Read(location, state, keyFilter));
 
     /// <summary>True when a live process holds the checkpoint's lock.</summary>
-    public static bool IsRunning(CheckpointLocation location) => CheckpointLock.IsHeld(location);
+    public static bool IsRunning(CheckpointLocation location) => EngineBoundary.Call(location, () => CheckpointLock.IsHeld(location));
 }

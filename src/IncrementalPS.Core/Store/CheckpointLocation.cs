@@ -38,25 +38,29 @@ internal sealed class CheckpointLocation
 
     /// <summary>The checkpoint called <paramref name="name"/> in a store directory (default: <see cref="CheckpointStore.DefaultDirectory"/>).</summary>
     /// <exception cref="CheckpointNameException">The name is not valid.</exception>
+    /// <exception cref="CheckpointPathException">The store directory is not a valid path, or is a file.</exception>
     public static CheckpointLocation FromName(string name, string? storeDirectory = null)
     {
         CheckpointName.Validate(name);
-        var directory = Path.GetFullPath(storeDirectory ?? CheckpointStore.DefaultDirectory);
+        var store = storeDirectory ?? CheckpointStore.DefaultDirectory;
+        var directory = FullPath(store);
+        EngineBoundary.CheckStore(directory);
         return new CheckpointLocation(name, Path.Combine(directory, name + CheckpointStore.FileExtension));
     }
 
     /// <summary>The checkpoint kept in an explicit file (for example beside a scheduled task's script).</summary>
+    /// <exception cref="CheckpointPathException">The path is empty, not valid, or a directory.</exception>
     public static CheckpointLocation FromPath(string path)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new ArgumentException("A checkpoint path cannot be empty.", nameof(path));
+            throw new CheckpointPathException(path ?? string.Empty, "it is empty. Give the path of a checkpoint file");
         }
 
-        var full = Path.GetFullPath(path);
+        var full = FullPath(path);
         if (System.IO.Directory.Exists(full))
         {
-            throw new ArgumentException($"'{full}' is a directory; give the path of a checkpoint file.", nameof(path));
+            throw new CheckpointPathException(full, "it is a directory. Give the path of a checkpoint file in it, or a name");
         }
 
         return new CheckpointLocation(NameFromFile(full), full);
@@ -64,6 +68,18 @@ internal sealed class CheckpointLocation
 
     /// <inheritdoc />
     public override string ToString() => FilePath;
+
+    private static string FullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
+        {
+            throw EngineBoundary.BadPath(path, ex);
+        }
+    }
 
     private static string NameFromFile(string full)
     {

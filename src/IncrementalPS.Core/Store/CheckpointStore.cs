@@ -52,20 +52,29 @@ internal static class CheckpointStore
     }
 
     /// <summary>Every checkpoint in a store directory (default: <see cref="DefaultDirectory"/>), sorted by name.</summary>
+    /// <exception cref="CheckpointPathException">The store is a file.</exception>
     public static IReadOnlyList<CheckpointLocation> List(string? storeDirectory = null)
     {
         var directory = storeDirectory ?? DefaultDirectory;
+        EngineBoundary.CheckStore(directory);
         if (!Directory.Exists(directory))
         {
             return Array.Empty<CheckpointLocation>();
         }
 
-        return Directory.EnumerateFiles(directory, "*" + FileExtension)
-            .Select(Path.GetFileName)
-            .Select(f => f!.Substring(0, f.Length - FileExtension.Length))
-            .Where(CheckpointName.IsValid)
-            .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
-            .Select(n => CheckpointLocation.FromName(n, directory))
-            .ToList();
+        try
+        {
+            return Directory.EnumerateFiles(directory, "*" + FileExtension)
+                .Select(Path.GetFileName)
+                .Select(f => f!.Substring(0, f.Length - FileExtension.Length))
+                .Where(CheckpointName.IsValid)
+                .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
+                .Select(n => CheckpointLocation.FromName(n, directory))
+                .ToList();
+        }
+        catch (Exception ex) when (EngineBoundary.IsRuntimeFailure(ex))
+        {
+            throw EngineBoundary.Map(ex, directory);
+        }
     }
 }

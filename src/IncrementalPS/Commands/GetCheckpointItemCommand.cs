@@ -52,7 +52,7 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
                 : CheckpointResolver.FromName(Name);
         }
-        catch (Exception exception) when (exception is CheckpointNameException or ArgumentException)
+        catch (CheckpointException exception)
         {
             WriteError(ErrorRecords.ForCheckpoint(exception, ParameterSetName == ByPath ? Path : Name));
             return;
@@ -73,7 +73,7 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
                 WriteObject(output);
             }
         }
-        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        catch (CheckpointException exception)
         {
             WriteError(ErrorRecords.ForCheckpoint(exception, location.FilePath));
         }

@@ -31,6 +31,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 {
     private const string ByName = "ByName";
     private const string ByPath = "ByPath";
+    private const long SkipReportInterval = 1000;
 
     private CheckpointLocation? _location;
     private CheckpointSession? _session;
@@ -39,6 +40,9 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ScriptBlockRunner? _runner;
     private KeySelector? _keys;
     private Exception? _lastFailure;
+    private long _skippedCompleted;
+    private long _skippedFailed;
+    private long _skippedDuplicate;
 
     /// <summary>The checkpoint's name in the store.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 0)]
@@ -115,14 +119,10 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
                 : CheckpointResolver.FromName(Name);
         }
-        catch (ArgumentException exception)
+        catch (CheckpointException exception)
         {
-            // CheckpointNameException is not an ArgumentException: both map to their own IDs, with the argument as target.
+            // A bad name or path maps to its own ID, with the argument as target.
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, ParameterSetName == ByPath ? Path : Name));
-        }
-        catch (CheckpointNameException exception)
-        {
-            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, Name));
         }
 
         try
@@ -155,7 +155,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(ErrorRecords.InvalidRunOption(exception));
         }
-        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        catch (CheckpointException exception)
         {
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location.FilePath));
         }
@@ -215,7 +215,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, Key is not null, exception));
             return;
         }
-        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        catch (CheckpointException exception)
         {
             _progress!.Complete();
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
@@ -239,7 +239,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _runner!.End();
             summary = _session.Finish();
         }
-        catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+        catch (CheckpointException exception)
         {
             _progress!.Complete();
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
@@ -348,19 +348,47 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 WriteError(ErrorRecords.ItemPoisoned(item, outcome));
                 break;
             case ItemOutcomeKind.SkippedCompleted:
-                WriteVerbose(Format("Skipped '{0}': completed in an earlier run.", outcome.Key));
+                _skippedCompleted++;
+                NoteSkip();
                 Replay(outcome);
                 break;
             case ItemOutcomeKind.SkippedFailed:
-                WriteVerbose(Format(
-                    "Skipped '{0}': failed in an earlier run ({1}). Use -RetryFailed to run it again.",
-                    outcome.Key,
-                    outcome.Error?.Message ?? "no error recorded"));
+                _skippedFailed++;
+                NoteSkip();
                 break;
             case ItemOutcomeKind.SkippedDuplicate:
-                WriteVerbose(Format("Skipped '{0}': the same key came earlier in this run.", outcome.Key));
+                _skippedDuplicate++;
+                NoteSkip();
                 break;
         }
+    }
+
+    /// <summary>
+    /// Skips are summed up, not listed: a resume over a photo library skips thousands of items, and a line each would
+    /// bury every other message. A line every <see cref="SkipReportInterval"/> skips shows that a long resume moves.
+    /// </summary>
+    private void NoteSkip()
+    {
+        var skipped = _skippedCompleted + _skippedFailed + _skippedDuplicate;
+        if (skipped % SkipReportInterval == 0)
+        {
+            WriteVerbose(Format("Skipped {0} items so far (done or failed in earlier runs, or repeated).", skipped));
+        }
+    }
+
+    private void ReportSkips()
+    {
+        if (_skippedCompleted + _skippedFailed + _skippedDuplicate == 0)
+        {
+            return;
+        }
+
+        WriteVerbose(Format(
+            "Skipped {0} item(s) completed in earlier runs, {1} that failed in earlier runs (use -RetryFailed to run them again) " +
+            "and {2} whose key came earlier in this run.",
+            _skippedCompleted,
+            _skippedFailed,
+            _skippedDuplicate));
     }
 
     private void Replay(ItemOutcome outcome)
@@ -427,6 +455,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
     private void ReportSummary(RunSummary summary)
     {
+        ReportSkips();
         WriteVerbose(Format(
             "Checkpoint '{0}' {1}: {2} items seen, {3} completed, {4} failed, {5} skipped in {6:0.0} s.{7}",
             summary.Name,

@@ -14,7 +14,7 @@ namespace IncrementalPS.Errors;
 internal static class ErrorRecords
 {
     /// <summary>An error raised while opening, reading or changing a checkpoint.</summary>
-    public static ErrorRecord ForCheckpoint(Exception exception, object? target)
+    public static ErrorRecord ForCheckpoint(CheckpointException exception, object? target)
     {
         var (id, category) = exception switch
         {
@@ -24,13 +24,13 @@ internal static class ErrorRecords
             CheckpointVersionException => (ErrorIds.CheckpointFormatTooNew, ErrorCategory.InvalidData),
             CheckpointFormatException => (ErrorIds.NotACheckpoint, ErrorCategory.InvalidData),
             CheckpointNotFoundException => (ErrorIds.CheckpointNotFound, ErrorCategory.ObjectNotFound),
-            UnauthorizedAccessException => (ErrorIds.CheckpointAccessDenied, ErrorCategory.PermissionDenied),
-            IOException => (ErrorIds.CheckpointIOFailed, ErrorCategory.WriteError),
-            ArgumentException => (ErrorIds.InvalidCheckpointPath, ErrorCategory.InvalidArgument),
+            CheckpointAccessException => (ErrorIds.CheckpointAccessDenied, ErrorCategory.PermissionDenied),
+            CheckpointIOException => (ErrorIds.CheckpointIOFailed, ErrorCategory.WriteError),
+            CheckpointPathException => (ErrorIds.InvalidCheckpointPath, ErrorCategory.InvalidArgument),
             _ => (ErrorIds.CheckpointError, ErrorCategory.NotSpecified),
         };
 
-        return new ErrorRecord(exception, id, category, (exception as CheckpointException)?.FilePath ?? target);
+        return new ErrorRecord(exception, id, category, exception.FilePath ?? target);
     }
 
     /// <summary>A run option the engine refused (for example a negative -RetryDelay).</summary>

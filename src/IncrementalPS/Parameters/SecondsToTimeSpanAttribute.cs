@@ -1,12 +1,14 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using IncrementalPS.Core;
 
 namespace IncrementalPS.Parameters;
 
 /// <summary>
-/// Lets a TimeSpan parameter take a number of seconds (-RetryDelay 5, -RetryDelay 0.5) as well as a TimeSpan or a
-/// TimeSpan string ('00:01:00'). PowerShell's own conversion would read 5 as five ticks.
+/// Lets a TimeSpan parameter take a number of seconds (-RetryDelay 5, -RetryDelay 0.5), a TimeSpan, or the texts
+/// incps --retry-delay takes ('1.5', '250ms', '2s', '5m', '1h', '00:01:00'), parsed by the engine's one parser.
+/// PowerShell's own conversion would read 5 as five ticks.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 internal sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribute
@@ -20,13 +22,11 @@ internal sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribu
                 return span;
             case int or long or double or float or decimal or short or byte:
                 return TimeSpan.FromSeconds(Convert.ToDouble(value, CultureInfo.InvariantCulture));
-            case string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds):
-                return TimeSpan.FromSeconds(seconds);
-            case string text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span):
+            case string text when DurationParser.TryParse(text, out var span):
                 return span;
             case string text:
                 throw new ArgumentTransformationMetadataException(
-                    $"'{text}' is neither a number of seconds nor a time span such as '00:00:30'.");
+                    $"'{text}' is not a duration: give seconds (1.5), a unit (250ms, 2s, 5m, 1h) or a time span (00:00:30).");
             default:
                 return inputData;
         }

@@ -27,7 +27,7 @@ internal static class CheckpointLoop
             {
                 action(resolution.Location!);
             }
-            catch (Exception exception) when (exception is CheckpointException or IOException or UnauthorizedAccessException)
+            catch (CheckpointException exception)
             {
                 cmdlet.WriteError(ErrorRecords.ForCheckpoint(exception, resolution.Location!.FilePath));
             }

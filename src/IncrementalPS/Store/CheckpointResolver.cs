@@ -22,13 +22,13 @@ internal sealed class CheckpointResolver
     public static CheckpointLocation FromName(string name) => CheckpointLocation.FromName(name);
 
     /// <summary>One checkpoint file by path, relative to the current location; the file need not exist.</summary>
-    /// <exception cref="ArgumentException">The path is empty, a directory, or not on the file system.</exception>
+    /// <exception cref="CheckpointPathException">The path is empty, a directory, or not on the file system.</exception>
     public CheckpointLocation FromPath(string path)
     {
         var providerPath = _paths.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
         if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
         {
-            throw new ArgumentException($"'{path}' is on the {provider.Name} drive; a checkpoint is a file: give a file system path.", nameof(path));
+            throw new CheckpointPathException(path, $"it is on the {provider.Name} drive; a checkpoint is a file: give a file system path");
         }
 
         return CheckpointLocation.FromPath(providerPath);
@@ -100,7 +100,7 @@ internal sealed class CheckpointResolver
                     resolutions.Add(Resolution.Found(FromPath(path)));
                 }
             }
-            catch (ArgumentException exception)
+            catch (CheckpointException exception)
             {
                 resolutions.Add(Resolution.Failed(ErrorRecords.ForCheckpoint(exception, path)));
             }

@@ -51,10 +51,22 @@ internal sealed class IncpsProcess : IDisposable
         return process.WaitForResult(DefaultTimeout);
     }
 
-    /// <summary>Starts incps; the caller writes to <see cref="Input"/> and closes it (or not) as the test needs.</summary>
-    public static IncpsProcess Start(string workingDirectory, string store, IEnumerable<string> args)
+    /// <summary>
+    /// Runs incps to the end under a file size limit (ulimit -f, in KiB): a write past it fails with EFBIG, the way a
+    /// full disk fails a write, without a file system to fill. POSIX only.
+    /// </summary>
+    public static IncpsResult RunWithFileSizeLimit(string workingDirectory, string store, IEnumerable<string> args, string input, int limitKib)
     {
-        var startInfo = new ProcessStartInfo(DotnetHost())
+        using var process = Start(workingDirectory, store, args, limitKib);
+        process.Input.Write(input);
+        process.Input.Close();
+        return process.WaitForResult(DefaultTimeout);
+    }
+
+    /// <summary>Starts incps; the caller writes to <see cref="Input"/> and closes it (or not) as the test needs.</summary>
+    public static IncpsProcess Start(string workingDirectory, string store, IEnumerable<string> args, int? fileSizeLimitKib = null)
+    {
+        var startInfo = new ProcessStartInfo(fileSizeLimitKib is null ? DotnetHost() : "/bin/sh")
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -63,6 +75,16 @@ internal sealed class IncpsProcess : IDisposable
             WorkingDirectory = workingDirectory,
             StandardInputEncoding = new UTF8Encoding(false),
         };
+        if (fileSizeLimitKib is int limit)
+        {
+            // SIGXFSZ ignored (inherited through exec) turns the limit into a failing write; ulimit -f counts 512-byte
+            // blocks. The runtime's W^X double mapping needs a file larger than the limit: off for this process.
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add($"trap '' XFSZ; ulimit -f {limit * 2}; exec \"$0\" \"$@\"");
+            startInfo.ArgumentList.Add(DotnetHost());
+            startInfo.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        }
+
         startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "incps.dll"));
         foreach (var arg in args)
         {

@@ -58,8 +58,8 @@ public sealed class CheckpointLocationTests
     {
         using var store = new TempStore();
 
-        Assert.Throws<ArgumentException>(() => CheckpointLocation.FromPath(store.Directory));
-        Assert.Throws<ArgumentException>(() => CheckpointLocation.FromPath(" "));
+        Assert.Throws<CheckpointPathException>(() => CheckpointLocation.FromPath(store.Directory));
+        Assert.Throws<CheckpointPathException>(() => CheckpointLocation.FromPath(" "));
     }
 
     [Fact]

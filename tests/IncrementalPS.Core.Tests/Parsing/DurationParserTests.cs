@@ -1,7 +1,7 @@
 using System;
 using Xunit;
 
-namespace IncrementalPS.Cli.Tests;
+namespace IncrementalPS.Core.Tests.Parsing;
 
 public sealed class DurationParserTests
 {
