@@ -37,7 +37,7 @@ internal sealed class RunCommand : Command
 
     private readonly Option<bool> _restart = new("--restart") { Description = "Discard the existing checkpoint and start over." };
     private readonly Option<bool> _keep = new("--keep") { Description = "Keep the checkpoint when every item completed, as a ledger: later runs only process new items." };
-    private readonly Option<long?> _total = new("--total") { Description = "The number of items in the input, for the progress bar and ETA (default: the previous run's count).", HelpName = "n" };
+    private readonly Option<long?> _total = new("--total") { Description = "The number of items in the input, for the progress bar and ETA (default: the count of the last run that read its input to the end).", HelpName = "n" };
     private readonly Option<string?> _progressFile = new("--progress-file") { Description = "Rewrite this file every few seconds with done/total, rate and ETA.", HelpName = "file" };
     private readonly Option<Durability> _durability = new("--durability") { Description = "Normal: every record reaches the OS, flushed to disk each second. Full: fsync per record.", DefaultValueFactory = _ => Durability.Normal };
 

@@ -64,9 +64,9 @@ internal sealed class FileRunStore : IRunStore
         _run = _runs.LastRun + 1;
         Opening = new StoreOpening(_run, loaded is not null, previousState, loaded?.Scan.TornTail ?? false, previousFingerprint, _runs.EstimatedTotal);
 
-        _commit = CommitPolicy.For(options.Durability, () => Volatile.Read(ref _appender));
         // Cuts off a torn last record, if any: the only change a resume makes before its own records.
         _appender = JournalAppender.Open(location.FilePath, validLength);
+        _commit = CommitPolicy.For(options.Durability, () => Volatile.Read(ref _appender));
         try
         {
             var owner = CheckpointOwner.ForCurrentProcess(options.Writer);

@@ -48,7 +48,7 @@ internal sealed class RunProgress
     /// <summary>The number of items in the input, given or estimated; null when unknown.</summary>
     public long? Total { get; }
 
-    /// <summary>True when <see cref="Total"/> is an estimate from the previous run rather than given.</summary>
+    /// <summary>True when <see cref="Total"/> is an estimate from earlier runs rather than given.</summary>
     public bool TotalIsEstimate { get; }
 
     /// <summary>

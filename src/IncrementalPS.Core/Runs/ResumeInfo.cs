@@ -46,6 +46,6 @@ internal sealed class ResumeInfo
     /// <summary>True when both runs recorded a fingerprint and they differ: earlier items were done by other code.</summary>
     public bool FingerprintChanged { get; }
 
-    /// <summary>The total this run assumes when none was given (from the previous run), or null.</summary>
+    /// <summary>The total this run assumes when none was given (given to an earlier run, or the count of the last run that read its input to the end), or null when unknown.</summary>
     public long? EstimatedTotal { get; }
 }

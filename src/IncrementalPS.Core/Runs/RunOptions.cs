@@ -31,7 +31,7 @@ internal sealed class RunOptions
     /// <summary>Keep the checkpoint when every item completed, as a ledger, so later runs process only new keys.</summary>
     public bool Keep { get; set; }
 
-    /// <summary>The number of items in the input, when the caller knows it. Otherwise it is estimated from the previous run.</summary>
+    /// <summary>The number of items in the input, when the caller knows it. Otherwise it is estimated from earlier runs (a total given to one, or the count of the last run that read its input to the end), and unknown until one did.</summary>
     public long? TotalCount { get; set; }
 
     /// <summary>After the process died this many times while an item was in flight, the item is recorded as failed instead of run again.</summary>
