@@ -3,7 +3,7 @@ BeforeAll {
 
     # Two real builds at two versions, packaged as build.ps1 -Task Package does, into one folder: the feed.
     $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    $script:Pwsh = Get-ChildPowerShell
     $script:Feed = Join-Path $TestDrive 'feed'
     New-Item -ItemType Directory -Path $script:Feed | Out-Null
     foreach ($version in '0.0.1', '0.0.2') {
