@@ -42,12 +42,9 @@ internal sealed partial class CheckpointSession : IDisposable
         _run = opening.Run;
 
         // Only a given total or the count of a run that saw the end of its input says how large the input is; the keys
-        // seen so far by runs that were stopped say nothing about what they did not reach.
-        long? estimate = null;
-        if (options.TotalCount is null && opening.PreviousTotal is long previous)
-        {
-            estimate = Math.Max(previous, store.Keys);
-        }
+        // seen so far by runs that were stopped say nothing about what they did not reach, and a -Keep ledger's keys
+        // are every input it ever had, not the next one.
+        var estimate = options.TotalCount is null ? opening.PreviousTotal : null;
 
         Resume = new ResumeInfo(
             _run, opening.IsResume, opening.PreviousState, store.Completed, store.Failed, store.InFlight,
@@ -411,23 +408,29 @@ internal sealed partial class CheckpointSession : IDisposable
                 return;
             }
 
-            try
-            {
-                WriteProgressFile(CheckpointState.Running);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The progress file is for people watching; a viewer holding it open on Windows must not stop the
-                // run. The next tick writes it again.
-            }
+            WriteProgressFile(CheckpointState.Running);
         }
     }
 
+    /// <summary>
+    /// Best effort once the run has started: the progress file is for people watching, and a viewer holding it open on
+    /// Windows, or anything else in its way, must neither stop a run nor fail one whose items were all recorded. Its
+    /// path was checked when the run started; a write that fails now is tried again at the next tick.
+    /// </summary>
     private void WriteProgressFile(CheckpointState state)
     {
-        if (_options.ProgressFile is not null)
+        if (_options.ProgressFile is null)
+        {
+            return;
+        }
+
+        try
         {
             ProgressFileWriter.Write(_options.ProgressFile, _progress.Snapshot(state != CheckpointState.Running, state), DateTime.UtcNow);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not the checkpoint's data: nothing is lost, and the next write (tick or end) replaces the whole file.
         }
     }
 

@@ -184,4 +184,23 @@ public sealed class ProgressTests
         Assert.Null(progress.PercentComplete);
         Assert.Null(progress.Eta);
     }
+
+    [Fact]
+    public void A_progress_file_that_cannot_be_written_at_the_end_does_not_fail_a_complete_run()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        var progressFile = store.PathOf("progress.txt");
+        using var session = CheckpointSession.Start(location, Sessions.Options(o => o.ProgressFile = progressFile));
+        session.Complete("a");
+
+        // Something replaces the progress file with a directory while the run goes on: it is only for people watching.
+        System.IO.File.Delete(progressFile);
+        System.IO.Directory.CreateDirectory(progressFile);
+        var summary = session.Finish();
+
+        Assert.Equal(CheckpointState.Completed, summary.State);
+        Assert.True(summary.CheckpointRemoved);
+        Assert.False(location.Exists);
+    }
 }
