@@ -121,14 +121,21 @@ internal sealed class FileRunStore : IRunStore
         var heldLock = CheckpointLock.Acquire(location, options.Writer);
         try
         {
+            var verified = false;
             if (options.Restart && File.Exists(location.FilePath))
             {
                 // Again under the lock: this is the check that decides the delete.
-                CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+                CheckpointFileCheck.EnsureRemovable(location.FilePath);
                 File.Delete(location.FilePath);
+                verified = true;
             }
 
             var loaded = File.Exists(location.FilePath) ? JournalUpgrade.LoadForWriting(location.FilePath) : null;
+            if (verified || loaded is not null)
+            {
+                heldLock.RemoveStaleRewrites();
+            }
+
             var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
             return new FileRunStore(location, options, heldLock, loaded, deadMarks);
         }
