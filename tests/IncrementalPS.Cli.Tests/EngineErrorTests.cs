@@ -88,7 +88,6 @@ public sealed class EngineErrorTests
             new[] { "status" },
             new[] { "items", job.Name },
             new[] { "reset", job.Name, "--failed" },
-            new[] { "reset", job.Name, "--force" },
         })
         {
             var result = job.Incps("a\n", args);
@@ -96,6 +95,11 @@ public sealed class EngineErrorTests
             AssertCouldNotRun(result, job.Location.FilePath, "is damaged at line 1");
             Assert.Equal(bytes, File.ReadAllBytes(job.Location.FilePath));
         }
+
+        // The way out the message names: a header that still says it is ours is a damaged checkpoint, which
+        // reset --force removes (a file that is no checkpoint at all is refused: NotACheckpointTests).
+        Assert.Equal(0, job.Incps("", ["reset", job.Name, "--force"]).ExitCode);
+        Assert.False(File.Exists(job.Location.FilePath));
     }
 
     [PosixFact]

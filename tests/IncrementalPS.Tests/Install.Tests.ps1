@@ -3,7 +3,7 @@ BeforeAll {
 
     # Two real builds at two versions, packaged as build.ps1 -Task Package does, into one folder: the feed.
     $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    $script:Pwsh = Get-ChildPowerShell
     $script:Feed = Join-Path $TestDrive 'feed'
     New-Item -ItemType Directory -Path $script:Feed | Out-Null
     foreach ($version in '0.0.1', '0.0.2') {
@@ -70,19 +70,30 @@ Uninstall-PSResource IncrementalPS
         $third | Should -Contain 'left 0'
     }
 
-    It 'saves with Save-PSResource to a folder that imports by name from PSModulePath' {
+    It 'saves with Save-PSResource to a folder that imports by name, and a newer saved version resumes the older one''s checkpoint' {
         $modules = Join-Path $TestDrive 'saved-modules'
         New-Item -ItemType Directory -Path $modules | Out-Null
-        $output = Invoke-UserPowerShell @"
+        $first = Invoke-UserPowerShell @"
 Register-PSResourceRepository -Name saved -Uri '$($script:Feed)' -Trusted
+Save-PSResource IncrementalPS -Version 0.0.1 -Repository saved -Path '$modules'
+`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath
+Import-Module IncrementalPS
+"version `$((Get-Module IncrementalPS).Version) from `$((Get-Module IncrementalPS).ModuleBase)"
+'x', 'y' | Invoke-Incremental saved -ErrorAction SilentlyContinue { if (`$_ -eq 'y') { throw 'not yet' }; "ran `$_" }
+"@
+        $first | Should -Contain "version 0.0.1 from $(Join-Path $modules 'IncrementalPS/0.0.1')"
+        $first | Should -Contain 'ran x'
+
+        $second = Invoke-UserPowerShell @"
 Save-PSResource IncrementalPS -Repository saved -Path '$modules'
 `$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath
 Import-Module IncrementalPS
 "version `$((Get-Module IncrementalPS).Version) from `$((Get-Module IncrementalPS).ModuleBase)"
-'x' | Invoke-Incremental saved { "ran `$_" }
+'x', 'y' | Invoke-Incremental saved -RetryFailed { "ran `$_" }
 "@
-        $output | Should -Contain "version 0.0.2 from $(Join-Path $modules 'IncrementalPS/0.0.2')"
-        $output | Should -Contain 'ran x'
+        $second | Should -Contain "version 0.0.2 from $(Join-Path $modules 'IncrementalPS/0.0.2')"
+        $second | Should -Contain 'ran y'
+        $second | Should -Not -Contain 'ran x' -Because 'the newer version resumes the older version''s checkpoint'
     }
 }
 
@@ -97,31 +108,37 @@ Describe 'Installing incps from a feed' -Tag 'CI' {
         $env:DOTNET_CLI_HOME = $script:SavedCliHome
     }
 
-    It 'installs globally, runs, updates to the newer version (which reads the older one''s ledger) and uninstalls' {
-        $incps = Join-Path $env:DOTNET_CLI_HOME ".dotnet/tools/$($IsWindows ? 'incps.exe' : 'incps')"
+    It 'installs into a folder of its own with --tool-path, runs, and updates to the newer version, which reads the older one''s ledger' {
+        $tools = Join-Path $TestDrive 'tools'
+        $incps = Join-Path $tools ($IsWindows ? 'incps.exe' : 'incps')
 
-        dotnet tool install --global incps --add-source $script:Feed --version 0.0.1 | Out-Null
+        dotnet tool install incps --tool-path $tools --add-source $script:Feed --version 0.0.1 | Out-Null
         $LASTEXITCODE | Should -Be 0
         (& $incps --version) | Should -Match '^0\.0\.1\b'
         'one', 'two' | & $incps run tool-upgrade --keep -- echo | Should -Be 'one', 'two'
         $LASTEXITCODE | Should -Be 0
 
-        dotnet tool update --global incps --add-source $script:Feed | Out-Null
+        dotnet tool update incps --tool-path $tools --add-source $script:Feed | Out-Null
         $LASTEXITCODE | Should -Be 0
         (& $incps --version) | Should -Match '^0\.0\.2\b'
         'one', 'two', 'three' | & $incps run tool-upgrade --keep -- echo | Should -Be 'three' -Because 'the ledger made by 0.0.1 is read by 0.0.2'
         $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'installs, updates and uninstalls globally, as the README shows' {
+        $incps = Join-Path $env:DOTNET_CLI_HOME ".dotnet/tools/$($IsWindows ? 'incps.exe' : 'incps')"
+
+        dotnet tool install --global incps --add-source $script:Feed --version 0.0.1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        (& $incps --version) | Should -Match '^0\.0\.1\b'
+
+        dotnet tool update --global incps --add-source $script:Feed | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        (& $incps --version) | Should -Match '^0\.0\.2\b'
 
         dotnet tool uninstall --global incps | Out-Null
         $LASTEXITCODE | Should -Be 0
         Test-Path $incps | Should -BeFalse
-    }
-
-    It 'installs into a folder of its own with --tool-path' {
-        $tools = Join-Path $TestDrive 'tools'
-        dotnet tool install incps --tool-path $tools --add-source $script:Feed | Out-Null
-        $LASTEXITCODE | Should -Be 0
-        (& (Join-Path $tools ($IsWindows ? 'incps.exe' : 'incps')) --version) | Should -Match '^0\.0\.2\b'
     }
 }
 

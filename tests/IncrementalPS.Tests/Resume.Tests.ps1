@@ -9,17 +9,8 @@ Describe 'Resuming after the process is killed' -Tag 'CI' {
         $count = 30
         # The same command both times: each item appends its key to the marker file, then takes a while.
         $command = "1..$count | Invoke-Incremental crash -Key { `$_ } { Add-Content -LiteralPath '$marker' -Value `$_; Start-Sleep -Milliseconds 100 }"
-        $script = Join-Path $TestDrive "crash-$([guid]::NewGuid()).ps1"
-        Set-Content -LiteralPath $script -Value @(
-            "`$env:INCREMENTALPS_HOME = '$store'"
-            "Import-Module '$($script:ManifestPath)'"
-            $command
-        )
-
-        # As a .NET tool pwsh runs as "dotnet pwsh.dll": the executable in $PSHOME works for every install.
-        $pwsh = Join-Path $PSHOME ($IsWindows ? "pwsh.exe" : "pwsh")
-        $child = Start-Process -FilePath $pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -PassThru `
-            -RedirectStandardOutput (Join-Path $TestDrive 'child.out') -RedirectStandardError (Join-Path $TestDrive 'child.err')
+        $script = New-ModuleScript $store $command
+        $child = Start-ModuleScript $script
         try {
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             while ([datetime]::UtcNow -lt $deadline -and -not $child.HasExited -and
@@ -38,7 +29,7 @@ Describe 'Resuming after the process is killed' -Tag 'CI' {
         $beforeKill.Count | Should -BeLessThan $count
         (Get-CheckpointStatus crash).State | Should -Be 'Interrupted'
 
-        & $pwsh -NoProfile -NonInteractive -File $script
+        & (Get-ChildPowerShell) -NoProfile -NonInteractive -File $script
         $LASTEXITCODE | Should -Be 0
 
         $runs = @(Get-Content $marker | ForEach-Object { [int]$_ })
@@ -55,16 +46,8 @@ Describe 'Resuming after the process is killed' -Tag 'CI' {
         $fixed = Join-Path $TestDrive "fixed-$([guid]::NewGuid()).txt"
         # 'a' fails until the fixed file exists; the first failure is followed by a 20-second wait before its retry.
         $command = "'a', 'b' | Invoke-Incremental retrywait -MaxAttempts 3 -RetryDelay 20 { Add-Content -LiteralPath '$marker' -Value `$_; if (`$_ -eq 'a' -and -not (Test-Path '$fixed')) { throw 'not yet' } }"
-        $script = Join-Path $TestDrive "retrywait-$([guid]::NewGuid()).ps1"
-        Set-Content -LiteralPath $script -Value @(
-            "`$env:INCREMENTALPS_HOME = '$store'"
-            "Import-Module '$($script:ManifestPath)'"
-            $command
-        )
-
-        $pwsh = Join-Path $PSHOME ($IsWindows ? "pwsh.exe" : "pwsh")
-        $child = Start-Process -FilePath $pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -PassThru `
-            -RedirectStandardOutput (Join-Path $TestDrive 'retry.out') -RedirectStandardError (Join-Path $TestDrive 'retry.err')
+        $script = New-ModuleScript $store $command
+        $child = Start-ModuleScript $script
         try {
             $deadline = [datetime]::UtcNow.AddSeconds(60)
             while ([datetime]::UtcNow -lt $deadline -and -not $child.HasExited -and -not (Test-Path $marker)) {
@@ -87,7 +70,7 @@ Describe 'Resuming after the process is killed' -Tag 'CI' {
         $inFlight.Attempts | Should -Be 1
 
         Set-Content -LiteralPath $fixed -Value 'fixed'
-        & $pwsh -NoProfile -NonInteractive -File $script
+        & (Get-ChildPowerShell) -NoProfile -NonInteractive -File $script
         $LASTEXITCODE | Should -Be 0
         @(Get-Content $marker) | Should -Be @('a', 'a', 'b')
         Get-CheckpointFile retrywait | Should -Not -Exist

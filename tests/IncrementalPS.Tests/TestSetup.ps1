@@ -56,3 +56,25 @@ function Stop-LiveRun($Run) {
     $Run.PowerShell.Stop()
     $Run.PowerShell.Dispose()
 }
+
+function Get-ChildPowerShell {
+    # As a .NET tool pwsh runs as "dotnet pwsh.dll": the executable in $PSHOME works for every kind of install.
+    Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+}
+
+function New-ModuleScript([string] $Store, [string] $Command) {
+    # A script for a child pwsh: the built module, this test's store, then the command.
+    $script = Join-Path $TestDrive "child-$([guid]::NewGuid()).ps1"
+    Set-Content -LiteralPath $script -Value @(
+        "`$env:INCREMENTALPS_HOME = '$Store'"
+        "Import-Module '$($script:ManifestPath)'"
+        $Command
+    )
+    $script
+}
+
+function Start-ModuleScript([string] $Script) {
+    # Started, not waited for: the caller kills it.
+    Start-Process -FilePath (Get-ChildPowerShell) -ArgumentList '-NoProfile', '-NonInteractive', '-File', $Script -PassThru `
+        -RedirectStandardOutput "$Script.out" -RedirectStandardError "$Script.err"
+}
