@@ -113,6 +113,14 @@ internal sealed class FileRunStore : IRunStore
     /// <summary>When to compact during the run (tests make it early).</summary>
     internal Func<long, int, bool> CompactDuringRun { get; set; } = CompactionPolicy.DuringRun;
 
+    /// <summary>How many bytes appended during a mid-run compaction's copy may be copied under the lock (tests make it 0).</summary>
+    internal long CompactionTailUnderLock { get; set; } = CompactionPolicy.TailUnderLock;
+
+    /// <summary>Whether a mid-run compaction is under way, and how often the last one finished caught up in the background (tests).</summary>
+    internal bool Compacting => _compaction is not null;
+
+    internal int LastCompactionCatchUps { get; private set; }
+
     /// <summary>Called on the copying thread once a mid-run compaction has copied the live records, before it is finished (tests).</summary>
     internal Action? AfterCompactionCopy { get; set; }
 
@@ -360,11 +368,20 @@ internal sealed class FileRunStore : IRunStore
     {
         if (_compaction is not null)
         {
-            if (_compaction.IsCopied)
+            if (!_compaction.IsCopied)
             {
-                FinishCompaction();
+                return;
             }
 
+            // Much appended during the copy: copy that too in the background rather than under the lock (a few
+            // rounds at most, in case the writers outpace the copy).
+            if (_compaction.CatchUps < CompactionPolicy.MaxCatchUps && _compaction.Behind(_appender!.Position) > CompactionTailUnderLock)
+            {
+                _compaction.StartCatchUp(_appender.Position);
+                return;
+            }
+
+            FinishCompaction();
             return;
         }
 
@@ -406,6 +423,7 @@ internal sealed class FileRunStore : IRunStore
     {
         var compaction = _compaction!;
         _compaction = null;
+        LastCompactionCatchUps = compaction.CatchUps;
         var end = _appender!.Position;
         long length;
         CompactionRemap remap;

@@ -133,6 +133,54 @@ public sealed class MidRunCompactionTests
         Assert.Equal("failed in the tail", items["tail-failed"].Error?.Message);
     }
     [Fact]
+    public void What_was_appended_during_a_long_copy_is_caught_up_in_the_background_before_the_swap()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using var copying = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var (session, runStore) = Start(location, afterCopy: () =>
+        {
+            copying.Set();
+            release.Wait(s_deadlockGuard);
+        });
+        // Any tail at all is caught up in the background, as often as allowed.
+        runStore.CompactionTailUnderLock = 0;
+        using (session)
+        {
+            RecordBeforeTheCopy(session);
+            Assert.True(copying.Wait(s_deadlockGuard), "the compaction never copied");
+            session.Complete("during-the-copy", "first tail");
+            release.Set();
+
+            // Each result appends more while the background copy catches up; the swap comes once it has done so enough.
+            var keys = new List<string>();
+            while (runStore.Compacting && keys.Count < 1_000_000)
+            {
+                var key = $"more-{keys.Count:D7}";
+                session.Complete(key, "output of " + key);
+                keys.Add(key);
+                if (keys.Count % 1000 == 0)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+
+            Assert.False(runStore.Compacting, "the compaction never finished");
+            Assert.Equal(CompactionPolicy.MaxCatchUps, runStore.LastCompactionCatchUps);
+            Assert.Equal("first tail", session.ReadSavedOutput("during-the-copy"));
+            Assert.All(keys, key => Assert.Equal("output of " + key, session.ReadSavedOutput(key)));
+            AssertBeforeTheCopyReadsBack(session, runStore);
+            AssertLoadsWhole(location, completed: 3 + keys.Count, failed: 1, inFlight: 1);
+            // Compacted: most of stubborn's interruptions are gone (those appended after the plan was taken stay).
+            Assert.True(CheckpointFile.Records(location.FilePath, "item-interrupted").Count < CompactAt / 2, "the journal was not compacted");
+            session.Finish();
+        }
+
+        Assert.Empty(LeftoverTempFiles(store));
+    }
+
+    [Fact]
     public void A_failure_during_the_copy_leaves_the_journal_as_it_was_and_the_run_going()
     {
         using var store = new TempStore();
