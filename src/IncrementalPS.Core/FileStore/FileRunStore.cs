@@ -30,6 +30,10 @@ internal sealed class FileRunStore : IRunStore
     private FileStream? _readStream;
     private JournalRecordReader? _recordReader;
     private long _recordsInFile;
+    // A mid-run compaction copying in the background, if any, and the record count below which none starts again
+    // after one failed (so a failing rewrite is not retried at every record).
+    private BackgroundCompaction? _compaction;
+    private long _compactNoEarlierThan;
     private bool _closed;
 
     private FileRunStore(CheckpointLocation location, RunOptions options, CheckpointLock heldLock, LoadedJournal? loaded, IReadOnlyList<InFlightMark> deadMarks)
@@ -105,6 +109,20 @@ internal sealed class FileRunStore : IRunStore
 
     /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
     internal long DiskFlushes => Volatile.Read(ref _appender)?.DiskFlushes ?? 0;
+
+    /// <summary>When to compact during the run (tests make it early).</summary>
+    internal Func<long, int, bool> CompactDuringRun { get; set; } = CompactionPolicy.DuringRun;
+
+    /// <summary>How many bytes appended during a mid-run compaction's copy may be copied under the lock (tests make it 0).</summary>
+    internal long CompactionTailUnderLock { get; set; } = CompactionPolicy.TailUnderLock;
+
+    /// <summary>Whether a mid-run compaction is under way, and how often the last one finished caught up in the background (tests).</summary>
+    internal bool Compacting => _compaction is not null;
+
+    internal int LastCompactionCatchUps { get; private set; }
+
+    /// <summary>Called on the copying thread once a mid-run compaction has copied the live records, before it is finished (tests).</summary>
+    internal Action? AfterCompactionCopy { get; set; }
 
     /// <summary>
     /// Takes the checkpoint's lock and opens (or creates) it. A torn last record is dropped and the file repaired;
@@ -238,12 +256,21 @@ internal sealed class FileRunStore : IRunStore
         try
         {
             _closed = true;
-            _commit.Dispose();
-            Volatile.Read(ref _appender)?.Dispose();
-            Volatile.Write(ref _appender, null);
-            CloseReader();
-            _records.Dispose();
-            _slots.Dispose();
+            try
+            {
+                // Whatever the end compaction does, a copy under way is waited for: its temporary file must not outlive the lock.
+                SettleCompaction(discard: remove);
+            }
+            finally
+            {
+                _commit.Dispose();
+                Volatile.Read(ref _appender)?.Dispose();
+                Volatile.Write(ref _appender, null);
+                CloseReader();
+                _records.Dispose();
+                _slots.Dispose();
+            }
+
             // Every in-flight item is recorded by now (completed, failed or interrupted): nothing to hand on.
             File.Delete(_location.InFlightPath);
             if (remove)
@@ -339,27 +366,120 @@ internal sealed class FileRunStore : IRunStore
         return offset;
     }
 
+    /// <summary>
+    /// Starts a mid-run compaction when the journal has grown far past its live state, and finishes one whose copy is
+    /// done. Only the plan (a memory copy) and the finish (the tail appended since, and the swap) hold the session's
+    /// lock; the copy of the live records runs in the background while other items are recorded.
+    /// </summary>
     private void MaybeCompact()
     {
-        if (!CompactionPolicy.DuringRun(_recordsInFile, _keys.Count))
+        if (_compaction is not null)
+        {
+            if (!_compaction.IsCopied)
+            {
+                return;
+            }
+
+            // Much appended during the copy: copy that too in the background rather than under the lock (a few
+            // rounds at most, in case the writers outpace the copy).
+            if (_compaction.CatchUps < CompactionPolicy.MaxCatchUps && _compaction.Behind(_appender!.Position) > CompactionTailUnderLock)
+            {
+                _compaction.StartCatchUp(_appender.Position);
+                return;
+            }
+
+            FinishCompaction();
+            return;
+        }
+
+        if (_recordsInFile < _compactNoEarlierThan || !CompactDuringRun(_recordsInFile, _keys.Count))
         {
             return;
         }
 
-        // The old handle flushes everything to disk as it closes: a result waiting on it is durable.
-        var length = _appender!.Position;
+        var plan = CompactionPlan.Take(_keys, _runs, _appender!.Position);
+        _compaction = BackgroundCompaction.Start(_location.FilePath, plan, _recordsInFile, AfterCompactionCopy);
+    }
+
+    /// <summary>Waits for a mid-run compaction's copy and finishes it (or, with <paramref name="discard"/>, drops it). Tests call it to make the swap happen now.</summary>
+    internal void SettleCompaction(bool discard = false)
+    {
+        if (_compaction is null)
+        {
+            return;
+        }
+
+        if (discard)
+        {
+            var dropped = _compaction;
+            _compaction = null;
+            dropped.Discard();
+            return;
+        }
+
+        FinishCompaction();
+    }
+
+    /// <summary>
+    /// The part of a mid-run compaction under the lock: the tail appended during the copy goes to the new file, which is
+    /// flushed, swapped in, and reopened for appending; the offsets in memory follow. Compaction only saves space and
+    /// load time: when it fails with an I/O error (on Windows another program may hold the file open past the retries),
+    /// the journal stays as it was, complete and valid, the offsets in memory still match it, and the run goes on.
+    /// </summary>
+    private void FinishCompaction()
+    {
+        var compaction = _compaction!;
+        _compaction = null;
+        LastCompactionCatchUps = compaction.CatchUps;
+        var end = _appender!.Position;
+        long length;
+        CompactionRemap remap;
+        try
+        {
+            var (prefixLength, newLength) = compaction.AppendTail(end);
+            length = newLength;
+            remap = compaction.Plan.Remap(_keys, _runs, prefixLength);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            compaction.Discard();
+            CompactionFailed();
+            return;
+        }
+        catch
+        {
+            compaction.Discard();
+            throw;
+        }
+
+        // Windows renames over no open file. The old handle flushes everything to disk as it closes: a result waiting
+        // on it is durable (and it is in the new file too, flushed before the swap).
         _appender.Dispose();
         Volatile.Write(ref _appender, null);
         CloseReader();
+        var committed = false;
         try
         {
-            length = TryCompact() ?? length;
+            compaction.Commit();
+            committed = true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            CompactionFailed();
         }
         finally
         {
-            Volatile.Write(ref _appender, JournalAppender.Open(_location.FilePath, length));
+            Volatile.Write(ref _appender, JournalAppender.Open(_location.FilePath, committed ? length : end));
+        }
+
+        if (committed)
+        {
+            remap.Apply(_keys, _runs);
+            _recordsInFile = compaction.Plan.Records + (_recordsInFile - compaction.RecordsAtStart);
         }
     }
+
+    private void CompactionFailed() => _compactNoEarlierThan = CompactionPolicy.RetryAfterFailure(_recordsInFile);
 
     /// <summary>
     /// Compacts the closed journal. Compaction only saves space and load time: when it fails (on Windows another
