@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace IncrementalPS.Core;
@@ -27,6 +28,8 @@ internal sealed class FileRunStore : IRunStore
     // Keys this run has in flight, with their slot (-1: marked by an item-started record instead).
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private JournalAppender? _appender;
+    // A failure of the journal found outside an append (a compaction's swap): the run stops before its next item.
+    private ExceptionDispatchInfo? _failure;
     private FileStream? _readStream;
     private JournalRecordReader? _recordReader;
     private long _recordsInFile;
@@ -241,7 +244,11 @@ internal sealed class FileRunStore : IRunStore
 
     public void WaitDurable(in CommitPoint point) => _commit.WaitDurable(point);
 
-    public void ThrowIfFailed() => _commit.ThrowIfFailed();
+    public void ThrowIfFailed()
+    {
+        _failure?.Throw();
+        _commit.ThrowIfFailed();
+    }
 
     public void EndRun(string outcome, long seen, long completed, long failed, long skipped)
         => _runs.NoteEnded(AppendAndCommit(_records.RunEnded(_run, DateTime.UtcNow, outcome, seen, completed, failed, skipped)), _run, outcome, seen);
@@ -354,8 +361,16 @@ internal sealed class FileRunStore : IRunStore
 
     private long Append(ArraySegment<byte> record)
     {
+        var appender = _appender;
+        if (appender is null)
+        {
+            // Only after a failed swap could not reopen the journal; that failure says why.
+            _failure?.Throw();
+            throw new InvalidOperationException("The checkpoint's journal is not open.");
+        }
+
         _recordsInFile++;
-        return _appender!.Append(record);
+        return appender.Append(record);
     }
 
     private long AppendAndCommit(ArraySegment<byte> record)
@@ -454,28 +469,64 @@ internal sealed class FileRunStore : IRunStore
 
         // Windows renames over no open file. The old handle flushes everything to disk as it closes: a result waiting
         // on it is durable (and it is in the new file too, flushed before the swap).
-        _appender.Dispose();
+        var old = _appender;
         Volatile.Write(ref _appender, null);
         CloseReader();
+        try
+        {
+            old.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The old journal's last flush failed as it closed: the results waiting on it are told so (JournalAppender),
+            // and the run stops before its next item. The journal on disk stays the old one.
+            compaction.Discard();
+            CompactionFailed();
+            _failure = ExceptionDispatchInfo.Capture(ex);
+            Reopen(end);
+            return;
+        }
+
         var committed = false;
         try
         {
             compaction.Commit();
             committed = true;
         }
+        catch (DirectorySyncException ex)
+        {
+            // The new journal is in place (readers see it, appends must go to it), but its name may not survive a power
+            // failure: like a failed flush of the journal, that stops the run before its next item.
+            committed = true;
+            _failure = ExceptionDispatchInfo.Capture(ex);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // The swap did not happen (Commit removed its temporary file): the journal is the old one, as it was.
             CompactionFailed();
         }
         finally
         {
-            Volatile.Write(ref _appender, JournalAppender.Open(_location.FilePath, committed ? length : end));
+            Reopen(committed ? length : end);
         }
 
         if (committed)
         {
             remap.Apply(_keys, _runs);
             _recordsInFile = compaction.Plan.Records + (_recordsInFile - compaction.RecordsAtStart);
+        }
+    }
+
+    /// <summary>Opens the journal for appending again after a swap, at the end of whichever file is in place.</summary>
+    private void Reopen(long length)
+    {
+        try
+        {
+            Volatile.Write(ref _appender, JournalAppender.Open(_location.FilePath, length));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _failure ??= ExceptionDispatchInfo.Capture(ex);
         }
     }
 

@@ -206,6 +206,32 @@ public sealed class MidRunCompactionTests
         Assert.Equal(ItemState.Completed, CheckpointInspector.ReadItems(location).Single(i => i.Key == "after-the-failure").State);
     }
 
+    [Fact]
+    public void A_failed_directory_flush_after_the_swap_keeps_the_new_journal_whole_and_stops_the_run_clearly()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        var (session, runStore) = Start(location, afterCopy: () => { });
+        using (session)
+        {
+            RecordBeforeTheCopy(session);
+            var before = CheckpointFile.Records(location.FilePath).Count;
+
+            // The swap happens on this thread, at the next result after the copy: its directory flush fails.
+            DirectorySync.FailNextOnThisThread = "injected EIO";
+            session.SettleCompaction();
+
+            Assert.True(CheckpointFile.Records(location.FilePath).Count < before, "the journal was not compacted");
+            var error = Record.Exception(() => session.Complete("after-the-swap"));
+            var io = Assert.IsType<CheckpointIOException>(error);
+            Assert.Contains("injected EIO", io.ToString(), StringComparison.Ordinal);
+        }
+
+        // The new journal was in place and is whole: nothing padded, nothing lost, every offset right.
+        AssertLoadsWhole(location, completed: 2, failed: 1, inFlight: 1);
+        Assert.Empty(LeftoverTempFiles(store));
+    }
+
     private static (CheckpointSession Session, FileRunStore Store) Start(CheckpointLocation location, Action afterCopy)
     {
         var options = Sessions.Options(o => o.Keep = true);
