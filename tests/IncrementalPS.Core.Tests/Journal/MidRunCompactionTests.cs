@@ -211,15 +211,31 @@ public sealed class MidRunCompactionTests
     {
         using var store = new TempStore();
         var location = store.Named();
-        var (session, runStore) = Start(location, afterCopy: () => { });
+        using var copying = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var (session, runStore) = Start(location, afterCopy: () =>
+        {
+            copying.Set();
+            release.Wait(s_deadlockGuard);
+        });
         using (session)
         {
             RecordBeforeTheCopy(session);
+            Assert.True(copying.Wait(s_deadlockGuard), "the compaction never copied");
             var before = CheckpointFile.Records(location.FilePath).Count;
 
-            // The swap happens on this thread, at the next result after the copy: its directory flush fails.
+            // The swap happens on this thread (SettleCompaction), after the copy: its directory flush fails.
             DirectorySync.FailNextOnThisThread = "injected EIO";
-            session.SettleCompaction();
+            try
+            {
+                release.Set();
+                session.SettleCompaction();
+                Assert.Null(DirectorySync.FailNextOnThisThread);
+            }
+            finally
+            {
+                DirectorySync.FailNextOnThisThread = null;
+            }
 
             Assert.True(CheckpointFile.Records(location.FilePath).Count < before, "the journal was not compacted");
             var error = Record.Exception(() => session.Complete("after-the-swap"));
