@@ -226,7 +226,15 @@ internal sealed partial class CheckpointSession : IDisposable
         lock (_gate)
         {
             EnsureOpen();
-            return _store.ReadSavedOutput(key);
+            try
+            {
+                return _store.ReadSavedOutput(key);
+            }
+            catch (Exception ex) when (EngineBoundary.IsRuntimeFailure(ex))
+            {
+                // Behind the boundary like every entry point: a record that cannot be read back is the engine's error.
+                throw EngineBoundary.Map(ex, Location.FilePath);
+            }
         }
     }
 
