@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using IncrementalPS.Errors;
 
 namespace IncrementalPS.Running;
@@ -24,6 +25,10 @@ namespace IncrementalPS.Running;
 /// errors (Write-Error, Get-Item on a missing file) pass through as usual. Without it ForEach-Object would report
 /// such an error and carry on with the next statement, and the item would be recorded as done.
 /// break, continue and exit are not errors: the try lets them through, and so does <see cref="Run"/>.
+/// The step runs with its errors written to the current error pipe (PipelineResultTypes.Error), which during this
+/// cmdlet's ProcessRecord is its own: a non-terminating error then reaches the cmdlet's error stream, display,
+/// redirection and -ErrorVariable as it does ForEach-Object's. The ScriptBlock overload of InvokeScript would send
+/// it to the external error pipe instead, past all of them.
 /// </para>
 /// With pipeline input, one steppable pipeline is stepped once per item. Without (-InputObject given directly),
 /// a steppable pipeline begun by this cmdlet expects no input, so the item is passed as ForEach-Object's
@@ -86,7 +91,7 @@ internal sealed class ScriptBlockRunner : IDisposable
         var succeeded = false;
         try
         {
-            var failure = _cmdlet.InvokeCommand.InvokeScript(false, _step, null, _stepAction)
+            var failure = _cmdlet.InvokeCommand.InvokeScript(StepText, false, PipelineResultTypes.Error, null, _stepAction)
                 .Select(result => result?.BaseObject)
                 .OfType<ErrorRecord>()
                 .FirstOrDefault();

@@ -73,6 +73,25 @@ public sealed class ItemFailureRecordTests
     }
 
     [Fact]
+    public void Non_terminating_errors_go_to_the_cmdlets_error_stream_once_in_order_with_the_output()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "$Error.Clear(); $all = & { 'a', 'b' | Invoke-Incremental -Path $dir/c.jsonl -Keep -ErrorVariable ev { " +
+            "if ($_ -eq 'a') { Write-Error \"we $_\"; Get-Item $dir/missing }; \"out $_\" }; $global:ev = $ev } 2>&1; $all",
+            out var output);
+
+        Assert.Equal(4, output.Count);
+        Assert.Equal("we a", Assert.IsType<ErrorRecord>(output[0]).ToString());
+        Assert.Equal("PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand", Assert.IsType<ErrorRecord>(output[1]).FullyQualifiedErrorId);
+        Assert.Equal(["out a", "out b"], output.Skip(2));
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal(2, host.Errors("ev").Count);
+        Assert.Equal(2, host.Errors("Error").Count);
+        Assert.All(CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl"))), item => Assert.Equal(ItemState.Completed, item.State));
+    }
+
+    [Fact]
     public void A_null_item_is_its_own_error_and_the_run_goes_on()
     {
         using var host = new ModuleRunspace();
