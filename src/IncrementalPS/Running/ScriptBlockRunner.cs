@@ -143,13 +143,16 @@ internal sealed class ScriptBlockRunner : IDisposable
 
     /// <summary>
     /// The error as the script block raised it. The step's call of the delegate wraps it in a
-    /// MethodInvocationException, and ForEach-Object wraps errors other than a throw in a CmdletInvocationException:
-    /// neither is the user's error.
+    /// MethodInvocationException, and a cmdlet's terminating error arrives in CmdletInvocationExceptions (one from the
+    /// cmdlet, one from ForEach-Object) whose message is the original's but whose outer records are PowerShell's
+    /// copies. A CmdletInvocationException around an exception that has no record of its own (the cmdlet's
+    /// ArgumentException, HttpRequestException) holds the cmdlet's ErrorRecord, its id and category: that one stands
+    /// for the error. Around an error with a record (a throw, 1/0, a nested wrapper) it is only a wrapper.
     /// </summary>
     private static (ErrorRecord? ErrorRecord, Exception Exception) Original(ErrorRecord caught)
     {
         var exception = caught.Exception is MethodInvocationException { InnerException: { } called } ? called : caught.Exception;
-        while (exception is CmdletInvocationException { InnerException: { } inner })
+        while (exception is CmdletInvocationException { InnerException: IContainsErrorRecord and Exception inner })
         {
             exception = inner;
         }

@@ -92,6 +92,57 @@ public sealed class ItemFailureRecordTests
     }
 
     [Fact]
+    public void A_cmdlets_terminating_error_is_recorded_as_the_cmdlet_raised_it()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "'a' | Invoke-Incremental -Path $dir/c.jsonl { 'bad' | ConvertFrom-Json } -WarningAction SilentlyContinue",
+            out _);
+
+        var record = Assert.Single(shell.Streams.Error);
+        var original = Assert.IsAssignableFrom<IContainsErrorRecord>(record.Exception.InnerException).ErrorRecord;
+        Assert.Equal("System.ArgumentException,Microsoft.PowerShell.Commands.ConvertFromJsonCommand", original.FullyQualifiedErrorId);
+        Assert.StartsWith("Conversion from JSON failed", record.Exception.InnerException!.Message, StringComparison.Ordinal);
+        var item = Assert.Single(CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl"))));
+        Assert.StartsWith("Conversion from JSON failed", item.Error?.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(ArgumentException).FullName, item.Error?.Type);
+        Assert.Equal(original.CategoryInfo.Category.ToString(), item.Error?.Category);
+    }
+
+    [Fact]
+    public void A_cmdlets_error_category_is_the_checkpoints_not_NotSpecified()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "'a' | Invoke-Incremental -Path $dir/c.jsonl { Invoke-RestMethod http://127.0.0.1:1/ -TimeoutSec 5 } -WarningAction SilentlyContinue",
+            out _);
+
+        var record = Assert.Single(shell.Streams.Error);
+        var original = Assert.IsAssignableFrom<IContainsErrorRecord>(record.Exception.InnerException).ErrorRecord;
+        Assert.StartsWith("WebCmdletWebResponseException,", original.FullyQualifiedErrorId, StringComparison.Ordinal);
+        var item = Assert.Single(CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl"))));
+        Assert.NotEqual(nameof(ErrorCategory.NotSpecified), item.Error?.Category);
+        Assert.Equal(original.CategoryInfo.Category.ToString(), item.Error?.Category);
+        Assert.Equal(original.Exception.GetType().FullName, item.Error?.Type);
+    }
+
+    [Fact]
+    public void A_nested_runs_CheckpointLocked_is_the_items_error_with_its_id_and_category()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "'a' | Invoke-Incremental -Path $dir/c.jsonl -Keep { 'x' | Invoke-Incremental -Path $dir/c.jsonl { } } -WarningAction SilentlyContinue",
+            out _);
+
+        var record = Assert.Single(shell.Streams.Error);
+        var original = Assert.IsAssignableFrom<IContainsErrorRecord>(record.Exception.InnerException).ErrorRecord;
+        Assert.Equal("CheckpointLocked,IncrementalPS.Commands.InvokeIncrementalCommand", original.FullyQualifiedErrorId);
+        var item = Assert.Single(CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl"))));
+        Assert.Equal(nameof(ErrorCategory.ResourceBusy), item.Error?.Category);
+        Assert.DoesNotContain("Invoke", item.Error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_null_item_is_its_own_error_and_the_run_goes_on()
     {
         using var host = new ModuleRunspace();
