@@ -153,4 +153,20 @@ public sealed class ItemFailureRecordTests
         Assert.Equal("KeyUnavailable,IncrementalPS.Commands.InvokeIncrementalCommand", record.FullyQualifiedErrorId);
         Assert.DoesNotContain("Fix -Key", record.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_item_without_a_key_keeps_the_run_from_claiming_every_item_completed()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "[pscustomobject]@{ A = 1 }, [pscustomobject]@{ B = 2 } | Invoke-Incremental -Path $dir/c.jsonl -Key A { 'x' } -Verbose",
+            out var output);
+
+        Assert.Equal(["x"], output);
+        Assert.Equal("KeyUnavailable,IncrementalPS.Commands.InvokeIncrementalCommand", Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+        Assert.StartsWith("1 item(s) had no key and were not run", Assert.Single(shell.Streams.Warning).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(shell.Streams.Verbose, v => v.Message.Contains("Every item completed", StringComparison.Ordinal));
+        Assert.Contains(shell.Streams.Verbose, v => v.Message.Contains("2 items seen, 1 completed, 0 failed, 0 skipped, 1 without a key", StringComparison.Ordinal));
+        Assert.True(System.IO.File.Exists(host.PathOf("c.jsonl")), "the checkpoint was removed as if every item completed");
+    }
 }
