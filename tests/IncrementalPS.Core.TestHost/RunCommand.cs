@@ -32,7 +32,9 @@ internal static class RunCommand
 
         var output = args.OutputChars > 0 ? new string('o', args.OutputChars) : null;
         using var log = new SideEffectLog(args.SideEffectLog);
-        using var session = CheckpointSession.Start(CheckpointLocation.FromPath(args.CheckpointPath), options);
+        using var session = args.CompactEvery > 0
+            ? StartCompactingEvery(args.CompactEvery, CheckpointLocation.FromPath(args.CheckpointPath), options)
+            : CheckpointSession.Start(CheckpointLocation.FromPath(args.CheckpointPath), options);
         Console.Out.WriteLine($"ready {Environment.ProcessId}");
         Console.Out.Flush();
 
@@ -72,6 +74,28 @@ internal static class RunCommand
         var summary = session.Finish();
         Console.Out.WriteLine($"finished {summary.State}");
         return 0;
+    }
+
+    /// <summary>
+    /// A run that compacts its journal during the run every <paramref name="every"/> results, and says when a copy is done
+    /// (the crash tests kill it between the copy and the swap, and during the swap).
+    /// </summary>
+    private static CheckpointSession StartCompactingEvery(int every, CheckpointLocation location, RunOptions options)
+    {
+        options.Validate();
+        var store = FileRunStore.Open(location, options);
+        var results = 0L;
+        // Called under the session's lock.
+        store.CompactDuringRun = (_, _) => ++results % every == 0;
+        store.AfterCompactionCopy = () =>
+        {
+            Console.Out.WriteLine("compaction-copied");
+            Console.Out.Flush();
+            // Holds the swap back a little while items go on being recorded: a kill soon after the line lands before
+            // the swap about half the time (the tail then grows), during or after it otherwise.
+            Thread.Sleep(30);
+        };
+        return CheckpointSession.Start(location, store, options);
     }
 
     /// <summary>Dies the way a crash does: SIGKILL, no finally blocks, no Dispose.</summary>

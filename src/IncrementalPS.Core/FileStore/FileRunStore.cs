@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace IncrementalPS.Core;
@@ -27,9 +28,15 @@ internal sealed class FileRunStore : IRunStore
     // Keys this run has in flight, with their slot (-1: marked by an item-started record instead).
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private JournalAppender? _appender;
+    // A failure of the journal found outside an append (a compaction's swap): the run stops before its next item.
+    private ExceptionDispatchInfo? _failure;
     private FileStream? _readStream;
     private JournalRecordReader? _recordReader;
     private long _recordsInFile;
+    // A mid-run compaction copying in the background, if any, and the record count below which none starts again
+    // after one failed (so a failing rewrite is not retried at every record).
+    private BackgroundCompaction? _compaction;
+    private long _compactNoEarlierThan;
     private bool _closed;
 
     private FileRunStore(CheckpointLocation location, RunOptions options, CheckpointLock heldLock, LoadedJournal? loaded, IReadOnlyList<InFlightMark> deadMarks)
@@ -106,6 +113,20 @@ internal sealed class FileRunStore : IRunStore
     /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
     internal long DiskFlushes => Volatile.Read(ref _appender)?.DiskFlushes ?? 0;
 
+    /// <summary>When to compact during the run (tests make it early).</summary>
+    internal Func<long, int, bool> CompactDuringRun { get; set; } = CompactionPolicy.DuringRun;
+
+    /// <summary>How many bytes appended during a mid-run compaction's copy may be copied under the lock (tests make it 0).</summary>
+    internal long CompactionTailUnderLock { get; set; } = CompactionPolicy.TailUnderLock;
+
+    /// <summary>Whether a mid-run compaction is under way, and how often the last one finished caught up in the background (tests).</summary>
+    internal bool Compacting => _compaction is not null;
+
+    internal int LastCompactionCatchUps { get; private set; }
+
+    /// <summary>Called on the copying thread once a mid-run compaction has copied the live records, before it is finished (tests).</summary>
+    internal Action? AfterCompactionCopy { get; set; }
+
     /// <summary>
     /// Takes the checkpoint's lock and opens (or creates) it. A torn last record is dropped and the file repaired;
     /// nothing else on disk changes if this throws.
@@ -121,14 +142,21 @@ internal sealed class FileRunStore : IRunStore
         var heldLock = CheckpointLock.Acquire(location, options.Writer);
         try
         {
+            var verified = false;
             if (options.Restart && File.Exists(location.FilePath))
             {
                 // Again under the lock: this is the check that decides the delete.
-                CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+                CheckpointFileCheck.EnsureRemovable(location.FilePath);
                 File.Delete(location.FilePath);
+                verified = true;
             }
 
             var loaded = File.Exists(location.FilePath) ? JournalUpgrade.LoadForWriting(location.FilePath) : null;
+            if (verified || loaded is not null)
+            {
+                heldLock.RemoveStaleRewrites();
+            }
+
             var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
             return new FileRunStore(location, options, heldLock, loaded, deadMarks);
         }
@@ -216,7 +244,11 @@ internal sealed class FileRunStore : IRunStore
 
     public void WaitDurable(in CommitPoint point) => _commit.WaitDurable(point);
 
-    public void ThrowIfFailed() => _commit.ThrowIfFailed();
+    public void ThrowIfFailed()
+    {
+        _failure?.Throw();
+        _commit.ThrowIfFailed();
+    }
 
     public void EndRun(string outcome, long seen, long completed, long failed, long skipped)
         => _runs.NoteEnded(AppendAndCommit(_records.RunEnded(_run, DateTime.UtcNow, outcome, seen, completed, failed, skipped)), _run, outcome, seen);
@@ -231,12 +263,21 @@ internal sealed class FileRunStore : IRunStore
         try
         {
             _closed = true;
-            _commit.Dispose();
-            Volatile.Read(ref _appender)?.Dispose();
-            Volatile.Write(ref _appender, null);
-            CloseReader();
-            _records.Dispose();
-            _slots.Dispose();
+            try
+            {
+                // Whatever the end compaction does, a copy under way is waited for: its temporary file must not outlive the lock.
+                SettleCompaction(discard: remove);
+            }
+            finally
+            {
+                _commit.Dispose();
+                Volatile.Read(ref _appender)?.Dispose();
+                Volatile.Write(ref _appender, null);
+                CloseReader();
+                _records.Dispose();
+                _slots.Dispose();
+            }
+
             // Every in-flight item is recorded by now (completed, failed or interrupted): nothing to hand on.
             File.Delete(_location.InFlightPath);
             if (remove)
@@ -320,8 +361,16 @@ internal sealed class FileRunStore : IRunStore
 
     private long Append(ArraySegment<byte> record)
     {
+        var appender = _appender;
+        if (appender is null)
+        {
+            // Only after a failed swap could not reopen the journal; that failure says why.
+            _failure?.Throw();
+            throw new InvalidOperationException("The checkpoint's journal is not open.");
+        }
+
         _recordsInFile++;
-        return _appender!.Append(record);
+        return appender.Append(record);
     }
 
     private long AppendAndCommit(ArraySegment<byte> record)
@@ -332,27 +381,156 @@ internal sealed class FileRunStore : IRunStore
         return offset;
     }
 
+    /// <summary>
+    /// Starts a mid-run compaction when the journal has grown far past its live state, and finishes one whose copy is
+    /// done. Only the plan (a memory copy) and the finish (the tail appended since, and the swap) hold the session's
+    /// lock; the copy of the live records runs in the background while other items are recorded.
+    /// </summary>
     private void MaybeCompact()
     {
-        if (!CompactionPolicy.DuringRun(_recordsInFile, _keys.Count))
+        if (_compaction is not null)
+        {
+            if (!_compaction.IsCopied)
+            {
+                return;
+            }
+
+            // Much appended during the copy: copy that too in the background rather than under the lock (a few
+            // rounds at most, in case the writers outpace the copy).
+            if (_compaction.CatchUps < CompactionPolicy.MaxCatchUps && _compaction.Behind(_appender!.Position) > CompactionTailUnderLock)
+            {
+                _compaction.StartCatchUp(_appender.Position);
+                return;
+            }
+
+            FinishCompaction();
+            return;
+        }
+
+        if (_recordsInFile < _compactNoEarlierThan || !CompactDuringRun(_recordsInFile, _keys.Count))
         {
             return;
         }
 
-        // The old handle flushes everything to disk as it closes: a result waiting on it is durable.
-        var length = _appender!.Position;
-        _appender.Dispose();
+        var plan = CompactionPlan.Take(_keys, _runs, _appender!.Position);
+        _compaction = BackgroundCompaction.Start(_location.FilePath, plan, _recordsInFile, AfterCompactionCopy);
+    }
+
+    /// <summary>Waits for a mid-run compaction's copy and finishes it (or, with <paramref name="discard"/>, drops it). Tests call it to make the swap happen now.</summary>
+    internal void SettleCompaction(bool discard = false)
+    {
+        if (_compaction is null)
+        {
+            return;
+        }
+
+        if (discard)
+        {
+            var dropped = _compaction;
+            _compaction = null;
+            dropped.Discard();
+            return;
+        }
+
+        FinishCompaction();
+    }
+
+    /// <summary>
+    /// The part of a mid-run compaction under the lock: the tail appended during the copy goes to the new file, which is
+    /// flushed, swapped in, and reopened for appending; the offsets in memory follow. Compaction only saves space and
+    /// load time: when it fails with an I/O error (on Windows another program may hold the file open past the retries),
+    /// the journal stays as it was, complete and valid, the offsets in memory still match it, and the run goes on.
+    /// </summary>
+    private void FinishCompaction()
+    {
+        var compaction = _compaction!;
+        _compaction = null;
+        LastCompactionCatchUps = compaction.CatchUps;
+        var end = _appender!.Position;
+        long length;
+        CompactionRemap remap;
+        try
+        {
+            var (prefixLength, newLength) = compaction.AppendTail(end);
+            length = newLength;
+            remap = compaction.Plan.Remap(_keys, _runs, prefixLength);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            compaction.Discard();
+            CompactionFailed();
+            return;
+        }
+        catch
+        {
+            compaction.Discard();
+            throw;
+        }
+
+        // Windows renames over no open file. The old handle flushes everything to disk as it closes: a result waiting
+        // on it is durable (and it is in the new file too, flushed before the swap).
+        var old = _appender;
         Volatile.Write(ref _appender, null);
         CloseReader();
         try
         {
-            length = TryCompact() ?? length;
+            old.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The old journal's last flush failed as it closed: the results waiting on it are told so (JournalAppender),
+            // and the run stops before its next item. The journal on disk stays the old one.
+            compaction.Discard();
+            CompactionFailed();
+            _failure = ExceptionDispatchInfo.Capture(ex);
+            Reopen(end);
+            return;
+        }
+
+        var committed = false;
+        try
+        {
+            compaction.Commit();
+            committed = true;
+        }
+        catch (DirectorySyncException ex)
+        {
+            // The new journal is in place (readers see it, appends must go to it), but its name may not survive a power
+            // failure: like a failed flush of the journal, that stops the run before its next item.
+            committed = true;
+            _failure = ExceptionDispatchInfo.Capture(ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The swap did not happen (Commit removed its temporary file): the journal is the old one, as it was.
+            CompactionFailed();
         }
         finally
         {
-            Volatile.Write(ref _appender, JournalAppender.Open(_location.FilePath, length));
+            Reopen(committed ? length : end);
+        }
+
+        if (committed)
+        {
+            remap.Apply(_keys, _runs);
+            _recordsInFile = compaction.Plan.Records + (_recordsInFile - compaction.RecordsAtStart);
         }
     }
+
+    /// <summary>Opens the journal for appending again after a swap, at the end of whichever file is in place.</summary>
+    private void Reopen(long length)
+    {
+        try
+        {
+            Volatile.Write(ref _appender, JournalAppender.Open(_location.FilePath, length));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _failure ??= ExceptionDispatchInfo.Capture(ex);
+        }
+    }
+
+    private void CompactionFailed() => _compactNoEarlierThan = CompactionPolicy.RetryAfterFailure(_recordsInFile);
 
     /// <summary>
     /// Compacts the closed journal. Compaction only saves space and load time: when it fails (on Windows another

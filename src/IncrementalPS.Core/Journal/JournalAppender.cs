@@ -38,6 +38,13 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
         var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 1);
         try
         {
+            if (stream.Length < validLength)
+            {
+                // Only a torn tail is ever cut; growing the file would pad it with NULs and put records past them.
+                throw new InvalidOperationException(
+                    $"The checkpoint '{path}' is {stream.Length} bytes, shorter than the {validLength} bytes this run expected: it was changed under the run.");
+            }
+
             if (stream.Length != validLength)
             {
                 stream.SetLength(validLength);
@@ -92,10 +99,15 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
 
         lock (_flushGate)
         {
-            // Disposed: Dispose flushed everything that was written.
-            if (_disposed || _durable >= end)
+            if (_durable >= end)
             {
                 return;
+            }
+
+            if (_disposed)
+            {
+                // Dispose marks what its last flush made durable; anything past that never reached the disk.
+                throw new IOException("The checkpoint file was closed before this result reached the disk: its last flush to disk failed.");
             }
 
             var upTo = Volatile.Read(ref _written);
@@ -142,6 +154,7 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
             try
             {
                 _stream.Flush(flushToDisk: true);
+                Volatile.Write(ref _durable, Volatile.Read(ref _written));
             }
             finally
             {

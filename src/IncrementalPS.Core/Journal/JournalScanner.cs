@@ -161,14 +161,9 @@ internal static class JournalScanner
                 && versionElement.TryGetInt32(out _);
             var version = hasVersion ? versionElement.GetInt32() : 0;
 
-            if (version > JournalFormat.CurrentVersion)
-            {
-                // A later version may seal its lines another way: refused by its number alone.
-                throw new CheckpointVersionException(path, version, JournalFormat.CurrentVersion);
-            }
-
-            // Checked before the version is believed: a flipped bit must not turn version 2 into a version without
-            // checksums. Version 1 headers never carry one.
+            // Checked before the version is believed: a flipped bit must turn version 2 neither into a version without
+            // checksums nor into a newer one ("update IncrementalPS" would be the wrong advice). Every format from
+            // version 2 on seals its header this way (docs/checkpoint-format.md); version 1 headers never carry a crc.
             if (version >= 2 || root.TryGetProperty("crc", out _))
             {
                 var problem = LineChecksum.Verify(line, out _);
@@ -176,6 +171,11 @@ internal static class JournalScanner
                 {
                     throw new CheckpointCorruptException(path, 1, "the header is damaged: " + problem);
                 }
+            }
+
+            if (version > JournalFormat.CurrentVersion)
+            {
+                throw new CheckpointVersionException(path, version, JournalFormat.CurrentVersion);
             }
 
             if (!hasVersion || version < 1)

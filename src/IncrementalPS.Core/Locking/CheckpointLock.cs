@@ -67,11 +67,6 @@ internal sealed class CheckpointLock : IDisposable
             try
             {
                 OwnerFile.Write(location.OwnerPath, CheckpointOwner.ForCurrentProcess(writer));
-
-                // A rewrite killed midway leaves its temporary file, as large as the journal; only the holder of the
-                // lock rewrites these files, so none of them is in use now.
-                TempFileName.RemoveStale(location.FilePath);
-                TempFileName.RemoveStale(location.OwnerPath);
             }
             catch
             {
@@ -81,6 +76,17 @@ internal sealed class CheckpointLock : IDisposable
 
             return new CheckpointLock(location, handle);
         }
+    }
+
+    /// <summary>
+    /// Removes the temporary files that rewrites of this checkpoint, killed midway, left behind (each as large as the
+    /// journal). Only the holder of the lock rewrites these files, so none is in use. Call it once the file is known
+    /// to be a checkpoint: beside a file that is not one, a look-alike name belongs to someone else.
+    /// </summary>
+    public void RemoveStaleRewrites()
+    {
+        TempFileName.RemoveStale(_location.FilePath);
+        TempFileName.RemoveStale(_location.OwnerPath);
     }
 
     /// <summary>True when a live process holds the lock. Never blocks; holds nothing afterwards.</summary>

@@ -30,4 +30,16 @@ internal static class CheckpointFileCheck
             // Raised only once the header has named our format (JournalScanner.ParseHeader): a damaged checkpoint.
         }
     }
+
+    /// <summary>
+    /// Throws unless a reset or a restart may delete the file: it is a checkpoint (<see cref="EnsureIsCheckpoint"/>), and
+    /// its owner has not made it read-only, which is how a user protects a checkpoint from runs and resets alike.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">The file is not a checkpoint (and was not changed).</exception>
+    /// <exception cref="CheckpointAccessException">The file is read-only or not writable by this user.</exception>
+    public static void EnsureRemovable(string filePath)
+    {
+        EnsureIsCheckpoint(filePath);
+        FileOwnership.EnsureWritable(filePath);
+    }
 }

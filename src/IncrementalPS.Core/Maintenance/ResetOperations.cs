@@ -21,7 +21,8 @@ internal static class ResetOperations
         }
 
         // Again under the lock: this is the check that decides the delete.
-        CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+        CheckpointFileCheck.EnsureRemovable(location.FilePath);
+        held.RemoveStaleRewrites();
         File.Delete(location.FilePath);
         File.Delete(location.InFlightPath);
         held.Release(deleteFiles: true);
@@ -33,6 +34,7 @@ internal static class ResetOperations
         using var held = CheckpointLock.Acquire(location, Writer);
         var journal = JournalLoader.Load(location.FilePath);
         FileOwnership.EnsureWritable(location.FilePath);
+        held.RemoveStaleRewrites();
         var died = InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: true);
         var forget = new List<string>();
         if (failedOnly)

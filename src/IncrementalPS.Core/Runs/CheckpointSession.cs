@@ -106,6 +106,15 @@ internal sealed partial class CheckpointSession : IDisposable
     /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
     internal long DiskFlushes => (_store as FileRunStore)?.DiskFlushes ?? 0;
 
+    /// <summary>Waits for a mid-run compaction under way and swaps its file in now (tests: the swap otherwise waits for the next result).</summary>
+    internal void SettleCompaction()
+    {
+        lock (_gate)
+        {
+            (_store as FileRunStore)?.SettleCompaction();
+        }
+    }
+
     /// <summary>The checkpoint this run works on.</summary>
     public CheckpointLocation Location { get; }
 

@@ -73,7 +73,11 @@ internal static class AtomicFile
         return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
     }
 
-    /// <summary>The second half of <see cref="Write"/>: renames the temporary file over <paramref name="path"/>. On failure the target is untouched and the temporary file is gone.</summary>
+    /// <summary>
+    /// The second half of <see cref="Write"/>: renames the temporary file over <paramref name="path"/>. On failure the
+    /// target is untouched and the temporary file is gone, except where the target itself is gone: then the temporary
+    /// file takes its place, and only if that fails too does it stay, as the only copy.
+    /// </summary>
     public static void Commit(string temp, string path, bool durable)
     {
         try
@@ -84,6 +88,12 @@ internal static class AtomicFile
             }
 
             Replace(temp, path);
+        }
+        catch when (!File.Exists(path) && File.Exists(temp))
+        {
+            // ReplaceFile can fail after it moved the target away (ERROR_UNABLE_TO_MOVE_REPLACEMENT, 1176): the temporary
+            // file is then the only copy. Finish the replace by hand; if even that fails, the temporary file stays.
+            File.Move(temp, path);
         }
         catch
         {

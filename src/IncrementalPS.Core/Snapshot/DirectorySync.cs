@@ -12,8 +12,22 @@ internal static class DirectorySync
 {
     private const int ReadOnly = 0;
 
+    /// <summary>
+    /// Tests only: a fault to raise in place of this thread's next directory flush (a failed fsync cannot be provoked
+    /// on demand otherwise). Per thread, so that tests running in parallel do not see each other's faults.
+    /// </summary>
+    [ThreadStatic]
+    internal static string? FailNextOnThisThread;
+
+    /// <exception cref="DirectorySyncException">The directory could not be flushed: the rename before it did happen.</exception>
     public static void Flush(string directory)
     {
+        if (FailNextOnThisThread is { } fault)
+        {
+            FailNextOnThisThread = null;
+            throw new DirectorySyncException($"Could not flush the directory '{directory}' to disk ({fault}).");
+        }
+
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
             return;
@@ -22,7 +36,7 @@ internal static class DirectorySync
         var fd = open(NullTerminatedUtf8(directory), ReadOnly);
         if (fd < 0)
         {
-            throw new IOException($"Could not open the directory '{directory}' to flush it (errno {Marshal.GetLastWin32Error()}).");
+            throw new DirectorySyncException($"Could not open the directory '{directory}' to flush it (errno {Marshal.GetLastWin32Error()}).");
         }
 
         try
@@ -31,9 +45,9 @@ internal static class DirectorySync
             {
                 var errno = Marshal.GetLastWin32Error();
                 // Some file systems (e.g. certain network mounts) refuse fsync on a directory; the rename itself already happened.
-                if (errno != EINVAL && errno != ENOTSUP)
+                if (errno != EINVAL && errno != NotSupported)
                 {
-                    throw new IOException($"Could not flush the directory '{directory}' to disk (errno {errno}).");
+                    throw new DirectorySyncException($"Could not flush the directory '{directory}' to disk (errno {errno}).");
                 }
             }
         }
@@ -50,7 +64,9 @@ internal static class DirectorySync
     }
 
     private const int EINVAL = 22;
-    private const int ENOTSUP = 95;
+
+    // ENOTSUP is 95 on Linux and 45 on macOS and the BSDs.
+    private static readonly int NotSupported = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? 95 : 45;
 
 #pragma warning disable CA5392, SYSLIB1054 // plain libc calls; the path is passed as NUL-terminated UTF-8 bytes
     [DllImport("libc", SetLastError = true, EntryPoint = "open")]

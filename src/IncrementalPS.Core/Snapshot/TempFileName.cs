@@ -61,10 +61,20 @@ internal static class TempFileName
         // The wildcard only narrows the listing; IsTempOf decides (a wildcard also matches 8.3 short names on Windows).
         foreach (var candidate in Directory.EnumerateFiles(directory, "." + fileName + ".*" + Extension))
         {
-            if (IsTempOf(Path.GetFileName(candidate), fileName))
+            if (!IsTempOf(Path.GetFileName(candidate), fileName))
+            {
+                continue;
+            }
+
+            try
             {
                 File.Delete(candidate);
                 removed++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A leftover that cannot be deleted (another user's, in a sticky directory) costs space, never
+                // correctness: it must not stop the run that found it.
             }
         }
 

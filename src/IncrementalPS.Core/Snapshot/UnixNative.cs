@@ -60,6 +60,20 @@ internal static class UnixNative
     /// <summary>True when this process may write <paramref name="path"/> by the system's rules (root may write anything).</summary>
     public static bool MayWrite(string path) => access(path, WriteOk) == 0;
 
+    /// <summary>The path with every symbolic link, '.' and '..' resolved (realpath), or null when it does not exist.</summary>
+    public static string? RealPath(string path)
+    {
+        // PATH_MAX is 4096 on Linux, 1024 on macOS; realpath writes at most that many bytes, NUL included.
+        var buffer = new byte[4096];
+        if (realpath(path, buffer) == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        var length = Array.IndexOf(buffer, (byte)0);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length < 0 ? buffer.Length : length);
+    }
+
 // CA5392: libc on Unix only, no DLL search path to harden. SYSLIB1054: LibraryImport would need unsafe code.
     // CA2101: the strings are marshalled as UTF-8 explicitly (LPUTF8Str), which the rule does not recognise.
 #pragma warning disable CA5392, SYSLIB1054, CA2101
@@ -68,6 +82,9 @@ internal static class UnixNative
 
     [DllImport("libc", SetLastError = true)]
     private static extern int chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern IntPtr realpath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] resolved);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);

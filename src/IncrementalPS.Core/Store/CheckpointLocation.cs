@@ -12,7 +12,7 @@ internal sealed class CheckpointLocation
     private CheckpointLocation(string name, string filePath)
     {
         Name = name;
-        FilePath = filePath;
+        FilePath = CanonicalPath.Of(filePath);
     }
 
     /// <summary>The checkpoint's name (for an explicit path: the file name without its extension).</summary>

@@ -157,4 +157,62 @@ public sealed class CrashRecoveryTests
         var executions = File.ReadAllLines(log);
         Assert.Equal(itemCount, executions.Distinct(StringComparer.Ordinal).Count());
     }
+
+    [Fact]
+    public void Kills_during_a_mid_run_compaction_lose_nothing_and_leave_no_temporary_file()
+    {
+        // Items with 3,000 characters of saved output, compacted every 500 results: each copy takes a while, and the
+        // run goes on recording while it runs. Each kill lands soon after a copy ended: before, during or after the swap.
+        const int itemCount = 12_000;
+        const int kills = 8;
+        using var store = new TempStore();
+        var checkpoint = store.PathOf("midrun.checkpoint.jsonl");
+        var log = store.PathOf("side-effects.log");
+        var random = new Random(20261130);
+        string[] arguments =
+        [
+            // A millisecond per item, so that each killed run gets only a little past its first compaction.
+            "run", checkpoint, itemCount.ToString(System.Globalization.CultureInfo.InvariantCulture), log, "1", "Normal", "--keep",
+            "--output-chars", "3000", "--compact-every", "500",
+        ];
+
+        var leftBehind = 0;
+        var completedBefore = 0;
+        for (var attempt = 0; attempt < kills; attempt++)
+        {
+            using var host = TestHostProcess.Start(arguments);
+            host.WaitForLine("compaction-copied", s_timeout);
+            Thread.Sleep(random.Next(0, 60));
+            if (!host.Kill())
+            {
+                Assert.Fail($"the test host ended before kill {attempt + 1} (exit code {host.ExitCode}): {host.StandardError}");
+            }
+
+            leftBehind += Directory.EnumerateFiles(store.Directory, ".midrun.checkpoint.jsonl.*.tmp").Count();
+
+            // The journal, old or new, loads whole and has every result recorded before the kill: of the items that
+            // ran, only the one the kill caught in flight is not completed.
+            CheckpointFile.ReadJsonLines(checkpoint);
+            var completed = CheckpointInspector.ReadItems(CheckpointLocation.FromPath(checkpoint))
+                .Where(i => i.State == ItemState.Completed).Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
+            var notRecorded = File.ReadAllLines(log).Distinct(StringComparer.Ordinal).Where(k => !completed.Contains(k)).ToList();
+            Assert.True(notRecorded.Count <= 1, $"kill {attempt + 1}: {notRecorded.Count} items ran but are not completed: {string.Join(' ', notRecorded.Take(10))}");
+            completedBefore = completed.Count;
+        }
+
+        _output.WriteLine($"{leftBehind} temporary files left by {kills} kills; {completedBefore} items completed by then");
+        Assert.True(leftBehind > 0, "no kill landed before a swap: the test did not test anything");
+
+        using (var last = TestHostProcess.Start(arguments))
+        {
+            Assert.True(0 == last.WaitForExit(s_timeout), $"the final run failed: {last.StandardError}");
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(store.Directory, "*.tmp"));
+        var items = CheckpointInspector.ReadItems(CheckpointLocation.FromPath(checkpoint));
+        Assert.Equal(itemCount, items.Count);
+        Assert.All(items, i => Assert.Equal(ItemState.Completed, i.State));
+        var executions = File.ReadAllLines(log);
+        Assert.Equal(itemCount, executions.Distinct(StringComparer.Ordinal).Count());
+    }
 }

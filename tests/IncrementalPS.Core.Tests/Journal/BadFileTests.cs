@@ -72,9 +72,10 @@ public sealed class BadFileTests
     public void A_newer_format_version_is_refused_naming_both_versions()
     {
         using var store = new TempStore();
-        var newer = GoodHeader.Replace("\"version\":1", "\"version\":99", StringComparison.Ordinal) +
-            "{\"type\":\"run-started\",\"time\":\"2026-11-22T10:00:00Z\",\"run\":1,\"pid\":1,\"host\":\"h\",\"writer\":\"w\",\"settings\":{},\"new-thing\":[1]}\n";
-        var location = store.FileWith("newer.checkpoint.jsonl", Encoding.UTF8.GetBytes(newer));
+        // Every format from version 2 on seals its header with a CRC-32C, so a newer one does too.
+        var newerHeader = LineChecksum.Sealed(Encoding.UTF8.GetBytes(GoodHeader.Replace("\"version\":1", "\"version\":99", StringComparison.Ordinal).TrimEnd('\n')[..^1]));
+        var rest = "\n{\"type\":\"run-started\",\"time\":\"2026-11-22T10:00:00Z\",\"run\":1,\"pid\":1,\"host\":\"h\",\"writer\":\"w\",\"settings\":{},\"new-thing\":[1]}\n";
+        var location = store.FileWith("newer.checkpoint.jsonl", [.. newerHeader, .. Encoding.UTF8.GetBytes(rest)]);
 
         var errors = BadFile.AssertRefusedEverywhereAndUnchanged(location);
 
@@ -171,5 +172,21 @@ public sealed class BadFileTests
         }
 
         return File.ReadAllBytes(location.FilePath);
+    }
+
+    [Fact]
+    public void A_flipped_bit_in_the_header_s_version_is_damage_not_a_newer_version()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        Sessions.MakeKept(location, ["a"]);
+        var bytes = File.ReadAllBytes(location.FilePath);
+        var at = Encoding.ASCII.GetString(bytes).IndexOf("\"version\":2", StringComparison.Ordinal) + 10;
+        bytes[at] ^= 0x04; // '2' becomes '6'
+        File.WriteAllBytes(location.FilePath, bytes);
+
+        var error = Assert.IsType<CheckpointCorruptException>(Record.Exception(() => CheckpointInspector.ReadStatus(location)));
+        Assert.Equal(1, error.LineNumber);
+        Assert.Equal(bytes, File.ReadAllBytes(location.FilePath));
     }
 }

@@ -85,6 +85,7 @@ public sealed class CompactionTests
         }
 
         session.Complete("after");
+        session.SettleCompaction();
 
         // With two keys the journal is compacted once it holds more than 3 × 2 + 100,000 records: at the 100,005th
         // interruption (after run-started and steady's result), leaving run-started, steady and stubborn. The other

@@ -100,8 +100,7 @@ public sealed class NotACheckpointTests
         using var store = new TempStore();
         var location = store.Named();
         Sessions.MakeKept(location, ["a"]);
-        var text = File.ReadAllText(location.FilePath);
-        File.WriteAllText(location.FilePath, text.Replace($"\"version\":{JournalFormat.CurrentVersion}", "\"version\":99", StringComparison.Ordinal));
+        CheckpointFile.SetHeaderVersion(location.FilePath, 99);
         Assert.Throws<CheckpointVersionException>(() => CheckpointInspector.ReadStatus(location));
 
         CheckpointReset.Remove(location);

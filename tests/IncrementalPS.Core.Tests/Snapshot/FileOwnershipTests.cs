@@ -57,6 +57,8 @@ public sealed class FileOwnershipTests
             () => CheckpointSession.Start(location, Sessions.Options()).Dispose(),
             () => CheckpointReset.ResetFailed(location),
             () => CheckpointReset.ResetKeys(location, ["a"]),
+            () => CheckpointReset.Remove(location),
+            () => CheckpointSession.Start(location, Sessions.Options(o => o.Restart = true)).Dispose(),
         };
 
         foreach (var attempt in attempts)

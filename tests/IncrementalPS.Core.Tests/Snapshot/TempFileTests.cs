@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using IncrementalPS.Core.Tests.Support;
 using Xunit;
@@ -58,6 +59,29 @@ public sealed class TempFileTests
         Assert.All(ours, name => Assert.False(File.Exists(store.PathOf(name)), name));
         Assert.All(s_notOurs, name => Assert.Equal("not ours", File.ReadAllText(store.PathOf(name))));
         Assert.True(Directory.Exists(store.PathOf(".owned.checkpoint.jsonl.fedcba98.tmp")));
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("restart")]
+    [InlineData("reset")]
+    public void A_file_that_is_not_a_checkpoint_keeps_its_look_alike_temporary_files(string how)
+    {
+        using var store = new TempStore();
+        var location = store.FileWith("notes.txt", System.Text.Encoding.UTF8.GetBytes("my notes\n"));
+        var lookAlike = store.PathOf(".notes.txt.0badc0de.tmp");
+        File.WriteAllText(lookAlike, "another program's");
+
+        Action attempt = how switch
+        {
+            "run" => () => CheckpointSession.Start(location, Sessions.Options()).Dispose(),
+            "restart" => () => CheckpointSession.Start(location, Sessions.Options(o => o.Restart = true)).Dispose(),
+            _ => () => CheckpointReset.Remove(location),
+        };
+
+        Assert.IsType<CheckpointFormatException>(Record.Exception(attempt));
+        Assert.Equal("another program's", File.ReadAllText(lookAlike));
+        Assert.Equal("my notes\n", File.ReadAllText(location.FilePath));
     }
 
     [Fact]

@@ -75,4 +75,19 @@ internal static class CheckpointFile
         var previousNewline = Array.LastIndexOf(bytes, (byte)'\n', end - 1);
         return previousNewline + 1;
     }
+
+    /// <summary>
+    /// Rewrites the header's format version and seals it again, as a newer IncrementalPS would have written it (a
+    /// plain text edit would break the header's checksum, which is damage, not a newer version).
+    /// </summary>
+    public static void SetHeaderVersion(string path, int version)
+    {
+        var bytes = ReadBytes(path);
+        var end = Array.IndexOf(bytes, (byte)'\n');
+        var body = Encoding.UTF8.GetString(bytes, 0, end - LineChecksum.SuffixLength);
+        body = System.Text.RegularExpressions.Regex.Replace(body, "\"version\":\\d+", $"\"version\":{version}");
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
+        file.Write(LineChecksum.Sealed(Encoding.UTF8.GetBytes(body)));
+        file.Write(bytes, end, bytes.Length - end);
+    }
 }
