@@ -65,7 +65,7 @@ Describe 'Get-CheckpointStatus' -Tag 'CI' {
         $file = Join-Path $folder 'cp.jsonl'
         'a', 'b' | Invoke-Incremental -Path $file { $_ } -Keep | Out-Null
         (Get-CheckpointStatus -Path $file).Completed | Should -Be 2
-        Reset-Checkpoint -Path $file
+        Reset-Checkpoint -Path $file -Force
         [System.IO.File]::Exists($file) | Should -BeFalse
     }
 
@@ -141,9 +141,27 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
         New-Checkpoint epsilon 'x'
     }
 
-    It 'removes a checkpoint' {
-        Reset-Checkpoint epsilon
+    It 'removes a completed ledger when -Force is given' {
+        Reset-Checkpoint epsilon -Force
         Get-CheckpointFile epsilon | Should -Not -Exist
+    }
+
+    It 'asks before removing a ledger that holds completed items: ForceRequired where nobody can be asked' {
+        $script = "Import-Module '$script:ManifestPath'; `$env:INCREMENTALPS_HOME = '$env:INCREMENTALPS_HOME'; " +
+            "Get-CheckpointStatus | Where-Object State -eq Completed | Reset-Checkpoint -ErrorVariable e -ErrorAction SilentlyContinue; `$e.FullyQualifiedErrorId"
+        $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $script
+        (Get-CheckpointStatus epsilon).State | Should -Be 'Completed'
+        $output | Should -Be 'ForceRequired,IncrementalPS.Commands.ResetCheckpointCommand'
+        Get-CheckpointFile epsilon | Should -Exist
+    }
+
+    It 'names -Confirm:$false when -Confirm cannot ask' {
+        $script = "Import-Module '$script:ManifestPath'; `$env:INCREMENTALPS_HOME = '$env:INCREMENTALPS_HOME'; " +
+            "Reset-Checkpoint delta -Failed -Confirm -ErrorVariable e -ErrorAction SilentlyContinue; `$e.FullyQualifiedErrorId; `"`$(`$e[0])`""
+        $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $script
+        $output[0] | Should -Be 'ForceRequired,IncrementalPS.Commands.ResetCheckpointCommand'
+        $output[1] | Should -BeLike '*-Confirm:$false*'
+        (Get-CheckpointItem delta -State Failed) | Should -HaveCount 2
     }
 
     It 'removes a checkpoint with unfinished work when -Force is given' {
@@ -177,7 +195,7 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
     }
 
     It 'takes -Path' {
-        Reset-Checkpoint -Path (Get-CheckpointFile epsilon)
+        Reset-Checkpoint -Path (Get-CheckpointFile epsilon) -Force
         Get-CheckpointFile epsilon | Should -Not -Exist
     }
 

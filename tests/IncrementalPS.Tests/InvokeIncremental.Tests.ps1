@@ -342,6 +342,17 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
             { 'a' | Invoke-Incremental bad1 { $_ } } | Should -Throw -ErrorId "$ErrorId,IncrementalPS.Commands.InvokeIncrementalCommand"
             (Get-FileHash $file).Hash | Should -Be $before
         }
+
+        It 'says that a damaged checkpoint is removed with Reset-Checkpoint -Force, which works' {
+            New-Item -ItemType Directory -Force $env:INCREMENTALPS_HOME | Out-Null
+            $file = Get-CheckpointFile bad2
+            $lines = '{"format":"incrementalps-checkpoint","version":1,"created":"2026-01-01T00:00:00Z","writer":"test","name":"bad2","settings":{}}', 'this is not json', '{"type":"run-ended","time":"2026-01-01T00:00:00Z","run":1,"outcome":"completed","seen":0,"completed":0,"failed":0,"skipped":0}'
+            [System.IO.File]::WriteAllText($file, (($lines -join "`n") + "`n"))
+            $message = try { 'a' | Invoke-Incremental bad2 { $_ }; '' } catch { "$_" }
+            $message | Should -BeLike "*'Reset-Checkpoint <name> -Force'*"
+            Reset-Checkpoint bad2 -Force
+            $file | Should -Not -Exist
+        }
     }
 
     Context 'progress' {

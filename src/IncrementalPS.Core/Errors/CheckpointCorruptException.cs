@@ -14,7 +14,7 @@ public sealed class CheckpointCorruptException : CheckpointException
             // Line 0: damage found by byte offset (the reason says where), not by line.
             $"The checkpoint file '{filePath}' is damaged{(lineNumber > 0 ? $" at line {lineNumber}" : string.Empty)}: " +
             $"{reason.TrimEnd('.')}. The file was left unchanged. " +
-            "Inspect or repair it by hand, or remove the checkpoint (Reset-Checkpoint, or 'incps reset --force') to start over.",
+            "Inspect or repair it by hand, or remove the checkpoint ('Reset-Checkpoint <name> -Force', or 'incps reset <name> --force') to start over.",
             filePath,
             innerException)
     {

@@ -40,6 +40,8 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ScriptBlockRunner? _runner;
     private KeySelector? _keys;
     private Exception? _lastFailure;
+    private RunOptions? _options;
+    private int _keyless;
     private long _skippedCompleted;
     private long _skippedFailed;
     private long _skippedDuplicate;
@@ -149,7 +151,8 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         _runner = new ScriptBlockRunner(this, Process, ReplayOutput);
         try
         {
-            _session = CheckpointSession.Start(_location, BuildOptions(), _progress);
+            _options = BuildOptions();
+            _session = CheckpointSession.Start(_location, _options, _progress);
         }
         catch (ArgumentException exception)
         {
@@ -196,6 +199,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             }
 
             WriteError(key.Error);
+            NotRun();
             return;
         }
 
@@ -213,6 +217,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             // The engine refuses a key it could not store faithfully (not valid Unicode): this item only.
             WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, Key is not null, exception));
+            NotRun();
             return;
         }
         catch (CheckpointException exception)
@@ -453,19 +458,39 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// An item with no usable key was not run and has no place in the checkpoint. The checkpoint cannot say so, so it
+    /// must not be removed as if every item completed: it is kept, as with -Keep, and the end of the run warns.
+    /// </summary>
+    private void NotRun()
+    {
+        _keyless++;
+        _options!.Keep = true;
+    }
+
     private void ReportSummary(RunSummary summary)
     {
         ReportSkips();
         WriteVerbose(Format(
-            "Checkpoint '{0}' {1}: {2} items seen, {3} completed, {4} failed, {5} skipped in {6:0.0} s.{7}",
+            "Checkpoint '{0}' {1}: {2} items seen, {3} completed, {4} failed, {5} skipped, {6} without a key (not run) in {7:0.0} s.{8}",
             summary.Name,
             summary.State,
-            summary.Seen,
+            summary.Seen + _keyless,
             summary.Completed,
             summary.Failed,
             summary.Skipped,
+            _keyless,
             summary.Elapsed.TotalSeconds,
             summary.CheckpointRemoved ? " Every item completed; the checkpoint was removed." : string.Empty));
+
+        if (_keyless > 0)
+        {
+            WriteWarning(Format(
+                "{0} item(s) had no key and were not run (see the KeyUnavailable errors). The checkpoint '{1}' is kept: " +
+                "it records only the items that had a key, so it does not show that these are missing.",
+                _keyless,
+                summary.Name));
+        }
 
         if (summary.FailedInCheckpoint > 0)
         {

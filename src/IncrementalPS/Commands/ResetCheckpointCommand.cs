@@ -12,8 +12,9 @@ namespace IncrementalPS.Commands;
 /// <para type="synopsis">Removes a checkpoint, or forgets its failed items or some keys so that they run again.</para>
 /// </summary>
 /// <remarks>
-/// Refused while a live run holds the checkpoint. Removing a checkpoint that still has unfinished or failed work
-/// asks first (ShouldContinue) unless -Force is given; -WhatIf and -Confirm work for every change.
+/// Refused while a live run holds the checkpoint. Removing a checkpoint that still holds work (completed items of a
+/// -Keep ledger, failed or unfinished items) asks first (ShouldContinue) unless -Force is given; -WhatIf and -Confirm
+/// work for every change.
 /// </remarks>
 [Cmdlet(VerbsCommon.Reset, "Checkpoint", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 public sealed class ResetCheckpointCommand : PSCmdlet
@@ -83,7 +84,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
 
         if (Failed)
         {
-            if (ShouldProcess(location.FilePath, "Forget the failed items so that the next run processes them again"))
+            if (Approve(location, "Forget the failed items so that the next run processes them again"))
             {
                 var count = CheckpointReset.ResetFailed(location);
                 WriteVerbose(Format("Forgot {0} failed item(s) in checkpoint '{1}'.", count, location.Name));
@@ -91,7 +92,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
         }
         else if (Key is not null)
         {
-            if (ShouldProcess(location.FilePath, Format("Forget {0} key(s) so that the next run processes them again", Key.Length)))
+            if (Approve(location, Format("Forget {0} key(s) so that the next run processes them again", Key.Length)))
             {
                 // Invoke-Incremental stores a key over 256 characters shortened: match the form it stored.
                 var stored = new List<string>();
@@ -113,7 +114,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
                 }
             }
         }
-        else if (ShouldProcess(location.FilePath, "Remove the checkpoint") && ConfirmLosingWork(location))
+        else if (Approve(location, "Remove the checkpoint") && ConfirmLosingWork(location))
         {
             CheckpointReset.Remove(location);
             WriteVerbose(Format("Removed checkpoint '{0}'.", location.Name));
@@ -131,8 +132,10 @@ public sealed class ResetCheckpointCommand : PSCmdlet
         try
         {
             var status = CheckpointInspector.ReadStatus(location);
-            if (status.State == CheckpointState.Completed)
+            if (status.Completed == 0 && status.Failed == 0 && status.InFlight == 0)
             {
+                // Nothing recorded: removing it loses no work. A -Keep ledger's completed items are work like any
+                // other: without them the next run does everything again.
                 return true;
             }
 
@@ -161,6 +164,29 @@ public sealed class ResetCheckpointCommand : PSCmdlet
             WriteError(ErrorRecords.ForceRequired(
                 query.Replace(" Remove it?", string.Empty) +
                 " Nobody can be asked to confirm removing it in this session: add -Force to remove it.",
+                location.FilePath,
+                exception));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// ShouldProcess, with -Confirm in a session where nobody can be asked turned into an error that says what to do
+    /// instead of the host's own "NonInteractive mode" error.
+    /// </summary>
+    private bool Approve(CheckpointLocation location, string action)
+    {
+        try
+        {
+            return ShouldProcess(location.FilePath, action);
+        }
+        catch (Exception exception) when (exception is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException)
+        {
+            WriteError(ErrorRecords.ForceRequired(
+                Format(
+                    "-Confirm asks before changing checkpoint '{0}', but nobody can be asked in this session: run without -Confirm " +
+                    "(or with -Confirm:$false), adding -Force where removing it needs consent.",
+                    location.Name),
                 location.FilePath,
                 exception));
             return false;

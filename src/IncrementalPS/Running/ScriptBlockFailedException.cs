@@ -20,8 +20,8 @@ internal sealed class ScriptBlockFailedException : Exception, IContainsErrorReco
     public ErrorRecord ErrorRecord { get; }
 
     /// <summary>
-    /// The exception that stands for the error: the record's own, unless that is only PowerShell's placeholder for
-    /// "the record belongs to the exception that holds it" (a RuntimeException such as 1/0 raises): then that one.
+    /// The exception that stands for the error and carries its record where it has one: the thrown RuntimeException,
+    /// or for a cmdlet's terminating error the CmdletInvocationException that holds the cmdlet's own ErrorRecord.
     /// </summary>
-    public Exception Original => ErrorRecord.Exception is ParentContainsErrorRecordException or null ? InnerException! : ErrorRecord.Exception;
+    public Exception Original => InnerException!;
 }

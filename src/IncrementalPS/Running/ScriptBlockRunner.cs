@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using IncrementalPS.Errors;
 
 namespace IncrementalPS.Running;
@@ -24,6 +25,10 @@ namespace IncrementalPS.Running;
 /// errors (Write-Error, Get-Item on a missing file) pass through as usual. Without it ForEach-Object would report
 /// such an error and carry on with the next statement, and the item would be recorded as done.
 /// break, continue and exit are not errors: the try lets them through, and so does <see cref="Run"/>.
+/// The step runs with its errors written to the current error pipe (PipelineResultTypes.Error), which during this
+/// cmdlet's ProcessRecord is its own: a non-terminating error then reaches the cmdlet's error stream, display,
+/// redirection and -ErrorVariable as it does ForEach-Object's. The ScriptBlock overload of InvokeScript would send
+/// it to the external error pipe instead, past all of them.
 /// </para>
 /// With pipeline input, one steppable pipeline is stepped once per item. Without (-InputObject given directly),
 /// a steppable pipeline begun by this cmdlet expects no input, so the item is passed as ForEach-Object's
@@ -86,7 +91,7 @@ internal sealed class ScriptBlockRunner : IDisposable
         var succeeded = false;
         try
         {
-            var failure = _cmdlet.InvokeCommand.InvokeScript(false, _step, null, _stepAction)
+            var failure = _cmdlet.InvokeCommand.InvokeScript(StepText, false, PipelineResultTypes.Error, null, _stepAction)
                 .Select(result => result?.BaseObject)
                 .OfType<ErrorRecord>()
                 .FirstOrDefault();
@@ -138,13 +143,16 @@ internal sealed class ScriptBlockRunner : IDisposable
 
     /// <summary>
     /// The error as the script block raised it. The step's call of the delegate wraps it in a
-    /// MethodInvocationException, and ForEach-Object wraps errors other than a throw in a CmdletInvocationException:
-    /// neither is the user's error.
+    /// MethodInvocationException, and a cmdlet's terminating error arrives in CmdletInvocationExceptions (one from the
+    /// cmdlet, one from ForEach-Object) whose message is the original's but whose outer records are PowerShell's
+    /// copies. A CmdletInvocationException around an exception that has no record of its own (the cmdlet's
+    /// ArgumentException, HttpRequestException) holds the cmdlet's ErrorRecord, its id and category: that one stands
+    /// for the error. Around an error with a record (a throw, 1/0, a nested wrapper) it is only a wrapper.
     /// </summary>
     private static (ErrorRecord? ErrorRecord, Exception Exception) Original(ErrorRecord caught)
     {
         var exception = caught.Exception is MethodInvocationException { InnerException: { } called } ? called : caught.Exception;
-        while (exception is CmdletInvocationException { InnerException: { } inner })
+        while (exception is CmdletInvocationException { InnerException: IContainsErrorRecord and Exception inner })
         {
             exception = inner;
         }
