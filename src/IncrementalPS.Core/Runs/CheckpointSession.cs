@@ -29,6 +29,7 @@ internal sealed partial class CheckpointSession : IDisposable
     private readonly int _run;
     private bool _finished;
     private bool _closed;
+    private bool _keepAtFinish;
 
     private CheckpointSession(CheckpointLocation location, IRunStore store, RunOptions options, IProgress<RunProgress>? progress)
     {
@@ -238,6 +239,18 @@ internal sealed partial class CheckpointSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Keeps the checkpoint when the run finishes even if every recorded item completed: the front end saw input that
+    /// the checkpoint cannot record (an item with no key), so "every item completed" would not be true.
+    /// </summary>
+    public void KeepAtFinish()
+    {
+        lock (_gate)
+        {
+            _keepAtFinish = true;
+        }
+    }
+
     /// <summary>A progress snapshot now (the notifications are throttled; this is not).</summary>
     public RunProgress GetProgress()
     {
@@ -274,7 +287,7 @@ internal sealed partial class CheckpointSession : IDisposable
 
             _store.EndRun(outcome, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped);
             _progress.InputEnded();
-            removed = state == CheckpointState.Completed && !_options.Keep;
+            removed = state == CheckpointState.Completed && !_options.Keep && !_keepAtFinish;
             _closed = true;
             _finished = true;
             _store.Close(remove: removed, compact: true);

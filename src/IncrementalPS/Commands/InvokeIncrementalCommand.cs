@@ -40,7 +40,6 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ScriptBlockRunner? _runner;
     private KeySelector? _keys;
     private Exception? _lastFailure;
-    private RunOptions? _options;
     private int _keyless;
     private long _skippedCompleted;
     private long _skippedFailed;
@@ -151,8 +150,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         _runner = new ScriptBlockRunner(this, Process, ReplayOutput);
         try
         {
-            _options = BuildOptions();
-            _session = CheckpointSession.Start(_location, _options, _progress);
+            _session = CheckpointSession.Start(_location, BuildOptions(), _progress);
         }
         catch (ArgumentException exception)
         {
@@ -460,12 +458,12 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
     /// <summary>
     /// An item with no usable key was not run and has no place in the checkpoint. The checkpoint cannot say so, so it
-    /// must not be removed as if every item completed: it is kept, as with -Keep, and the end of the run warns.
+    /// must not be removed as if every item completed: it is kept (KeepAtFinish), and the end of the run warns.
     /// </summary>
     private void NotRun()
     {
         _keyless++;
-        _options!.Keep = true;
+        _session!.KeepAtFinish();
     }
 
     private void ReportSummary(RunSummary summary)
