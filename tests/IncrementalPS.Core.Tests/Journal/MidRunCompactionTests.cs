@@ -23,17 +23,12 @@ public sealed class MidRunCompactionTests
     {
         using var store = new TempStore();
         var location = store.Named();
-        using var copying = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var (session, runStore) = Start(location, afterCopy: () =>
-        {
-            copying.Set();
-            release.Wait(s_deadlockGuard);
-        });
+        using var copy = new HeldCopy();
+        var (session, runStore) = Start(location, afterCopy: copy.Hold);
         using (session)
         {
             RecordBeforeTheCopy(session);
-            Assert.True(copying.Wait(s_deadlockGuard), "the compaction never copied");
+            copy.WaitUntilCopied();
 
             // Four workers record 100 items while the copy is held up: none of them waits for it.
             var workers = Enumerable.Range(0, 4).Select(w => new Thread(() =>
@@ -53,10 +48,10 @@ public sealed class MidRunCompactionTests
             })).ToArray();
             Array.ForEach(workers, t => t.Start());
             Assert.All(workers, t => Assert.True(t.Join(s_deadlockGuard), "items waited for the compaction's copy"));
-            Assert.False(release.IsSet);
+            Assert.False(copy.IsReleased);
 
             var recordsBeforeSwap = CheckpointFile.Records(location.FilePath).Count;
-            release.Set();
+            copy.Release();
             session.SettleCompaction();
 
             Assert.True(CheckpointFile.Records(location.FilePath).Count < recordsBeforeSwap - 50, "the journal was not compacted");
@@ -91,17 +86,12 @@ public sealed class MidRunCompactionTests
     {
         using var store = new TempStore();
         var location = store.Named();
-        using var copying = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var (session, runStore) = Start(location, afterCopy: () =>
-        {
-            copying.Set();
-            release.Wait(s_deadlockGuard);
-        });
+        using var copy = new HeldCopy();
+        var (session, runStore) = Start(location, afterCopy: copy.Hold);
         using (session)
         {
             RecordBeforeTheCopy(session);
-            Assert.True(copying.Wait(s_deadlockGuard), "the compaction never copied");
+            copy.WaitUntilCopied();
 
             // On this thread while the copy waits: new keys, and a key whose planned record (an interruption) is overtaken.
             session.Complete("tail-output", "in the tail");
@@ -109,7 +99,7 @@ public sealed class MidRunCompactionTests
             session.Complete("stubborn", "done at last");
             var expected = CheckpointFile.Records(location.FilePath).Count;
 
-            release.Set();
+            copy.Release();
             session.SettleCompaction();
 
             // The tail came over whole, after the live prefix.
@@ -137,21 +127,16 @@ public sealed class MidRunCompactionTests
     {
         using var store = new TempStore();
         var location = store.Named();
-        using var copying = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var (session, runStore) = Start(location, afterCopy: () =>
-        {
-            copying.Set();
-            release.Wait(s_deadlockGuard);
-        });
+        using var copy = new HeldCopy();
+        var (session, runStore) = Start(location, afterCopy: copy.Hold);
         // Any tail at all is caught up in the background, as often as allowed.
         runStore.CompactionTailUnderLock = 0;
         using (session)
         {
             RecordBeforeTheCopy(session);
-            Assert.True(copying.Wait(s_deadlockGuard), "the compaction never copied");
+            copy.WaitUntilCopied();
             session.Complete("during-the-copy", "first tail");
-            release.Set();
+            copy.Release();
 
             // Each result appends more while the background copy catches up; the swap comes once it has done so enough.
             var keys = new List<string>();
@@ -211,24 +196,19 @@ public sealed class MidRunCompactionTests
     {
         using var store = new TempStore();
         var location = store.Named();
-        using var copying = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var (session, runStore) = Start(location, afterCopy: () =>
-        {
-            copying.Set();
-            release.Wait(s_deadlockGuard);
-        });
+        using var copy = new HeldCopy();
+        var (session, runStore) = Start(location, afterCopy: copy.Hold);
         using (session)
         {
             RecordBeforeTheCopy(session);
-            Assert.True(copying.Wait(s_deadlockGuard), "the compaction never copied");
+            copy.WaitUntilCopied();
             var before = CheckpointFile.Records(location.FilePath).Count;
 
             // The swap happens on this thread (SettleCompaction), after the copy: its directory flush fails.
             DirectorySync.FailNextOnThisThread = "injected EIO";
             try
             {
-                release.Set();
+                copy.Release();
                 session.SettleCompaction();
                 Assert.Null(DirectorySync.FailNextOnThisThread);
             }
