@@ -20,6 +20,7 @@ internal sealed class RecordWriter : IDisposable
 
     // Times are kept to the millisecond, formatted once per millisecond: items recorded in the same millisecond
     // (most of them, in a fast run) reuse the text instead of formatting a date per record.
+    private const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
     private readonly byte[] _time = new byte[24];
     private long _timeMillisecond = -1;
     private readonly Utf8JsonWriter _json;
@@ -135,35 +136,17 @@ internal sealed class RecordWriter : IDisposable
         if (millisecond != _timeMillisecond)
         {
             _timeMillisecond = millisecond;
-            // yyyy-MM-ddTHH:mm:ss.fffZ written digit by digit: formatting through a string would allocate once per
-            // millisecond on the per-item path.
-            var t = new DateTime(millisecond * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-            Digits(t.Year, 0, 4);
-            _time[4] = (byte)'-';
-            Digits(t.Month, 5, 2);
-            _time[7] = (byte)'-';
-            Digits(t.Day, 8, 2);
-            _time[10] = (byte)'T';
-            Digits(t.Hour, 11, 2);
-            _time[13] = (byte)':';
-            Digits(t.Minute, 14, 2);
-            _time[16] = (byte)':';
-            Digits(t.Second, 17, 2);
-            _time[19] = (byte)'.';
-            Digits(t.Millisecond, 20, 3);
-            _time[23] = (byte)'Z';
+            var utc = new DateTime(millisecond * TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+#if NET
+            // Straight into UTF-8 bytes: formatting through a string would allocate once per millisecond on the per-item path.
+            utc.TryFormat(_time, out _, TimeFormat, CultureInfo.InvariantCulture);
+#else
+            // Windows PowerShell's build has no UTF-8 formatting; a string per millisecond is its price.
+            System.Text.Encoding.ASCII.GetBytes(utc.ToString(TimeFormat, CultureInfo.InvariantCulture), 0, _time.Length, _time, 0);
+#endif
         }
 
         return _time;
-    }
-
-    private void Digits(int value, int at, int count)
-    {
-        for (var i = at + count - 1; i >= at; i--)
-        {
-            _time[i] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
     }
 
     public void Dispose()
