@@ -15,6 +15,13 @@ internal static class AtomicFile
     private static readonly TimeSpan s_replaceRetryWindow = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Tests only: runs in place of this thread's renames, to fail them as Windows can (a sharing violation, or a
+    /// replace that fails after the target is gone). Per thread, so that tests running in parallel do not see it.
+    /// </summary>
+    [ThreadStatic]
+    internal static Action<string, string>? MoveOnThisThread;
+
+    /// <summary>
     /// Writes <paramref name="path"/> through a temporary file. With <paramref name="durable"/>, the content and the
     /// rename reach the disk before this returns (survives a power failure); without, they reach the operating system.
     /// </summary>
@@ -91,9 +98,10 @@ internal static class AtomicFile
         }
         catch when (!File.Exists(path) && File.Exists(temp))
         {
-            // ReplaceFile can fail after it moved the target away (ERROR_UNABLE_TO_MOVE_REPLACEMENT, 1176): the temporary
-            // file is then the only copy. Finish the replace by hand; if even that fails, the temporary file stays.
-            File.Move(temp, path);
+            // The target is gone and the temporary file is the only copy: a replace that failed halfway (ReplaceFile's
+            // 1176, or a rename after something else deleted the target). Put it in place, with the same retries; if
+            // even that fails the temporary file stays, never deleted while the target is missing.
+            Replace(temp, path);
         }
         catch
         {
@@ -140,12 +148,17 @@ internal static class AtomicFile
 
     private static void MoveOver(string source, string target)
     {
-        if (File.Exists(target) && RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        if (MoveOnThisThread is { } move)
         {
-            // ReplaceFile swaps atomically and keeps the target's identity: its ACL, attributes and creation time, so a
-            // private checkpoint stays private. Merge errors are ignored: they come from file systems without ACLs
-            // (FAT, some shares), where there is nothing to keep.
-            File.Replace(source, target, destinationBackupFileName: null, ignoreMetadataErrors: true);
+            move(source, target);
+            return;
+        }
+
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            // One MoveFileEx rename, on both .NET Framework and .NET: ReplaceFile (File.Replace) can fail halfway with
+            // the target moved away. The new file keeps the ACL it inherited from the folder, not the old file's.
+            WindowsFileMove.MoveOver(source, target);
             return;
         }
 
@@ -159,14 +172,10 @@ internal static class AtomicFile
 
     private static bool IsTransient(Exception ex)
     {
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-        {
-            return false;
-        }
-
+        // Only Windows reports these HResults (0x8007xxxx); on Unix an access error is permanent, never retried.
         const int SharingViolation = unchecked((int)0x80070020);
         const int LockViolation = unchecked((int)0x80070021);
-        return ex is UnauthorizedAccessException
+        return (ex is UnauthorizedAccessException && RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             || (ex is IOException io && (io.HResult == SharingViolation || io.HResult == LockViolation));
     }
 }

@@ -7,8 +7,9 @@ namespace IncrementalPS.Core;
 /// <summary>
 /// Keeps who may read a checkpoint when it is rewritten. A rewrite is a new file renamed over the old one, and a new
 /// file gets the writer's owner and default mode: a private (600) checkpoint would become world-readable (644) and a
-/// user's file would pass to root. On Unix the new file takes the old one's mode and owner before the rename; on
-/// Windows <see cref="AtomicFile"/> replaces with ReplaceFile, which keeps the old file's ACL and attributes.
+/// user's file would pass to root. On Unix the new file takes the old one's mode and owner before the rename. On
+/// Windows the new file has the ACL it inherits from its folder (<see cref="AtomicFile"/> renames with MoveFileEx, not
+/// ReplaceFile, which can lose the file): a checkpoint is kept private by its folder's permissions, not its own.
 /// </summary>
 internal static class FileOwnership
 {
@@ -43,7 +44,7 @@ internal static class FileOwnership
 #endif
     }
 
-    /// <summary>Gives <paramref name="replacement"/> the mode and owner of <paramref name="original"/> (Unix); Windows keeps them in the replace itself.</summary>
+    /// <summary>Gives <paramref name="replacement"/> the mode and owner of <paramref name="original"/> (Unix); on Windows the folder's inherited ACL applies.</summary>
     /// <exception cref="UnauthorizedAccessException">The owner cannot be kept (a user other than root rewriting another user's file).</exception>
     public static void CopyTo(string original, string replacement)
     {
@@ -64,7 +65,7 @@ internal static class FileOwnership
 
         File.SetUnixFileMode(replacement, File.GetUnixFileMode(original));
 #else
-        // netstandard2.0 is Windows PowerShell's build: Windows only, where ReplaceFile keeps the ACL.
+        // netstandard2.0 is Windows PowerShell's build: Windows only, where the folder's inherited ACL applies.
         _ = original;
         _ = replacement;
 #endif
