@@ -23,6 +23,12 @@ internal static class CliErrors
             CliConsole.Message(ex.Message);
             return ExitCodes.CouldNotRun;
         }
+        catch (ProgressFileException ex)
+        {
+            // A setup mistake found before the checkpoint was touched, like a usage error.
+            CliConsole.Message(ex.Message);
+            return ExitCodes.CouldNotRun;
+        }
         catch (CheckpointException ex)
         {
             // The engine maps every I/O, access and path failure to its own types at one boundary.

@@ -8,23 +8,80 @@ namespace IncrementalPS.Core;
 /// <summary>
 /// Writes the small progress text file that unattended runs are watched through (a file share, a dashboard, `cat`).
 /// Replaced atomically, so a reader never sees half of it; not flushed to disk, because it is rewritten soon anyway.
+/// Best effort: on Windows a rename over a file fails while anything has it open (<c>Get-Content -Wait</c> does), and a
+/// watcher must neither stop a run nor fail one. Only its folder is checked, once, when the run starts.
 /// </summary>
 internal static class ProgressFileWriter
 {
-    public static void Write(string path, RunProgress progress, DateTime now)
+    /// <summary>
+    /// Checks that the progress file can be written at all, then writes its first content as <see cref="TryWrite"/>.
+    /// The folder must exist: it is not created, so a mistyped path is reported, not a folder made somewhere.
+    /// </summary>
+    /// <exception cref="ProgressFileException">The folder is missing, is a file, or takes no new files; or the path is a folder.</exception>
+    public static void Start(string path, RunProgress progress, DateTime now)
     {
-        var text = Format(progress, now);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
+        var full = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(full) ?? ".";
+        if (Directory.Exists(full))
         {
-            Directory.CreateDirectory(directory);
+            throw new ProgressFileException(full, "it is a folder. Give the path of a file");
         }
 
-        AtomicFile.Write(path, stream =>
+        if (!Directory.Exists(directory))
         {
-            var bytes = Encoding.UTF8.GetBytes(text);
-            stream.Write(bytes, 0, bytes.Length);
-        }, durable: false);
+            throw new ProgressFileException(full, $"the folder '{directory}' does not exist. Create it first, or give a path in an existing folder");
+        }
+
+        // The temporary file is the probe: if it can be created, so can every later one.
+        string temp;
+        try
+        {
+            temp = AtomicFile.WriteTemp(full, stream => WriteText(stream, progress, now), durable: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ProgressFileException(full, $"no file can be created in '{directory}' ({ex.Message}). Give a folder this user may write", ex);
+        }
+
+        TryCommit(temp, full);
+    }
+
+    /// <summary>Replaces the progress file, in one attempt; false when that failed (the next write tries again).</summary>
+    public static bool TryWrite(string path, RunProgress progress, DateTime now)
+    {
+        string temp;
+        try
+        {
+            temp = AtomicFile.WriteTemp(path, stream => WriteText(stream, progress, now), durable: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        return TryCommit(temp, path);
+    }
+
+    private static bool TryCommit(string temp, string path)
+    {
+        try
+        {
+            // No waiting while a reader holds it: the run holds its lock meanwhile, and the next tick comes anyway.
+            AtomicFile.Commit(temp, path, durable: false, waitWhileBusy: false);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Commit removed its temporary file (the progress file is never missing because of it). Not the
+            // checkpoint's data: nothing is lost, and the next write replaces the whole file.
+            return false;
+        }
+    }
+
+    private static void WriteText(Stream stream, RunProgress progress, DateTime now)
+    {
+        var bytes = Encoding.UTF8.GetBytes(Format(progress, now));
+        stream.Write(bytes, 0, bytes.Length);
     }
 
     public static string Format(RunProgress p, DateTime now)

@@ -83,8 +83,8 @@ internal sealed partial class CheckpointSession : IDisposable
         options.Validate();
         if (options.ProgressFile is not null)
         {
-            // A bad progress file path is a setup problem: fail before the checkpoint is touched.
-            ProgressFileWriter.Write(options.ProgressFile, RunProgress.Starting(location.Name, options.TotalCount), DateTime.UtcNow);
+            // A bad progress file folder is a setup problem: fail before the checkpoint is touched.
+            ProgressFileWriter.Start(options.ProgressFile, RunProgress.Starting(location.Name, options.TotalCount), DateTime.UtcNow);
         }
 
         return Start(location, FileRunStore.Open(location, options), options, progress);
@@ -454,14 +454,8 @@ internal sealed partial class CheckpointSession : IDisposable
             return;
         }
 
-        try
-        {
-            ProgressFileWriter.Write(_options.ProgressFile, _progress.Snapshot(state != CheckpointState.Running, state), DateTime.UtcNow);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Not the checkpoint's data: nothing is lost, and the next write (tick or end) replaces the whole file.
-        }
+        // Not the checkpoint's data: a failed write loses nothing, and the next one (tick or end) replaces the whole file.
+        _ = ProgressFileWriter.TryWrite(_options.ProgressFile, _progress.Snapshot(state != CheckpointState.Running, state), DateTime.UtcNow);
     }
 
     private static TimeSpan Since(long timestamp)

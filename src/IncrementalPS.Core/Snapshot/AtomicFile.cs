@@ -24,11 +24,13 @@ internal static class AtomicFile
     /// <summary>
     /// Writes <paramref name="path"/> through a temporary file. With <paramref name="durable"/>, the content and the
     /// rename reach the disk before this returns (survives a power failure); without, they reach the operating system.
+    /// With <paramref name="waitWhileBusy"/>, a rename refused by a reader is retried for a few seconds (Windows);
+    /// without, it is tried once.
     /// </summary>
-    public static void Write(string path, Action<Stream> write, bool durable)
+    public static void Write(string path, Action<Stream> write, bool durable, bool waitWhileBusy = true)
     {
         var temp = WriteTemp(path, write, durable);
-        Commit(temp, path, durable);
+        Commit(temp, path, durable, waitWhileBusy);
     }
 
     /// <summary>
@@ -85,7 +87,7 @@ internal static class AtomicFile
     /// target is untouched and the temporary file is gone, except where the target itself is gone: then the temporary
     /// file takes its place, and only if that fails too does it stay, as the only copy.
     /// </summary>
-    public static void Commit(string temp, string path, bool durable)
+    public static void Commit(string temp, string path, bool durable, bool waitWhileBusy = true)
     {
         try
         {
@@ -94,7 +96,7 @@ internal static class AtomicFile
                 FileOwnership.CopyTo(path, temp);
             }
 
-            Replace(temp, path);
+            Replace(temp, path, waitWhileBusy);
         }
         catch when (!File.Exists(path) && File.Exists(temp))
         {
@@ -127,7 +129,7 @@ internal static class AtomicFile
     /// Renames <paramref name="source"/> over <paramref name="target"/>. On Windows a replace can fail for a moment while
     /// an antivirus, indexer or sync client has the target open; that is retried for a few seconds.
     /// </summary>
-    public static void Replace(string source, string target)
+    public static void Replace(string source, string target, bool waitWhileBusy = true)
     {
         var clock = Stopwatch.StartNew();
         var delay = 10;
@@ -138,7 +140,7 @@ internal static class AtomicFile
                 MoveOver(source, target);
                 return;
             }
-            catch (Exception ex) when (IsTransient(ex) && clock.Elapsed < s_replaceRetryWindow)
+            catch (Exception ex) when (waitWhileBusy && IsTransient(ex) && clock.Elapsed < s_replaceRetryWindow)
             {
                 Thread.Sleep(delay);
                 delay = Math.Min(delay * 2, 500);
