@@ -66,7 +66,7 @@ internal sealed class CheckpointLocation
     }
 
     /// <summary>The checkpoint kept in an explicit file (for example beside a scheduled task's script).</summary>
-    /// <exception cref="CheckpointPathException">The path is empty, not valid, or a directory.</exception>
+    /// <exception cref="CheckpointPathException">The path is empty, not valid, a directory, or a Windows device name.</exception>
     public static CheckpointLocation FromPath(string path)
     {
         if (string.IsNullOrWhiteSpace(path))
@@ -78,6 +78,11 @@ internal sealed class CheckpointLocation
         if (System.IO.Directory.Exists(full))
         {
             throw new CheckpointPathException(full, "it is a directory. Give the path of a checkpoint file in it, or a name");
+        }
+
+        if (ReservedDeviceName.Find(Path.GetFileName(full)) is { } device)
+        {
+            throw new CheckpointPathException(full, $"its file name is the device '{device}' on Windows ({ReservedDeviceName.Rule}). Give another file name");
         }
 
         return new CheckpointLocation(NameFromFile(full), full);

@@ -2,7 +2,10 @@ using System;
 
 namespace IncrementalPS.Core;
 
-/// <summary>Rules for checkpoint names: letters, digits, '.', '_' and '-', at most <see cref="MaxLength"/> characters.</summary>
+/// <summary>
+/// Rules for checkpoint names: letters, digits, '.', '_' and '-', at most <see cref="MaxLength"/> characters, and no
+/// Windows device name (<see cref="ReservedDeviceName"/>).
+/// </summary>
 internal static class CheckpointName
 {
     /// <summary>The longest name allowed.</summary>
@@ -24,6 +27,11 @@ internal static class CheckpointName
         if (name == "." || name == "..")
         {
             return "'.' and '..' are reserved";
+        }
+
+        if (ReservedDeviceName.Find(name) is { } device)
+        {
+            return $"'{device}' is reserved: {ReservedDeviceName.Rule}";
         }
 
         foreach (var c in name)
