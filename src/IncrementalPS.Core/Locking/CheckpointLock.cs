@@ -19,6 +19,13 @@ internal sealed class CheckpointLock : IDisposable
     private readonly CheckpointLocation _location;
     private FileStream? _handle;
 
+    /// <summary>
+    /// Tests only: the error to raise in place of this thread's next deletion of an owner file (on Windows a reader
+    /// without FILE_SHARE_DELETE makes it fail; Linux cannot refuse it on demand).
+    /// </summary>
+    [ThreadStatic]
+    internal static Exception? FailNextOwnerDeleteOnThisThread;
+
     private CheckpointLock(CheckpointLocation location, FileStream handle)
     {
         _location = location;
@@ -125,9 +132,22 @@ internal sealed class CheckpointLock : IDisposable
             return;
         }
 
-        DeleteIfExists(_location.OwnerPath);
-        _handle.Dispose();
-        _handle = null;
+        try
+        {
+            // Before the lock goes: afterwards the owner file may already be the next holder's.
+            DeleteOwnerFile();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A reader held it (Windows). A stale owner file is harmless: only the lock says whether a run holds the
+            // checkpoint, and the next holder replaces the file.
+        }
+        finally
+        {
+            // Always: a lock handle left to the finalizer shows the checkpoint as Running in this session until then.
+            _handle.Dispose();
+            _handle = null;
+        }
 
         if (deleteFiles && OperatingSystemIsWindows())
         {
@@ -144,11 +164,17 @@ internal sealed class CheckpointLock : IDisposable
 
     public void Dispose() => Release(deleteFiles: false);
 
-    private static void DeleteIfExists(string path)
+    private void DeleteOwnerFile()
     {
-        if (File.Exists(path))
+        if (FailNextOwnerDeleteOnThisThread is { } fault)
         {
-            File.Delete(path);
+            FailNextOwnerDeleteOnThisThread = null;
+            throw fault;
+        }
+
+        if (File.Exists(_location.OwnerPath))
+        {
+            File.Delete(_location.OwnerPath);
         }
     }
 

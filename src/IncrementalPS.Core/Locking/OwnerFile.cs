@@ -31,7 +31,20 @@ internal static class OwnerFile
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // Sharing write and delete: the holder must stay free to replace or delete the file while it is read
+            // (Windows refuses both while a handle without those shares is open).
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            bytes = new byte[stream.Length];
+            var read = 0;
+            while (read < bytes.Length && stream.Read(bytes, read, bytes.Length - read) is var n && n > 0)
+            {
+                read += n;
+            }
+
+            if (read < bytes.Length)
+            {
+                Array.Resize(ref bytes, read);
+            }
         }
         catch (IOException)
         {

@@ -11,7 +11,7 @@ public sealed class UnixFactAttribute : FactAttribute
     {
         if (OperatingSystem.IsWindows())
         {
-            Skip = "Unix file modes and owners do not exist on Windows (ReplaceFile keeps the ACL there).";
+            Skip = "Unix file modes and owners do not exist on Windows (a rewritten file takes its folder's inherited ACL there).";
         }
     }
 }
