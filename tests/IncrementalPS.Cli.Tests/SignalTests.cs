@@ -10,6 +10,7 @@ public sealed class SignalTests
     [PosixTheory]
     [InlineData(PosixSignals.SigInt)]
     [InlineData(PosixSignals.SigTerm)]
+    [InlineData(PosixSignals.SigHup)]
     public void A_signal_exits_130_leaves_the_checkpoint_interrupted_and_a_resume_completes_it(int signal)
     {
         using var job = new Job();

@@ -18,9 +18,6 @@ namespace IncrementalPS.Cli;
 /// </summary>
 internal sealed class JobRunner
 {
-    // How a process killed by SIGINT or SIGTERM is reported (128 + the signal's number).
-    private const int SigIntExitCode = 130;
-    private const int SigTermExitCode = 143;
     private static readonly TimeSpan s_signalGrace = TimeSpan.FromSeconds(1);
 
     private readonly JobSettings _settings;
@@ -47,6 +44,11 @@ internal sealed class JobRunner
             $"retrying {notice.Key} in {CliFormat.Duration(notice.Delay)} (attempt {notice.FailedAttemptInRun} of {notice.MaxAttempts} failed: {CliFormat.FirstLine(notice.Error.Message)})");
 
         using var signals = new TerminationSignals();
+        if (WindowsJobObject.KillChildrenWithThisProcess() is { } jobError)
+        {
+            CliConsole.Warning($"the commands will outlive incps if it is killed (no job object: {jobError}).");
+        }
+
         RunSummary? summary = null;
         RunProgress? progress = null;
         try
@@ -74,6 +76,11 @@ internal sealed class JobRunner
         {
             // Recording the run's end failed too (the same full disk, most likely): the first error is the cause.
             CliConsole.Message("also: " + late.Message);
+        }
+        finally
+        {
+            // The checkpoint is saved (or its error known): a console-close handler may let Windows end incps now.
+            signals.RunStopped();
         }
 
         if (_fatal is not null)
@@ -219,9 +226,10 @@ internal sealed class JobRunner
             return null;
         }
 
-        // Ctrl+C in a terminal signals the whole process group: the command may die of it before incps's own
-        // handler has run. Give the handler a moment, so that the item is left in flight, not recorded as failed.
-        if (result.ExitCode is SigIntExitCode or SigTermExitCode)
+        // Ctrl+C in a terminal signals the whole process group (on Windows, every process on the console): the command
+        // may die of it before incps's own handler has run. Give the handler a moment, so that the item is left in
+        // flight, not recorded as failed.
+        if (InterruptionExitCodes.IsInterruption(result.ExitCode))
         {
             stopping.WaitHandle.WaitOne(s_signalGrace);
         }

@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace IncrementalPS.Cli.Tests;
 
-/// <summary>Sends SIGINT or SIGTERM to a process, as Ctrl+C in a terminal or systemd's stop would.</summary>
+/// <summary>Sends SIGINT, SIGTERM or SIGHUP to a process, as Ctrl+C in a terminal, systemd's stop or a closed terminal would.</summary>
 internal static class PosixSignals
 {
+    public const int SigHup = 1;
     public const int SigInt = 2;
     public const int SigTerm = 15;
 
