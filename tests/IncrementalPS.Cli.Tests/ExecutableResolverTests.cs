@@ -41,4 +41,32 @@ public sealed class ExecutableResolverTests
         Assert.Null(resolved);
         Assert.Contains("not executable", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void On_Windows_PATHEXT_extensions_come_first_and_an_extensionless_shim_is_never_a_program()
+    {
+        var candidates = ExecutableResolver.Candidates(@"C:
+pmoo", windows: true, pathExt: ".COM;.EXE;.BAT;.CMD");
+
+        Assert.Equal([@"C:
+pmoo.COM", @"C:
+pmoo.EXE", @"C:
+pmoo.BAT", @"C:
+pmoo.CMD"], candidates);
+    }
+
+    [Fact]
+    public void On_Windows_a_name_with_a_program_extension_is_taken_as_it_is()
+    {
+        Assert.Equal([@"C:
+pmoo.cmd"], ExecutableResolver.Candidates(@"C:
+pmoo.cmd", windows: true, pathExt: ".COM;.EXE;.BAT;.CMD"));
+        Assert.Equal(
+            [@"C:\py\python3.11.EXE", @"C:\py\python3.11"],
+            ExecutableResolver.Candidates(@"C:\py\python3.11", windows: true, pathExt: ".EXE"));
+    }
+
+    [Fact]
+    public void Elsewhere_the_name_is_the_only_candidate()
+        => Assert.Equal(["/usr/bin/foo"], ExecutableResolver.Candidates("/usr/bin/foo", windows: false, pathExt: ".EXE"));
 }

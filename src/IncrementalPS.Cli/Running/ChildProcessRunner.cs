@@ -19,6 +19,7 @@ internal static class ChildProcessRunner
     /// command and everything it started are killed, and the result reports how it ended.
     /// </summary>
     /// <exception cref="Win32Exception">The program could not be started.</exception>
+    /// <exception cref="CommandFailedException">An item cannot be passed safely to a batch file (see <see cref="BatchFileCommandLine"/>).</exception>
     public static ChildProcessResult Run(
         IReadOnlyList<string> commandLine, Action<string> stderrLine, Action<string>? stdoutLine, CancellationToken cancellationToken)
     {
@@ -32,9 +33,12 @@ internal static class ChildProcessRunner
             RedirectStandardOutput = stdoutLine is not null,
             RedirectStandardError = true,
         };
-        for (var i = 1; i < commandLine.Count; i++)
+        if (!BatchFileCommandLine.TryApply(startInfo, commandLine))
         {
-            startInfo.ArgumentList.Add(commandLine[i]);
+            for (var i = 1; i < commandLine.Count; i++)
+            {
+                startInfo.ArgumentList.Add(commandLine[i]);
+            }
         }
 
         var tail = new StderrTail();

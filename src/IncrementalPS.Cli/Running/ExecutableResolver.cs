@@ -52,15 +52,38 @@ internal static class ExecutableResolver
     }
 
     private static IEnumerable<string> Candidates(string path)
+        => Candidates(path, OperatingSystem.IsWindows(), Environment.GetEnvironmentVariable("PATHEXT"));
+
+    /// <summary>
+    /// The files that <paramref name="path"/> may name, in the order they are tried. On Windows the PATHEXT extensions
+    /// come first, as cmd.exe tries them, and a name without an extension is never a program: npm puts an
+    /// extensionless shell script beside <c>foo.cmd</c>, which Windows cannot run.
+    /// </summary>
+    internal static IEnumerable<string> Candidates(string path, bool windows, string? pathExt)
     {
-        yield return path;
-        if (OperatingSystem.IsWindows() && !Path.HasExtension(path))
+        if (!windows)
         {
-            var extensions = Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD";
-            foreach (var extension in extensions.Split(';', StringSplitOptions.RemoveEmptyEntries))
-            {
-                yield return path + extension;
-            }
+            yield return path;
+            yield break;
+        }
+
+        var extensions = (pathExt ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var own = Path.GetExtension(path);
+        if (own.Length > 0 && Array.Exists(extensions, e => string.Equals(e, own, StringComparison.OrdinalIgnoreCase)))
+        {
+            // "foo.cmd": already a program's name.
+            yield return path;
+            yield break;
+        }
+
+        foreach (var extension in extensions)
+        {
+            yield return path + extension;
+        }
+
+        if (own.Length > 0)
+        {
+            yield return path;
         }
     }
 
