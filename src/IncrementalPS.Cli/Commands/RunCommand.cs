@@ -129,12 +129,12 @@ internal sealed class RunCommand : Command
 
         if (!Console.IsInputRedirected)
         {
-            CliConsole.Message("reading items from the terminal, one per line; end with Ctrl+D.");
+            CliConsole.Message($"reading items from the terminal, one per line; end with {(OperatingSystem.IsWindows() ? "Ctrl+Z, Enter" : "Ctrl+D")}.");
         }
 
-        // UTF-8 only (a UTF-8 byte-order mark is skipped): bytes that happen to look like a UTF-16 byte-order mark must
-        // not switch the decoding.
-        using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), detectEncodingFromByteOrderMarks: false);
+        // UTF-8 only (a UTF-8 byte-order mark is skipped): a UTF-16 byte-order mark does not switch the decoding, it is
+        // refused (Utf16InputGuard), as decoding such input as UTF-8 would make every key wrong.
+        using var input = new StreamReader(new Utf16InputGuard(Console.OpenStandardInput()), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), detectEncodingFromByteOrderMarks: false);
         var settings = new JobSettings(location, options, template, program, jobs, result.GetValue(_null), input, _target.Describe(result, location));
         return new JobRunner(settings, ProgressViews.ForStandardError()).Run();
     }
