@@ -9,6 +9,15 @@ if ($PSEdition -eq 'Core') {
     $folder = 'core'
 }
 else {
+    # Windows PowerShell does not enforce the manifest's DotNetFrameworkVersion. The netstandard2.0 build needs the
+    # facades that .NET Framework 4.7.2 (release 461808) includes; on 4.6.2-4.7.1 it fails to load with an obscure
+    # type-load error. The release number is read as Microsoft documents ("How to: Determine which .NET Framework
+    # versions are installed"); if it cannot be read, the import goes on and fails, if at all, on its own terms.
+    $ndp = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full' -Name Release -ErrorAction Ignore
+    if ($ndp -and $ndp.Release -lt 461808) {
+        throw "IncrementalPS needs .NET Framework 4.7.2 or later in Windows PowerShell 5.1 (this machine has release $($ndp.Release)). " +
+            'Install .NET Framework 4.8 (https://dotnet.microsoft.com/download/dotnet-framework), or use PowerShell 7.4 or later.'
+    }
     $folder = 'desktop'
 }
 

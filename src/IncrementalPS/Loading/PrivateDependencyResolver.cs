@@ -31,6 +31,21 @@ internal static class PrivateDependencyResolver
 
     private static Assembly? Resolve(object? sender, ResolveEventArgs args)
     {
+        try
+        {
+            return TryResolve(args);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or BadImageFormatException or UnauthorizedAccessException
+            or NotSupportedException or System.Security.SecurityException)
+        {
+            // The handler runs inside every failed load in the process, other modules' too: an exception here would
+            // replace their own error with ours. Not answering lets the loader report the original failure.
+            return null;
+        }
+    }
+
+    private static Assembly? TryResolve(ResolveEventArgs args)
+    {
         var requested = new AssemblyName(args.Name);
         if (string.IsNullOrEmpty(requested.Name))
         {
