@@ -1,18 +1,42 @@
 <#
 .SYNOPSIS
-    Registers a Windows scheduled task that runs Sync-Inbox.ps1 every night and at startup, so that a run interrupted
-    by a reboot resumes as soon as the machine is back.
+    Registers a Windows scheduled task that runs Sync-Inbox.ps1 as SYSTEM every night and at startup, so that a run
+    interrupted by a reboot resumes as soon as the machine is back.
+
+.DESCRIPTION
+    What this assumes, and why:
+    - IncrementalPS is installed for all users (Install-PSResource IncrementalPS -Scope AllUsers, or Install-Module
+      -Scope AllUsers): SYSTEM has no user profile of yours and loads modules only from the AllUsers paths.
+    - PowerShell is called by its full path (the one running this script, unless -PowerShell says otherwise): SYSTEM's
+      PATH need not hold pwsh.exe. Register from a 64-bit PowerShell: a 32-bit one would run the task 32-bit, which
+      sees another profile (SysWOW64\config\systemprofile) and so another default checkpoint store.
+    - The script, its state folder beside it (checkpoint and progress file) and the inbox and archive are reachable by
+      SYSTEM (local disks; SYSTEM reaches a share only as the computer account).
+    - Task Scheduler's restart-on-failure does not help here: it restarts a task that failed to start, not a script
+      that ran and exited 1, so it is not used. Retries come from -MaxAttempts inside the script and from the next run
+      (nightly or at startup), which resumes and skips what is done.
 #>
 #Requires -RunAsAdministrator
 param(
     [string] $TaskName = 'IncrementalPS Sync-Inbox',
     [string] $Script = (Join-Path (Split-Path $PSScriptRoot) 'Sync-Inbox.ps1'),
     [string] $Inbox = 'D:\inbox',
-    [string] $Archive = 'E:\archive'
+    [string] $Archive = 'E:\archive',
+    # pwsh.exe of PowerShell 7, or powershell.exe of Windows PowerShell 5.1: whichever runs this script, by full path.
+    [string] $PowerShell = (Get-Process -Id $PID).Path
 )
 
-# pwsh.exe for PowerShell 7; use powershell.exe for Windows PowerShell 5.1.
-$action = New-ScheduledTaskAction -Execute 'pwsh.exe' `
+$ErrorActionPreference = 'Stop'
+if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {
+    throw 'Run this from a 64-bit PowerShell: the task would otherwise run 32-bit, with another profile and checkpoint store.'
+}
+
+$allUsers = Get-Module -ListAvailable IncrementalPS | Where-Object { $_.Path -like "$env:ProgramFiles\*" }
+if (-not $allUsers) {
+    Write-Warning 'IncrementalPS is not installed for all users, so SYSTEM cannot import it. Install it with -Scope AllUsers.'
+}
+
+$action = New-ScheduledTaskAction -Execute $PowerShell `
     -Argument "-NoProfile -NonInteractive -ExecutionPolicy Bypass -File `"$Script`" -Inbox `"$Inbox`" -Archive `"$Archive`""
 
 $triggers = @(
@@ -21,8 +45,9 @@ $triggers = @(
     New-ScheduledTaskTrigger -AtStartup
 )
 
+# IgnoreNew: a start while a run is live is dropped (the lock would refuse it anyway, with CheckpointLocked).
 $settings = New-ScheduledTaskSettingsSet -StartWhenAvailable -MultipleInstances IgnoreNew `
-    -ExecutionTimeLimit (New-TimeSpan -Hours 12) -RestartCount 3 -RestartInterval (New-TimeSpan -Minutes 5)
+    -ExecutionTimeLimit (New-TimeSpan -Hours 12)
 
 $principal = New-ScheduledTaskPrincipal -UserId 'SYSTEM' -LogonType ServiceAccount -RunLevel Highest
 
