@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -18,11 +19,26 @@ internal static class JsonOutput
         WriteIndented = true,
     });
 
-    /// <summary>Writes <paramref name="value"/> as JSON, then a newline, to standard output.</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> as JSON, then a newline, to standard output: UTF-8 bytes when it is redirected, as
+    /// JSON requires (RFC 8259), whatever the console's code page (on Windows Console.Out would write the OEM code page,
+    /// turning every key outside it into '?'); on a console, as text, which the console shows correctly.
+    /// </summary>
     public static void Write<T>(T value, Func<CliJsonContext, JsonTypeInfo<T>> type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        Console.Out.WriteLine(JsonSerializer.Serialize(value, type(s_context)));
+        var json = JsonSerializer.Serialize(value, type(s_context));
+        if (!Console.IsOutputRedirected)
+        {
+            Console.Out.WriteLine(json);
+            return;
+        }
+
+        Console.Out.Flush();
+        using var stdout = Console.OpenStandardOutput();
+        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json + Environment.NewLine);
+        stdout.Write(bytes, 0, bytes.Length);
+        stdout.Flush();
     }
 
     /// <summary>The JSON view of a checkpoint's status.</summary>

@@ -64,7 +64,7 @@ internal sealed class IncpsProcess : IDisposable
     }
 
     /// <summary>Starts incps; the caller writes to <see cref="Input"/> and closes it (or not) as the test needs.</summary>
-    public static IncpsProcess Start(string workingDirectory, string store, IEnumerable<string> args, int? fileSizeLimitKib = null)
+    public static IncpsProcess Start(string workingDirectory, string store, IEnumerable<string> args, int? fileSizeLimitKib = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileSizeLimitKib is null ? DotnetHost() : "/bin/sh")
         {
@@ -93,6 +93,10 @@ internal sealed class IncpsProcess : IDisposable
 
         startInfo.Environment["INCREMENTALPS_HOME"] = store;
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = startInfo };
         var handle = new IncpsProcess(process);
