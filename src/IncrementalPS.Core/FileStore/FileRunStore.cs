@@ -147,7 +147,7 @@ internal sealed class FileRunStore : IRunStore
             {
                 // Again under the lock: this is the check that decides the delete.
                 CheckpointFileCheck.EnsureRemovable(location.FilePath);
-                File.Delete(location.FilePath);
+                FileRetry.Delete(location.FilePath);
                 verified = true;
             }
 
@@ -279,10 +279,10 @@ internal sealed class FileRunStore : IRunStore
             }
 
             // Every in-flight item is recorded by now (completed, failed or interrupted): nothing to hand on.
-            File.Delete(_location.InFlightPath);
+            FileRetry.Delete(_location.InFlightPath);
             if (remove)
             {
-                File.Delete(_location.FilePath);
+                FileRetry.Delete(_location.FilePath);
             }
             else if (compact && CompactionPolicy.AtEnd(_recordsInFile, _keys.Count))
             {
@@ -522,7 +522,7 @@ internal sealed class FileRunStore : IRunStore
     {
         try
         {
-            Volatile.Write(ref _appender, JournalAppender.Open(_location.FilePath, length));
+            Volatile.Write(ref _appender, FileRetry.Run(() => JournalAppender.Open(_location.FilePath, length)));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

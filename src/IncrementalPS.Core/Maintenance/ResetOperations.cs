@@ -23,8 +23,9 @@ internal static class ResetOperations
         // Again under the lock: this is the check that decides the delete.
         CheckpointFileCheck.EnsureRemovable(location.FilePath);
         held.RemoveStaleRewrites();
-        File.Delete(location.FilePath);
-        File.Delete(location.InFlightPath);
+        // An antivirus or backup agent may hold either for a moment (Windows): retried, see FileRetry.
+        FileRetry.Delete(location.FilePath);
+        FileRetry.Delete(location.InFlightPath);
         held.Release(deleteFiles: true);
     }
 
@@ -72,7 +73,7 @@ internal static class ResetOperations
             // Forgetting is a rewrite of the live state without those keys: atomic, like any compaction. It also
             // records what a dead run had in flight, so the slots file it left can go.
             Compactor.Compact(location.FilePath, journal.Keys, journal.Runs);
-            File.Delete(location.InFlightPath);
+            FileRetry.Delete(location.InFlightPath);
         }
 
         return removed;

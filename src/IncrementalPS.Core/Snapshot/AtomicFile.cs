@@ -140,7 +140,7 @@ internal static class AtomicFile
                 MoveOver(source, target);
                 return;
             }
-            catch (Exception ex) when (waitWhileBusy && IsTransient(ex) && clock.Elapsed < s_replaceRetryWindow)
+            catch (Exception ex) when (waitWhileBusy && FileRetry.IsTransient(ex) && clock.Elapsed < s_replaceRetryWindow)
             {
                 Thread.Sleep(delay);
                 delay = Math.Min(delay * 2, 500);
@@ -170,14 +170,5 @@ internal static class AtomicFile
 #else
         File.Move(source, target);
 #endif
-    }
-
-    private static bool IsTransient(Exception ex)
-    {
-        // Only Windows reports these HResults (0x8007xxxx); on Unix an access error is permanent, never retried.
-        const int SharingViolation = unchecked((int)0x80070020);
-        const int LockViolation = unchecked((int)0x80070021);
-        return (ex is UnauthorizedAccessException && RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            || (ex is IOException io && (io.HResult == SharingViolation || io.HResult == LockViolation));
     }
 }
