@@ -80,7 +80,7 @@ public sealed class TornWriteTests
         var intact = MakeJournalEndingWithACompletion(store);
         var lastLineStart = CheckpointFile.LastLineStart(intact);
         var damaged = intact[..lastLineStart].Concat(new byte[nulCount]).ToArray();
-        var location = store.FileWith("nul.checkpoint.jsonl", damaged);
+        var location = store.FileWith("nul-run.checkpoint.jsonl", damaged);
 
         Assert.Equal(s_completedKeys.Length, CheckpointInspector.ReadStatus(location).Completed);
         using var session = CheckpointSession.Start(location, Sessions.Options(o => o.Keep = true));
