@@ -88,7 +88,7 @@ internal sealed class Utf16InputGuard : Stream
         {
             throw new IOException(
                 "the input is UTF-16 (it starts with a UTF-16 byte-order mark), as Windows PowerShell 5.1 writes with '>' and Out-File; " +
-                "incps reads UTF-8. Write the list with Out-File -Encoding utf8 (or Set-Content -Encoding UTF8), or use PowerShell 7");
+                "incps reads UTF-8. Write the list with Out-File -Encoding utf8 (or Set-Content -Encoding UTF8), or use PowerShell 7.");
         }
 
         Array.Resize(ref head, length);
