@@ -8,8 +8,9 @@ namespace IncrementalPS.Core;
 /// Keeps who may read a checkpoint when it is rewritten. A rewrite is a new file renamed over the old one, and a new
 /// file gets the writer's owner and default mode: a private (600) checkpoint would become world-readable (644) and a
 /// user's file would pass to root. On Unix the new file takes the old one's mode and owner before the rename. On
-/// Windows the new file has the ACL it inherits from its folder (<see cref="AtomicFile"/> renames with MoveFileEx, not
-/// ReplaceFile, which can lose the file): a checkpoint is kept private by its folder's permissions, not its own.
+/// Windows it takes the old one's DACL (<see cref="WindowsFileSecurity"/>): <see cref="AtomicFile"/> renames with
+/// MoveFileEx, not ReplaceFile (which kept the ACL but can lose the file), and a renamed new file would otherwise have
+/// only the ACL its folder passes down.
 /// </summary>
 internal static class FileOwnership
 {
@@ -44,13 +45,14 @@ internal static class FileOwnership
 #endif
     }
 
-    /// <summary>Gives <paramref name="replacement"/> the mode and owner of <paramref name="original"/> (Unix); on Windows the folder's inherited ACL applies.</summary>
+    /// <summary>Gives <paramref name="replacement"/> the mode and owner of <paramref name="original"/> (Unix), or its DACL (Windows).</summary>
     /// <exception cref="UnauthorizedAccessException">The owner cannot be kept (a user other than root rewriting another user's file).</exception>
     public static void CopyTo(string original, string replacement)
     {
 #if NET
         if (OperatingSystem.IsWindows())
         {
+            WindowsFileSecurity.CopyAccessRules(original, replacement);
             return;
         }
 
@@ -65,9 +67,8 @@ internal static class FileOwnership
 
         File.SetUnixFileMode(replacement, File.GetUnixFileMode(original));
 #else
-        // netstandard2.0 is Windows PowerShell's build: Windows only, where the folder's inherited ACL applies.
-        _ = original;
-        _ = replacement;
+        // netstandard2.0 is Windows PowerShell's build: Windows only.
+        WindowsFileSecurity.CopyAccessRules(original, replacement);
 #endif
     }
 
