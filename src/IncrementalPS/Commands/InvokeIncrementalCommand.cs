@@ -10,6 +10,7 @@ using IncrementalPS.Loading;
 using IncrementalPS.Parameters;
 using IncrementalPS.Progress;
 using IncrementalPS.Running;
+using IncrementalPS.Running.Parallel;
 using IncrementalPS.Store;
 
 namespace IncrementalPS.Commands;
@@ -38,6 +39,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private CancellationTokenSource? _cancellation;
     private ProgressReporter? _progress;
     private ScriptBlockRunner? _runner;
+    private ParallelRun? _parallel;
     private KeySelector? _keys;
     private Exception? _lastFailure;
     private int _keyless;
@@ -111,6 +113,16 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter ReplayOutput { get; set; }
 
+    /// <summary>Items run at once, each in a runspace of its own (2 or more); 1 runs them one by one in the caller's scope.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    /// <summary>Stop an item still running after this many seconds and record it failed (items then run in runspaces).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int TimeoutSeconds { get; set; }
+
     /// <summary>Opens the checkpoint (terminating errors here leave everything on disk as it was).</summary>
     protected override void BeginProcessing()
     {
@@ -150,7 +162,15 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         _runner = new ScriptBlockRunner(this, Process, ReplayOutput);
         try
         {
-            _session = CheckpointSession.Start(_location, BuildOptions(), _progress);
+            var options = BuildOptions();
+            _parallel = ParallelMode.Create(this, Process, ThrottleLimit, TimeoutSeconds, ReplayOutput, _location.Name, ReportParallel, NotRun, _cancellation.Token);
+            if (_parallel is not null)
+            {
+                options.OnRetry = _parallel.OnRetry(options.OnRetry);
+            }
+
+            _session = CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
+            _parallel?.Start(_session);
         }
         catch (ArgumentException exception)
         {
@@ -175,6 +195,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             // -ErrorAction Stop, a terminating error or a downstream Select-Object -First: the bar must not stay up.
             _progress?.CompleteOnError();
+            _parallel?.CompleteOnError();
             throw;
         }
     }
@@ -198,6 +219,12 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
             WriteError(key.Error);
             NotRun();
+            return;
+        }
+
+        if (_parallel is not null)
+        {
+            RunParallel(() => _parallel.Submit(key.Key!, item, item));
             return;
         }
 
@@ -240,6 +267,11 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         try
         {
             _runner!.End();
+            if (_parallel is not null)
+            {
+                RunParallel(_parallel.Drain);
+            }
+
             summary = _session.Finish();
         }
         catch (CheckpointException exception)
@@ -251,6 +283,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         finally
         {
             _progress!.Detach();
+            _parallel?.Detach();
         }
 
         _session.Dispose();
@@ -266,6 +299,9 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     {
         _progress?.Detach();
         _runner?.Dispose();
+
+        // Stops the parallel items first: the session must outlive every Process call.
+        _parallel?.Dispose();
         _session?.Dispose();
         _session = null;
         _cancellation?.Dispose();
@@ -334,6 +370,32 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         }
 
         return ReplayOutput && _runner.Captured.Count > 0 ? OutputSerializer.Serialize(_runner.Captured) : null;
+    }
+
+    /// <summary>Runs a parallel step; a checkpoint that cannot be written ends the run as in the sequential mode.</summary>
+    private void RunParallel(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (CheckpointException exception)
+        {
+            _parallel!.CompleteOnError();
+            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
+        }
+    }
+
+    private void ReportParallel(ItemOutcome outcome, PSObject? item, Exception? failure)
+    {
+        _lastFailure = failure;
+        Report(outcome, item);
+    }
+
+    private void NotRun(PSObject? item, ArgumentException exception)
+    {
+        WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, Key is not null, exception));
+        NotRun();
     }
 
     private void Report(ItemOutcome outcome, PSObject? item)

@@ -1,0 +1,36 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using IncrementalPS.Core;
+
+namespace IncrementalPS.Running.Parallel;
+
+/// <summary>Decides from Invoke-Incremental's parameters whether items run in runspaces, and sets that run up.</summary>
+internal static class ParallelMode
+{
+    /// <summary>
+    /// A parallel run for -ThrottleLimit 2 or more, or for -TimeoutSeconds (an item can be stopped on time only in a
+    /// runspace of its own, so a timeout runs items in runspaces even one at a time); null for the sequential mode.
+    /// </summary>
+    /// <exception cref="ArgumentException">A $using: expression cannot be read.</exception>
+    public static ParallelRun? Create(
+        PSCmdlet cmdlet,
+        ScriptBlock process,
+        int throttleLimit,
+        int timeoutSeconds,
+        bool captureOutput,
+        string checkpointName,
+        Action<ItemOutcome, PSObject?, Exception?> report,
+        Action<PSObject?, ArgumentException> keyRefused,
+        CancellationToken stopping)
+    {
+        if (throttleLimit <= 1 && timeoutSeconds <= 0)
+        {
+            return null;
+        }
+
+        var timeout = timeoutSeconds > 0 ? TimeSpan.FromSeconds(timeoutSeconds) : (TimeSpan?)null;
+        var settings = new ParallelSettings(Math.Max(1, throttleLimit), timeout, captureOutput);
+        return new ParallelRun(cmdlet, process, settings, checkpointName, report, keyRefused, stopping);
+    }
+}
