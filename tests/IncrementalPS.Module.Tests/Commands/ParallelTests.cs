@@ -126,6 +126,27 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void An_item_waiting_to_be_retried_holds_no_place_so_the_others_still_run_throttle_limit_at_once()
+    {
+        using var host = new ModuleRunspace();
+        var probe = new ConcurrencyProbe();
+        host.SetVariable("probe", probe);
+
+        // 'a' fails at once and then waits 5 s; were its place held, b to g would run one at a time.
+        using var shell = host.Run(
+            "$tries = [Collections.Concurrent.ConcurrentDictionary[string,int]]::new(); " +
+            "'a', 'b', 'c', 'd', 'e', 'f', 'g' | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 -MaxAttempts 2 -RetryDelay 5 -Keep { " +
+            "if ($_ -eq 'a') { if (($using:tries).AddOrUpdate($_, 1, { param($k, $v) $v + 1 }) -eq 1) { throw 'first try' }; return } " +
+            "($using:probe).Enter(); Start-Sleep -Milliseconds 300; ($using:probe).Leave() }",
+            out _);
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal(2, probe.Max);
+        var items = CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl")));
+        Assert.All(items, i => Assert.Equal(ItemState.Completed, i.State));
+    }
+
+    [Fact]
     public void Stop_stops_every_running_item_and_leaves_them_in_flight_never_failed()
     {
         using var host = new ModuleRunspace();
