@@ -10,6 +10,7 @@ using IncrementalPS.Loading;
 using IncrementalPS.Parameters;
 using IncrementalPS.Progress;
 using IncrementalPS.Running;
+using IncrementalPS.Running.Batching;
 using IncrementalPS.Running.Parallel;
 using IncrementalPS.Store;
 
@@ -40,6 +41,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ProgressReporter? _progress;
     private ScriptBlockRunner? _runner;
     private ParallelRun? _parallel;
+    private ItemBatcher? _batches;
     private KeySelector? _keys;
     private Exception? _lastFailure;
     private int _keyless;
@@ -123,6 +125,11 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int TimeoutSeconds { get; set; }
 
+    /// <summary>Hand the script block this many items at a time as $_ (an array); they are recorded together.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int BatchSize { get; set; } = 1;
+
     /// <summary>Opens the checkpoint (terminating errors here leave everything on disk as it was).</summary>
     protected override void BeginProcessing()
     {
@@ -145,6 +152,13 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         catch (ArgumentException exception)
         {
             ThrowTerminatingError(new ErrorRecord(exception, ErrorIds.InvalidRunOption, ErrorCategory.InvalidArgument, Key));
+        }
+
+        if (BatchSize > 1 && ReplayOutput)
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                "-ReplayOutput cannot be used with -BatchSize: a batch's output belongs to no single item, so it could not be replayed per item. Use one or the other.",
+                BatchSize));
         }
 
         // Only -Restart destroys anything, so only it asks for consent; -WhatIf still shows what a run would do.
@@ -171,6 +185,9 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
             _session = CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
             _parallel?.Start(_session);
+            _batches = BatchSize <= 1 ? null
+                : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
+                : SequentialBatches(_session);
         }
         catch (ArgumentException exception)
         {
@@ -222,9 +239,15 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             return;
         }
 
+        if (_batches is not null)
+        {
+            RunParallel(() => _batches.Add(key.Key!, item));
+            return;
+        }
+
         if (_parallel is not null)
         {
-            RunParallel(() => _parallel.Submit(key.Key!, item, item));
+            RunParallel(() => _parallel.Submit(key.Key!, item));
             return;
         }
 
@@ -266,6 +289,11 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         RunSummary summary;
         try
         {
+            if (_batches is not null)
+            {
+                RunParallel(_batches.Flush);
+            }
+
             _runner!.End();
             if (_parallel is not null)
             {
@@ -372,7 +400,13 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         return ReplayOutput && _runner.Captured.Count > 0 ? OutputSerializer.Serialize(_runner.Captured) : null;
     }
 
-    /// <summary>Runs a parallel step; a checkpoint that cannot be written ends the run as in the sequential mode.</summary>
+    private ItemBatcher SequentialBatches(CheckpointSession session)
+    {
+        var batches = new SequentialBatches(session, RunItem, ReportParallel, NotRun, _cancellation!.Token);
+        return new ItemBatcher(BatchSize, session.IsSettled, batches.Single, batches.Run);
+    }
+
+    /// <summary>Runs a parallel or batch step; a checkpoint that cannot be written ends the run as in the sequential mode.</summary>
     private void RunParallel(Action step)
     {
         try
@@ -381,7 +415,8 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         }
         catch (CheckpointException exception)
         {
-            _parallel!.CompleteOnError();
+            _progress!.Complete();
+            _parallel?.CompleteOnError();
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
         }
     }

@@ -5,6 +5,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using IncrementalPS.Core;
+using IncrementalPS.Running.Batching;
 
 namespace IncrementalPS.Running.Parallel;
 
@@ -104,7 +105,12 @@ internal sealed class ParallelRun : IDisposable
     /// </summary>
     /// <exception cref="PipelineStoppedException">The run is stopping.</exception>
     /// <exception cref="CheckpointException">Recording an item failed.</exception>
-    public void Submit(string key, PSObject? item, object? input)
+    public void Submit(string key, PSObject? item) => Admit(state => RunItem(state, key, item));
+
+    /// <summary>As <see cref="Submit"/>, for a batch (-BatchSize): $_ is the array of the items still to do.</summary>
+    public void SubmitBatch(IReadOnlyList<string> keys, IReadOnlyList<PSObject?> items) => Admit(state => RunBatch(state, keys, items));
+
+    private void Admit(Action<ParallelItemState> body)
     {
         while (Volatile.Read(ref _active) >= _throttleLimit)
         {
@@ -118,7 +124,7 @@ internal sealed class ParallelRun : IDisposable
             _allReturned.Reset();
         }
 
-        Task.Factory.StartNew(() => RunItem(key, item, input), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() => RunWorker(body), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         WriteQueued();
     }
 
@@ -182,24 +188,18 @@ internal sealed class ParallelRun : IDisposable
         _view.Tick();
     }
 
-    /// <summary>One item on its own thread: the engine decides, runs and records; the pipeline thread reports.</summary>
-    private void RunItem(string key, PSObject? item, object? input)
+    /// <summary>One item or batch on its own thread: the engine decides, runs and records; the pipeline thread reports.</summary>
+    private void RunWorker(Action<ParallelItemState> body)
     {
         var state = new ParallelItemState();
         t_item = state;
         try
         {
-            var outcome = _session!.Process(key, attempt => Attempt(state, input), _stop.Token);
-            var failure = state.Failure;
-            _queue.Post(() => _report(outcome, item, failure));
+            body(state);
         }
         catch (Exception) when (_stop.IsCancellationRequested)
         {
             // Stopped: the engine left the item in flight (or it never started); it runs again on resume.
-        }
-        catch (ArgumentException exception) when (exception.ParamName == "key")
-        {
-            _queue.Post(() => _keyRefused(item, exception));
         }
         catch (Exception exception)
         {
@@ -226,6 +226,52 @@ internal sealed class ParallelRun : IDisposable
             // Wakes the pipeline thread, which may be waiting for a free place or for the last item.
             _queue.Post(static () => { });
         }
+    }
+
+    private void RunItem(ParallelItemState state, string key, PSObject? item)
+    {
+        ItemOutcome outcome;
+        try
+        {
+            outcome = _session!.Process(key, _ => Attempt(state, item), _stop.Token);
+        }
+        catch (ArgumentException exception) when (exception.ParamName == "key" && !_stop.IsCancellationRequested)
+        {
+            _queue.Post(() => _keyRefused(item, exception));
+            return;
+        }
+
+        var failure = state.Failure;
+        _queue.Post(() => _report(outcome, item, failure));
+    }
+
+    private void RunBatch(ParallelItemState state, IReadOnlyList<string> keys, IReadOnlyList<PSObject?> items)
+    {
+        IReadOnlyList<ItemOutcome> outcomes;
+        try
+        {
+            outcomes = _session!.ProcessBatch(keys, attempt => Attempt(state, BatchInput.Of(items, attempt.Positions)), _stop.Token);
+        }
+        catch (ArgumentException exception) when (exception.ParamName == "keys" && !_stop.IsCancellationRequested)
+        {
+            _queue.Post(() =>
+            {
+                foreach (var item in items)
+                {
+                    _keyRefused(item, exception);
+                }
+            });
+            return;
+        }
+
+        var failure = state.Failure;
+        _queue.Post(() =>
+        {
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                _report(outcomes[i], items[i], failure);
+            }
+        });
     }
 
     private string? Attempt(ParallelItemState state, object? input)
