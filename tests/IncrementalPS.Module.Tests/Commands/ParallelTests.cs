@@ -45,6 +45,18 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void A_block_with_using_runs_in_a_runspace_also_at_throttle_limit_1()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "$factor = 10; 1..3 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 1 { $_ * $using:factor }",
+            out var output);
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal([10, 20, 30], output.Cast<int>());
+    }
+
+    [Fact]
     public void Using_an_undefined_variable_is_a_terminating_error_before_any_item_runs()
     {
         using var host = new ModuleRunspace();

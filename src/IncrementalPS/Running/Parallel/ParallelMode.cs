@@ -9,8 +9,9 @@ namespace IncrementalPS.Running.Parallel;
 internal static class ParallelMode
 {
     /// <summary>
-    /// A parallel run for -ThrottleLimit 2 or more, or for -TimeoutSeconds (an item can be stopped on time only in a
-    /// runspace of its own, so a timeout runs items in runspaces even one at a time); null for the sequential mode.
+    /// A parallel run for -ThrottleLimit 2 or more; also, one item at a time, for -TimeoutSeconds (an item can be
+    /// stopped on time only in a runspace of its own) and for a block that uses $using: (in the caller's scope it would
+    /// fail every item, so a script written for -ThrottleLimit 16 keeps working at 1). Null for the sequential mode.
     /// </summary>
     /// <exception cref="ArgumentException">A $using: expression cannot be read.</exception>
     public static ParallelRun? Create(
@@ -24,7 +25,7 @@ internal static class ParallelMode
         Action<PSObject?, ArgumentException> keyRefused,
         CancellationToken stopping)
     {
-        if (throttleLimit <= 1 && timeoutSeconds <= 0)
+        if (throttleLimit <= 1 && timeoutSeconds <= 0 && !UsingValues.Appear(process))
         {
             return null;
         }

@@ -22,6 +22,10 @@ internal static class UsingValues
     /// <summary>The parameter name under which a runspace's script receives the using values.</summary>
     public const string ParameterName = "--%";
 
+    /// <summary>Whether the block has a $using: expression anywhere in it.</summary>
+    public static bool Appear(ScriptBlock block)
+        => block.Ast.Find(ast => ast is UsingExpressionAst, searchNestedScriptBlocks: true) is not null;
+
     /// <exception cref="ArgumentException">A using expression is not a plain variable, or the variable does not exist.</exception>
     public static Dictionary<string, object?> Collect(ScriptBlock block, PSCmdlet caller)
     {
