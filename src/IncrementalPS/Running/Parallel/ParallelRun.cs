@@ -160,9 +160,15 @@ internal sealed class ParallelRun : IDisposable
         _disposed = true;
         _view.Detach();
         _stop.Cancel();
-        _allReturned.Wait(StopWait);
+        var allReturned = _allReturned.Wait(StopWait);
         _slots.Dispose();
-        _stop.Dispose();
+        if (allReturned)
+        {
+            // A worker still stuck in its item reads the token when it comes back: it must stay usable until then.
+            _stop.Dispose();
+            _allReturned.Dispose();
+            _queue.Dispose();
+        }
     }
 
     private void Pump()
