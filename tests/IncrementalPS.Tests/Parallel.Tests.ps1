@@ -27,16 +27,17 @@ Describe 'Invoke-Incremental -ThrottleLimit' -Tag 'CI' {
 
     It 'after Stop-Process -Force of a child pwsh mid-run, a resume runs only the unfinished items; at most 4 ran twice' {
         $store = New-TestStore
-        $marker = Join-Path $TestDrive "marker-$([guid]::NewGuid()).txt"
+        $marks = Join-Path $TestDrive "marks-$([guid]::NewGuid())"
+        New-Item -ItemType Directory -Path $marks | Out-Null
         $count = 60
-        # Each item appends its key to the marker file (a line is appended whole), then takes a while.
-        $command = "1..$count | Invoke-Incremental parkill -ThrottleLimit 4 { [IO.File]::AppendAllText('$marker', `"`$_`n`"); Start-Sleep -Milliseconds 300 }"
+        # Each run of an item leaves a file of its own named for its key (four items at once cannot lose each
+        # other's marks, as appends to one file can), then takes a while.
+        $command = "1..$count | Invoke-Incremental parkill -ThrottleLimit 4 { [IO.File]::WriteAllText((Join-Path '$marks' (`"`$_.`" + [guid]::NewGuid())), ''); Start-Sleep -Milliseconds 300 }"
         $script = New-ModuleScript $store $command
         $child = Start-ModuleScript $script
         try {
             $deadline = [datetime]::UtcNow.AddSeconds(60)
-            while ([datetime]::UtcNow -lt $deadline -and -not $child.HasExited -and
-                   -not ((Test-Path $marker) -and @(Get-Content $marker).Count -ge 12)) {
+            while ([datetime]::UtcNow -lt $deadline -and -not $child.HasExited -and @(Get-ChildItem $marks).Count -lt 12) {
                 Start-Sleep -Milliseconds 50
             }
             $child.HasExited | Should -BeFalse -Because 'the child must still be working when it is killed'
@@ -47,14 +48,15 @@ Describe 'Invoke-Incremental -ThrottleLimit' -Tag 'CI' {
             if (-not $child.HasExited) { Stop-Process -Id $child.Id -Force }
         }
 
-        $beforeKill = @(Get-Content $marker)
-        $beforeKill.Count | Should -BeLessThan $count
-        (Get-CheckpointStatus parkill).InFlight | Should -BeLessOrEqual 4
+        @(Get-ChildItem $marks).Count | Should -BeLessThan $count
+        $status = Get-CheckpointStatus parkill
+        $status.InFlight | Should -BeLessOrEqual 4
+        $status.Failed | Should -Be 0
 
         & (Get-ChildPowerShell) -NoProfile -NonInteractive -File $script
         $LASTEXITCODE | Should -Be 0
 
-        $runs = @(Get-Content $marker | ForEach-Object { [int]$_ })
+        $runs = @(Get-ChildItem $marks | ForEach-Object { [int]($_.Name -split '\.')[0] })
         ($runs | Sort-Object -Unique) | Should -Be (1..$count)
         $repeated = @($runs | Group-Object | Where-Object Count -GT 1)
         $repeated.Count | Should -BeLessOrEqual 4
@@ -95,5 +97,44 @@ Describe 'Invoke-Incremental -ThrottleLimit' -Tag 'CI' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'ItemFailed,*'
         $failures[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
         (Get-CheckpointItem partimeout -State Failed).Key | Should -Be '3'
+    }
+
+    It 'stops every running item on Stop() (Ctrl+C) and leaves them in flight for the next run' {
+        $store = New-TestStore
+        $ps = New-ModulePowerShell {
+            1..20 | Invoke-Incremental parstop -ThrottleLimit 4 { if ($_ -gt 4) { Start-Sleep -Seconds 600 }; $_ }
+        }
+        try {
+            $handle = $ps.BeginInvoke()
+            Wait-Checkpoint parstop { param($s) $s.Completed -ge 4 -and $s.InFlight -ge 4 }
+            $ps.Stop()
+            { $ps.EndInvoke($handle) } | Should -Throw
+        }
+        finally {
+            $ps.Dispose()
+        }
+
+        $status = Get-CheckpointStatus parstop
+        $status.State | Should -Be 'Interrupted'
+        $status.Failed | Should -Be 0
+        $status.InFlight | Should -Be 4
+    }
+}
+
+Describe 'Invoke-Incremental -BatchSize' -Tag 'CI' {
+    It 'fails only the batch with the bad row, and a resume runs that batch again whole' {
+        $store = New-TestStore
+        $out = 1..9 | Invoke-Incremental parbatch -BatchSize 3 -ThrottleLimit 2 -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue {
+            if ($_ -contains 5) { throw 'row 5 refused' }
+            $_ -join ','
+        }
+
+        ($out | Sort-Object) | Should -Be '1,2,3', '7,8,9'
+        $failures.Count | Should -Be 3
+        (Get-CheckpointItem parbatch -State Failed).Key | Sort-Object | Should -Be '4', '5', '6'
+
+        $again = 1..9 | Invoke-Incremental parbatch -BatchSize 3 -RetryFailed { $_ -join ',' }
+        $again | Should -Be '4,5,6'
+        Get-CheckpointFile parbatch | Should -Not -Exist
     }
 }
