@@ -187,7 +187,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _parallel?.Start(_session);
             _batches = BatchSize <= 1 ? null
                 : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
-                : SequentialBatches(_session);
+                : BatchesInCallersScope(_session);
         }
         catch (ArgumentException exception)
         {
@@ -241,13 +241,13 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
         if (_batches is not null)
         {
-            RunParallel(() => _batches.Add(key.Key!, item));
+            RunStep(() => _batches.Add(key.Key!, item));
             return;
         }
 
         if (_parallel is not null)
         {
-            RunParallel(() => _parallel.Submit(key.Key!, item));
+            RunStep(() => _parallel.Submit(key.Key!, item));
             return;
         }
 
@@ -291,13 +291,13 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             if (_batches is not null)
             {
-                RunParallel(_batches.Flush);
+                RunStep(_batches.Flush);
             }
 
             _runner!.End();
             if (_parallel is not null)
             {
-                RunParallel(_parallel.Drain);
+                RunStep(_parallel.Drain);
             }
 
             summary = _session.Finish();
@@ -400,14 +400,14 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         return ReplayOutput && _runner.Captured.Count > 0 ? OutputSerializer.Serialize(_runner.Captured) : null;
     }
 
-    private ItemBatcher SequentialBatches(CheckpointSession session)
+    private ItemBatcher BatchesInCallersScope(CheckpointSession session)
     {
         var batches = new SequentialBatches(session, RunItem, ReportParallel, NotRun, _cancellation!.Token);
         return new ItemBatcher(BatchSize, session.IsSettled, batches.Single, batches.Run);
     }
 
     /// <summary>Runs a parallel or batch step; a checkpoint that cannot be written ends the run as in the sequential mode.</summary>
-    private void RunParallel(Action step)
+    private void RunStep(Action step)
     {
         try
         {
