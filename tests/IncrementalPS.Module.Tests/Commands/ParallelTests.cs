@@ -121,12 +121,12 @@ public sealed class ParallelTests
     }
 
     [Fact]
-    public void A_retried_item_completes_on_its_second_attempt()
+    public void A_retried_item_completes_on_its_second_attempt_and_the_retry_is_reported_verbose()
     {
         using var host = new ModuleRunspace();
         using var shell = host.Run(
             "$tries = [Collections.Concurrent.ConcurrentDictionary[int,int]]::new(); " +
-            "1..3 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 -MaxAttempts 2 -RetryDelay 0 -Keep { " +
+            "1..3 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 -MaxAttempts 2 -RetryDelay 0 -Keep -Verbose { " +
             "if (($using:tries).AddOrUpdate($_, 1, { param($k, $v) $v + 1 }) -eq 1 -and $_ -eq 2) { throw 'first try' }; $_ }",
             out var output);
 
@@ -134,6 +134,7 @@ public sealed class ParallelTests
         Assert.Equal([1, 2, 3], output.Cast<int>().OrderBy(i => i));
         var items = CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl")));
         Assert.Equal(2, items.Single(i => i.Key == "2").Attempts);
+        Assert.Contains(shell.Streams.Verbose, v => v.Message.StartsWith("Attempt 1 of 2 for '2' failed: first try.", StringComparison.Ordinal));
         Assert.All(items, i => Assert.Equal(ItemState.Completed, i.State));
     }
 
