@@ -57,6 +57,18 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void A_using_of_the_blocks_own_variable_in_a_nested_parallel_command_is_left_to_that_command()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "$factor = 10; 1..2 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 { $v = $_ * $using:factor; 1 | ForEach-Object -Parallel { $using:v + 1 } }",
+            out var output);
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal([11, 21], output.Cast<int>().OrderBy(i => i));
+    }
+
+    [Fact]
     public void Using_an_undefined_variable_is_a_terminating_error_before_any_item_runs()
     {
         using var host = new ModuleRunspace();

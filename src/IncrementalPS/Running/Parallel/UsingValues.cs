@@ -47,6 +47,13 @@ internal static class UsingValues
             var path = variable.VariablePath;
             if (!path.IsDriveQualified && caller.SessionState.PSVariable.Get(path.UserPath) is null)
             {
+                if (IsNested(usingAst, block.Ast))
+                {
+                    // In a script block of its own (ForEach-Object -Parallel, Invoke-Command inside the block), $using:
+                    // may mean a variable of this block, which that command passes on itself when it runs.
+                    continue;
+                }
+
                 throw new ArgumentException(
                     $"The variable '{path.UserPath}' in '{usingAst.Extent.Text}' is not defined in the caller's scope, so it has no value to pass in.");
             }
@@ -55,6 +62,19 @@ internal static class UsingValues
         }
 
         return values;
+    }
+
+    private static bool IsNested(Ast usingAst, Ast root)
+    {
+        for (var parent = usingAst.Parent; parent is not null && parent != root; parent = parent.Parent)
+        {
+            if (parent is ScriptBlockAst)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Key(UsingExpressionAst usingAst)
