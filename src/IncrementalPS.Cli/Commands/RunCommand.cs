@@ -35,6 +35,13 @@ internal sealed class RunCommand : Command
         CustomParser = result => ParseDuration(result.Tokens[0].Value, result),
     };
 
+    private readonly Option<TimeSpan?> _timeout = new("--timeout")
+    {
+        Description = "Kill a command still running after this long (with every process it started) and record the item failed: 30, 90s, 5m, 00:10:00.",
+        HelpName = "duration",
+        CustomParser = result => ParseDuration(result.Tokens[0].Value, result),
+    };
+
     private readonly Option<bool> _restart = new("--restart") { Description = "Discard the existing checkpoint and start over." };
     private readonly Option<bool> _keep = new("--keep") { Description = "Keep the checkpoint when every item completed, as a ledger: later runs only process new items." };
     private readonly Option<long?> _total = new("--total") { Description = "The number of items in the input, for the progress bar and ETA (default: the count of the last run that read its input to the end).", HelpName = "n" };
@@ -50,7 +57,7 @@ internal sealed class RunCommand : Command
         _commandLine = commandLine;
         _target.AddTo(this);
         Arguments.Add(_stray);
-        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _restart, _keep, _total, _progressFile, _durability })
+        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _restart, _keep, _total, _progressFile, _durability })
         {
             Options.Add(option);
         }
@@ -123,6 +130,12 @@ internal sealed class RunCommand : Command
             options.RetryDelay = delay;
         }
 
+        var timeout = result.GetValue(_timeout);
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new UsageException("--timeout must be longer than 0.");
+        }
+
         options.Settings["command"] = template.ToString();
         options.Settings["jobs"] = jobs.ToString(CultureInfo.InvariantCulture);
         options.Settings["input"] = result.GetValue(_null) ? "nul-separated" : "lines";
@@ -135,7 +148,10 @@ internal sealed class RunCommand : Command
         // UTF-8 only (a UTF-8 byte-order mark is skipped): a UTF-16 byte-order mark does not switch the decoding, it is
         // refused (Utf16InputGuard), as decoding such input as UTF-8 would make every key wrong.
         using var input = new StreamReader(new Utf16InputGuard(Console.OpenStandardInput()), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), detectEncodingFromByteOrderMarks: false);
-        var settings = new JobSettings(location, options, template, program, jobs, result.GetValue(_null), input, _target.Describe(result, location));
+        var settings = new JobSettings(location, options, template, program, jobs, result.GetValue(_null), input, _target.Describe(result, location))
+        {
+            Timeout = timeout,
+        };
         return new JobRunner(settings, ProgressViews.ForStandardError()).Run();
     }
 

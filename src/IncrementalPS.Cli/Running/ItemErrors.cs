@@ -16,6 +16,9 @@ internal static class ItemErrors
     /// <summary>The error type of an item whose command could not be started.</summary>
     public const string StartFailedType = "StartFailed";
 
+    /// <summary>The error type of an item whose command ran past --timeout and was killed.</summary>
+    public const string TimeoutType = "Timeout";
+
     /// <summary>Turns what the work delegate threw into the record kept with the failed item.</summary>
     public static ItemError Describe(Exception exception)
     {
@@ -24,6 +27,7 @@ internal static class ItemErrors
         {
             CommandFailedException { ExitCode: int code } => new ItemError(exception.Message, ExitCodeType, code.ToString(CultureInfo.InvariantCulture)),
             CommandFailedException => new ItemError(exception.Message, StartFailedType, null),
+            CommandTimedOutException => new ItemError(exception.Message, TimeoutType, "OperationTimeout"),
             _ => ItemError.FromException(exception),
         };
     }

@@ -211,14 +211,26 @@ internal sealed class JobRunner
             commandLine = commandLine.Skip(1).Prepend(program).ToList();
         }
 
+        // --timeout: the same kill as a stop (the command and everything it started), on a timer of the item's own.
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        if (_settings.Timeout is TimeSpan timeout)
+        {
+            timer.CancelAfter(timeout);
+        }
+
         ChildProcessResult result;
         try
         {
-            result = ChildProcessRunner.Run(commandLine, CliConsole.WriteLine, _stdoutThroughView ? CliConsole.WriteLine : null, stopping);
+            result = ChildProcessRunner.Run(commandLine, CliConsole.WriteLine, _stdoutThroughView ? CliConsole.WriteLine : null, timer.Token);
         }
         catch (Win32Exception ex)
         {
             throw new CommandFailedException($"could not start '{commandLine[0]}': {ex.Message}", ex);
+        }
+
+        if (timer.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            throw new CommandTimedOutException(_settings.Timeout!.Value);
         }
 
         if (result.ExitCode == 0)

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using IncrementalPS.Core;
 
@@ -42,4 +43,7 @@ internal sealed class JobSettings
 
     /// <summary>How to name the checkpoint in hints ("thumbs", "--path /x/y.jsonl").</summary>
     public string HintName { get; }
+
+    /// <summary>How long one run of the command may take before it is killed and the item failed (--timeout); null for no limit.</summary>
+    public TimeSpan? Timeout { get; init; }
 }

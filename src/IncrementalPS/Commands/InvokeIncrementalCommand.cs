@@ -10,6 +10,8 @@ using IncrementalPS.Loading;
 using IncrementalPS.Parameters;
 using IncrementalPS.Progress;
 using IncrementalPS.Running;
+using IncrementalPS.Running.Batching;
+using IncrementalPS.Running.Parallel;
 using IncrementalPS.Store;
 
 namespace IncrementalPS.Commands;
@@ -38,6 +40,8 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private CancellationTokenSource? _cancellation;
     private ProgressReporter? _progress;
     private ScriptBlockRunner? _runner;
+    private ParallelRun? _parallel;
+    private ItemBatcher? _batches;
     private KeySelector? _keys;
     private Exception? _lastFailure;
     private int _keyless;
@@ -111,6 +115,21 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter ReplayOutput { get; set; }
 
+    /// <summary>Items run at once, each in a runspace of its own (2 or more); 1 runs them one by one in the caller's scope.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    /// <summary>Stop an item still running after this many seconds and record it failed (items then run in runspaces).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int TimeoutSeconds { get; set; }
+
+    /// <summary>Hand the script block this many items at a time as $_ (an array); they are recorded together.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int BatchSize { get; set; } = 1;
+
     /// <summary>Opens the checkpoint (terminating errors here leave everything on disk as it was).</summary>
     protected override void BeginProcessing()
     {
@@ -135,6 +154,13 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(exception, ErrorIds.InvalidRunOption, ErrorCategory.InvalidArgument, Key));
         }
 
+        if (BatchSize > 1 && ReplayOutput)
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                "-ReplayOutput cannot be used with -BatchSize: a batch's output belongs to no single item, so it could not be replayed per item. Use one or the other.",
+                BatchSize));
+        }
+
         // Only -Restart destroys anything, so only it asks for consent; -WhatIf still shows what a run would do.
         var askConsent = Restart || MyInvocation.BoundParameters.ContainsKey("WhatIf");
         var action = Restart
@@ -150,7 +176,18 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         _runner = new ScriptBlockRunner(this, Process, ReplayOutput);
         try
         {
-            _session = CheckpointSession.Start(_location, BuildOptions(), _progress);
+            var options = BuildOptions();
+            _parallel = ParallelMode.Create(this, Process, ThrottleLimit, TimeoutSeconds, ReplayOutput, _location.Name, ReportParallel, NotRun, _cancellation.Token);
+            if (_parallel is not null)
+            {
+                options.OnRetry = _parallel.OnRetry(options.OnRetry);
+            }
+
+            _session = CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
+            _parallel?.Start(_session);
+            _batches = BatchSize <= 1 ? null
+                : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
+                : BatchesInCallersScope(_session);
         }
         catch (ArgumentException exception)
         {
@@ -175,6 +212,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             // -ErrorAction Stop, a terminating error or a downstream Select-Object -First: the bar must not stay up.
             _progress?.CompleteOnError();
+            _parallel?.CompleteOnError();
             throw;
         }
     }
@@ -198,6 +236,18 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
             WriteError(key.Error);
             NotRun();
+            return;
+        }
+
+        if (_batches is not null)
+        {
+            RunStep(() => _batches.Add(key.Key!, item));
+            return;
+        }
+
+        if (_parallel is not null)
+        {
+            RunStep(() => _parallel.Submit(key.Key!, item));
             return;
         }
 
@@ -239,7 +289,17 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         RunSummary summary;
         try
         {
+            if (_batches is not null)
+            {
+                RunStep(_batches.Flush);
+            }
+
             _runner!.End();
+            if (_parallel is not null)
+            {
+                RunStep(_parallel.Drain);
+            }
+
             summary = _session.Finish();
         }
         catch (CheckpointException exception)
@@ -251,6 +311,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         finally
         {
             _progress!.Detach();
+            _parallel?.Detach();
         }
 
         _session.Dispose();
@@ -266,6 +327,9 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     {
         _progress?.Detach();
         _runner?.Dispose();
+
+        // Stops the parallel items first: the session must outlive every Process call.
+        _parallel?.Dispose();
         _session?.Dispose();
         _session = null;
         _cancellation?.Dispose();
@@ -334,6 +398,39 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         }
 
         return ReplayOutput && _runner.Captured.Count > 0 ? OutputSerializer.Serialize(_runner.Captured) : null;
+    }
+
+    private ItemBatcher BatchesInCallersScope(CheckpointSession session)
+    {
+        var batches = new SequentialBatches(session, RunItem, ReportParallel, NotRun, _cancellation!.Token);
+        return new ItemBatcher(BatchSize, session.IsSettled, batches.Single, batches.Run);
+    }
+
+    /// <summary>Runs a parallel or batch step; a checkpoint that cannot be written ends the run as in the sequential mode.</summary>
+    private void RunStep(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (CheckpointException exception)
+        {
+            _progress!.Complete();
+            _parallel?.CompleteOnError();
+            ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
+        }
+    }
+
+    private void ReportParallel(ItemOutcome outcome, PSObject? item, Exception? failure)
+    {
+        _lastFailure = failure;
+        Report(outcome, item);
+    }
+
+    private void NotRun(PSObject? item, ArgumentException exception)
+    {
+        WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, Key is not null, exception));
+        NotRun();
     }
 
     private void Report(ItemOutcome outcome, PSObject? item)

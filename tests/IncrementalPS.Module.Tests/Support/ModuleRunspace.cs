@@ -49,6 +49,9 @@ public sealed class ModuleRunspace : IDisposable
         return shell;
     }
 
+    /// <summary>Sets a variable in the runspace's global scope.</summary>
+    public void SetVariable(string name, object? value) => _runspace.SessionStateProxy.SetVariable(name, value);
+
     /// <summary>The value of a variable in the runspace's global scope.</summary>
     public object? Variable(string name) => _runspace.SessionStateProxy.GetVariable(name);
 

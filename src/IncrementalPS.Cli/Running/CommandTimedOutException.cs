@@ -1,0 +1,34 @@
+using System;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>Thrown by the work delegate when the command ran past --timeout and was killed, so that the item is recorded failed.</summary>
+internal sealed class CommandTimedOutException : Exception
+{
+    /// <summary>Creates the exception for a command killed after <paramref name="timeout"/>.</summary>
+    public CommandTimedOutException(TimeSpan timeout)
+        : base($"timed out: still running after {CliFormat.Duration(timeout)} (--timeout), so the command and every process it started were killed")
+    {
+        Timeout = timeout;
+    }
+
+    /// <summary>Required by the exception design rules; the CLI always uses the other constructor.</summary>
+    public CommandTimedOutException()
+    {
+    }
+
+    /// <summary>Required by the exception design rules; the CLI always uses the other constructor.</summary>
+    public CommandTimedOutException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Required by the exception design rules; the CLI always uses the other constructor.</summary>
+    public CommandTimedOutException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The time the command was given.</summary>
+    public TimeSpan Timeout { get; }
+}

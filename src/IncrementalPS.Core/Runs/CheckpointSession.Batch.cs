@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace IncrementalPS.Core;
+
+/// <content>
+/// Batches: several keys run by one call of the work (an API that takes many rows at once) and recorded together,
+/// all completed or all failed. Skips, poison items, retries and stopping follow <see cref="Process"/>'s rules.
+/// </content>
+internal sealed partial class CheckpointSession
+{
+    /// <summary>
+    /// Whether <see cref="Process"/> would skip <paramref name="key"/> now without running it: completed, failed and
+    /// not to be retried, or already handled in this run. A front end builds batches from the keys that are not, so
+    /// a resumed run's batches are made of the items still to do. Changes nothing.
+    /// </summary>
+    public bool IsSettled(string key)
+    {
+        lock (_gate)
+        {
+            EnsureOpen();
+            if (!_store.TryGet(key, out var entry))
+            {
+                return false;
+            }
+
+            return entry.Status switch
+            {
+                KeyStatus.Completed => true,
+                KeyStatus.Failed => entry.Run == _run || !_options.RetryFailed,
+                KeyStatus.Started => entry.Run == _run,
+                _ => false,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Handles a batch of keys: each is skipped (or poisoned) as <see cref="Process"/> would; the others are claimed
+    /// together, <paramref name="work"/> runs once for them (told their positions in <paramref name="keys"/>), with
+    /// retries, and all of them are recorded completed, or all failed with the batch's error, before this returns.
+    /// Returns one outcome per key, in order. With nothing left to run, <paramref name="work"/> is not called.
+    /// </summary>
+    /// <exception cref="ArgumentException">A key is empty or not valid Unicode; nothing was recorded.</exception>
+    /// <exception cref="CheckpointIOException">Recording failed (a full disk): what was recorded before is kept.</exception>
+    public IReadOnlyList<ItemOutcome> ProcessBatch(IReadOnlyList<string> keys, Func<BatchAttempt, string?> work, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return ProcessBatchCore(keys, work, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && EngineBoundary.IsRuntimeFailure(ex))
+        {
+            throw EngineBoundary.Map(ex, Location.FilePath);
+        }
+    }
+
+    private ItemOutcome[] ProcessBatchCore(IReadOnlyList<string> keys, Func<BatchAttempt, string?> work, CancellationToken cancellationToken)
+    {
+        if (keys is null)
+        {
+            throw new ArgumentNullException(nameof(keys));
+        }
+
+        if (work is null)
+        {
+            throw new ArgumentNullException(nameof(work));
+        }
+
+        foreach (var key in keys)
+        {
+            if (string.IsNullOrEmpty(key))
+            {
+                throw new ArgumentException("An item key cannot be null or empty.", nameof(keys));
+            }
+
+            if (HasLoneSurrogate(key))
+            {
+                throw new ArgumentException($"The item key '{key}' is not valid Unicode (it has a lone surrogate). Derive a key that is.", nameof(keys));
+            }
+        }
+
+        var outcomes = new ItemOutcome[keys.Count];
+        var claims = new List<ItemClaim>(keys.Count);
+        var positions = new List<int>(keys.Count);
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var key = keys[i];
+                _progress.NoteSeen(key);
+                if (TrySkip(key, out var skipped, out var entry))
+                {
+                    outcomes[i] = skipped;
+                    continue;
+                }
+
+                var deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
+                if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out var claim))
+                {
+                    _progress.Skipped++;
+                    outcomes[i] = new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                    continue;
+                }
+
+                claims.Add(claim);
+                positions.Add(i);
+            }
+
+            _progress.MaybeReport();
+        }
+
+        if (claims.Count == 0)
+        {
+            return outcomes;
+        }
+
+        for (var attemptInRun = 1; ; attemptInRun++)
+        {
+            if (attemptInRun > 1)
+            {
+                lock (_gate)
+                {
+                    EnsureOpen();
+                    for (var c = 0; c < claims.Count; c++)
+                    {
+                        claims[c] = _store.Reclaim(claims[c], claims[c].Attempt + 1);
+                    }
+                }
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            string? output;
+            try
+            {
+                output = work(new BatchAttempt(positions, attemptInRun, cancellationToken));
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                LeaveAllUnfinished(claims);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                var error = _describeError(ex);
+                if (!_retry.ShouldRetry(attemptInRun))
+                {
+                    RecordAll(claims, positions, outcomes, ItemOutcomeKind.Failed, Since(started), output: null, error);
+                    return outcomes;
+                }
+
+                var delay = _retry.DelayAfter(attemptInRun);
+                _options.OnRetry?.Invoke(new RetryNotice(claims[0].Key, attemptInRun, _retry.MaxAttempts, delay, error));
+                if (cancellationToken.WaitHandle.WaitOne(delay))
+                {
+                    LeaveAllUnfinished(claims);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                continue;
+            }
+
+            RecordAll(claims, positions, outcomes, ItemOutcomeKind.Completed, Since(started), output, error: null);
+            return outcomes;
+        }
+    }
+
+    /// <summary>Records every claimed key of a batch under one lock, then waits once until the last is durable.</summary>
+    private void RecordAll(List<ItemClaim> claims, List<int> positions, ItemOutcome[] outcomes, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
+    {
+        CommitPoint last = default;
+        lock (_gate)
+        {
+            EnsureOpen();
+            for (var c = 0; c < claims.Count; c++)
+            {
+                var claim = claims[c];
+                if (kind == ItemOutcomeKind.Completed)
+                {
+                    last = _store.RecordCompleted(claim, duration, output);
+                    _progress.Completed++;
+                }
+                else
+                {
+                    last = _store.RecordFailed(claim, duration, error!);
+                    _progress.Failed++;
+                }
+
+                outcomes[positions[c]] = new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
+            }
+
+            _progress.MaybeReport();
+        }
+
+        _store.WaitDurable(last);
+    }
+
+    private void LeaveAllUnfinished(List<ItemClaim> claims)
+    {
+        foreach (var claim in claims)
+        {
+            LeaveUnfinished(claim, deaths: 0);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System;
+
+namespace IncrementalPS.Running.Parallel;
+
+/// <summary>How a parallel run runs its items: -ThrottleLimit, -TimeoutSeconds and whether output is saved (-ReplayOutput).</summary>
+internal sealed class ParallelSettings
+{
+    public ParallelSettings(int throttleLimit, TimeSpan? timeout, bool captureOutput)
+    {
+        ThrottleLimit = throttleLimit;
+        Timeout = timeout;
+        CaptureOutput = captureOutput;
+    }
+
+    public int ThrottleLimit { get; }
+
+    public TimeSpan? Timeout { get; }
+
+    public bool CaptureOutput { get; }
+}
