@@ -228,25 +228,23 @@ internal sealed class JobRunner
             throw new CommandFailedException($"could not start '{commandLine[0]}': {ex.Message}", ex);
         }
 
-        if (timer.IsCancellationRequested && !stopping.IsCancellationRequested)
+        switch (CommandExit.Classify(result.ExitCode, stopping.IsCancellationRequested, timer.IsCancellationRequested))
         {
-            throw new CommandTimedOutException(_settings.Timeout!.Value);
+            case CommandExitMeaning.Succeeded:
+                return null;
+            case CommandExitMeaning.TimedOut:
+                throw new CommandTimedOutException(_settings.Timeout!.Value);
+            case CommandExitMeaning.PossiblyInterrupted:
+                // Ctrl+C in a terminal signals the whole process group (on Windows, every process on the console): the
+                // command may die of it before incps's own handler has run. Give the handler a moment, so that the item
+                // is left in flight, not recorded as failed.
+                stopping.WaitHandle.WaitOne(s_signalGrace);
+                break;
+            default:
+                break;
         }
 
-        if (result.ExitCode == 0)
-        {
-            return null;
-        }
-
-        // Ctrl+C in a terminal signals the whole process group (on Windows, every process on the console): the command
-        // may die of it before incps's own handler has run. Give the handler a moment, so that the item is left in
-        // flight, not recorded as failed.
-        if (InterruptionExitCodes.IsInterruption(result.ExitCode))
-        {
-            stopping.WaitHandle.WaitOne(s_signalGrace);
-        }
-
-        // Killed because the run is stopping: not the item's failure. The engine leaves it in flight.
+        // Killed because the run is stopping, or ended while it stopped: not the item's result. The engine leaves it in flight.
         stopping.ThrowIfCancellationRequested();
         throw new CommandFailedException(result.ExitCode, result.StderrTail);
     }
