@@ -30,6 +30,18 @@ public sealed class BatchFileCommandLineTests
     }
 
     [Theory]
+    [InlineData(@"C:\my dir\", @"""C:\my dir\\""")]
+    [InlineData(@"C:\dir\", @"""C:\dir\\""")]
+    [InlineData(@"a\\", @"""a\\\\""")]
+    public void An_item_ending_in_backslashes_keeps_them_before_the_closing_quote(string item, string expected)
+    {
+        // A batch file that passes "%1" or %* on to a program: \" would be a literal quote to that program's parser.
+        var line = BatchFileCommandLine.Build([Script, item, "next"]);
+
+        Assert.Equal($"/d /e:ON /v:OFF /s /c \"\"{Script}\" {expected} next\"", line);
+    }
+
+    [Theory]
     [InlineData("%PATH%")]
     [InlineData("50%")]
     [InlineData("say \"hi\"")]
@@ -47,6 +59,8 @@ public sealed class BatchFileCommandLineTests
     [InlineData("convert.cmd")]
     [InlineData("RUN.BAT")]
     [InlineData(@"C:\x\y.Cmd")]
+    [InlineData("run.bat.")]
+    [InlineData("run.cmd . ")]
     public void Cmd_and_bat_files_are_batch_files(string program) => Assert.True(BatchFileCommandLine.IsBatchFile(program));
 
     [Theory]

@@ -17,7 +17,11 @@ internal static class BatchFileCommandLine
 {
     /// <summary>True when <paramref name="program"/> is run by cmd.exe on Windows (a .bat or .cmd file).</summary>
     public static bool IsBatchFile(string program)
-        => program.EndsWith(".cmd", StringComparison.OrdinalIgnoreCase) || program.EndsWith(".bat", StringComparison.OrdinalIgnoreCase);
+    {
+        // Windows drops trailing dots and spaces from a file name: "run.bat. " is run.bat, run by cmd.exe all the same.
+        var name = program.TrimEnd('.', ' ');
+        return name.EndsWith(".cmd", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".bat", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>
     /// On Windows, for a batch file: points <paramref name="startInfo"/> at cmd.exe with the arguments built here and
@@ -62,7 +66,15 @@ internal static class BatchFileCommandLine
             }
 
             text.Append(' ');
-            if (NeedsQuotes(argument))
+            if (argument.EndsWith('\\'))
+            {
+                // A batch file that hands "%1" or %* on to a program (npm's shims call node.exe) would give it \" at
+                // the end, which the program's own parser reads as a literal quote, joining the arguments after it.
+                // Doubled, the backslashes stay backslashes to that parser (what Rust's std does for batch files).
+                var trailing = argument.Length - argument.TrimEnd('\\').Length;
+                text.Append('"').Append(argument).Append('\\', trailing).Append('"');
+            }
+            else if (NeedsQuotes(argument))
             {
                 text.Append('"').Append(argument).Append('"');
             }
