@@ -45,25 +45,27 @@ public sealed class ExecutableResolverTests
     [Fact]
     public void On_Windows_PATHEXT_extensions_come_first_and_an_extensionless_shim_is_never_a_program()
     {
-        var candidates = ExecutableResolver.Candidates(@"C:
-pmoo", windows: true, pathExt: ".COM;.EXE;.BAT;.CMD");
+        var candidates = ExecutableResolver.Candidates(@"C:\npm\foo", windows: true, pathExt: ".COM;.EXE;.BAT;.CMD");
 
-        Assert.Equal([@"C:
-pmoo.COM", @"C:
-pmoo.EXE", @"C:
-pmoo.BAT", @"C:
-pmoo.CMD"], candidates);
+        Assert.Equal([@"C:\npm\foo.COM", @"C:\npm\foo.EXE", @"C:\npm\foo.BAT", @"C:\npm\foo.CMD"], candidates);
     }
 
     [Fact]
     public void On_Windows_a_name_with_a_program_extension_is_taken_as_it_is()
     {
-        Assert.Equal([@"C:
-pmoo.cmd"], ExecutableResolver.Candidates(@"C:
-pmoo.cmd", windows: true, pathExt: ".COM;.EXE;.BAT;.CMD"));
+        Assert.Equal([@"C:\npm\foo.cmd"], ExecutableResolver.Candidates(@"C:\npm\foo.cmd", windows: true, pathExt: ".COM;.EXE;.BAT;.CMD"));
         Assert.Equal(
             [@"C:\py\python3.11.EXE", @"C:\py\python3.11"],
             ExecutableResolver.Candidates(@"C:\py\python3.11", windows: true, pathExt: ".EXE"));
+    }
+
+    [Fact]
+    public void On_Windows_only_extensions_a_process_can_be_started_from_are_tried()
+    {
+        // PATHEXT often lists script types that need their host (.vbs, .js, .py): foo.py would fail every item.
+        var candidates = ExecutableResolver.Candidates(@"C:\tools\foo", windows: true, pathExt: ".COM;.EXE;.BAT;.CMD;.VBS;.JS;.PY");
+
+        Assert.Equal([@"C:\tools\foo.COM", @"C:\tools\foo.EXE", @"C:\tools\foo.BAT", @"C:\tools\foo.CMD"], candidates);
     }
 
     [Fact]

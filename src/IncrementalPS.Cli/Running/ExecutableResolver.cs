@@ -54,6 +54,8 @@ internal static class ExecutableResolver
     private static IEnumerable<string> Candidates(string path)
         => Candidates(path, OperatingSystem.IsWindows(), Environment.GetEnvironmentVariable("PATHEXT"));
 
+    private static readonly string[] s_startable = [".COM", ".EXE", ".BAT", ".CMD"];
+
     /// <summary>
     /// The files that <paramref name="path"/> may name, in the order they are tried. On Windows the PATHEXT extensions
     /// come first, as cmd.exe tries them, and a name without an extension is never a program: npm puts an
@@ -67,7 +69,11 @@ internal static class ExecutableResolver
             yield break;
         }
 
-        var extensions = (pathExt ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries);
+        // Only what CreateProcess starts (.com, .exe) and what incps hands to cmd.exe (.bat, .cmd): PATHEXT often lists
+        // .vbs, .js or .py too, which need their host, so "foo" found as foo.py would fail every item.
+        var extensions = Array.FindAll(
+            (pathExt ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries),
+            e => Array.Exists(s_startable, s => string.Equals(s, e, StringComparison.OrdinalIgnoreCase)));
         var own = Path.GetExtension(path);
         if (own.Length > 0 && Array.Exists(extensions, e => string.Equals(e, own, StringComparison.OrdinalIgnoreCase)))
         {

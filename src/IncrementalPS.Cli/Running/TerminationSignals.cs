@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -73,7 +74,16 @@ internal sealed class TerminationSignals : IDisposable
         // Cancel first: the commands got the same Ctrl+C and are exiting now; a worker that sees their exit before the
         // cancellation records the item failed. The message can wait (writing it can block on a busy console).
         _cancellation.Cancel();
-        CliConsole.Message($"{Describe(context.Signal)} received: stopping the commands in flight and saving the checkpoint (send it again to quit at once).");
+        try
+        {
+            CliConsole.Message($"{Describe(context.Signal)} received: stopping the commands in flight and saving the checkpoint (send it again to quit at once).");
+        }
+        catch (IOException)
+        {
+            // The console is going away (its window closing, a closed pipe): the message has nowhere to go, and an
+            // exception out of a signal handler would end incps before the run is saved.
+        }
+
         if (context.Signal == PosixSignal.SIGHUP && OperatingSystem.IsWindows())
         {
             // The console window is closing: Windows ends incps when this returns. Return once the run is saved.

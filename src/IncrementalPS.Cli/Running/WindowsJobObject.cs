@@ -15,6 +15,10 @@ internal static class WindowsJobObject
 {
     // winnt.h
     private const uint JobObjectLimitKillOnJobClose = 0x00002000;
+
+    // A command that starts a process with CREATE_BREAKAWAY_FROM_JOB (installers, some launchers) gets access denied
+    // unless the job allows it; such a process then outlives incps by its own choice.
+    private const uint JobObjectLimitBreakawayOk = 0x00000800;
     // JOBOBJECTINFOCLASS.JobObjectExtendedLimitInformation
     private const int JobObjectExtendedLimitInformation = 9;
 
@@ -41,7 +45,7 @@ internal static class WindowsJobObject
         }
 
         var limits = new JobObjectExtendedLimitInformationData();
-        limits.BasicLimitInformation.LimitFlags = JobObjectLimitKillOnJobClose;
+        limits.BasicLimitInformation.LimitFlags = JobObjectLimitKillOnJobClose | JobObjectLimitBreakawayOk;
         var size = ExtendedLimitInformationSize;
         var buffer = Marshal.AllocHGlobal(size);
         try
