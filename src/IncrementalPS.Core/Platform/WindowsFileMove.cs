@@ -31,7 +31,7 @@ internal static class WindowsFileMove
             throw new PlatformNotSupportedException("MoveFileEx is a Windows call.");
         }
 
-        if (!MoveFileEx(Path.GetFullPath(source), Path.GetFullPath(target), MoveFileReplaceExisting | MoveFileWriteThrough))
+        if (!MoveFileEx(Extended(source), Extended(target), MoveFileReplaceExisting | MoveFileWriteThrough))
         {
             throw ErrorFor(Marshal.GetLastWin32Error(), source, target);
         }
@@ -47,6 +47,23 @@ internal static class WindowsFileMove
         }
 
         return new IOException(message, HResultOf(error));
+    }
+
+    /// <summary>
+    /// The full path, with the \\?\ prefix when it is MAX_PATH (260) characters or longer: .NET adds it for its own
+    /// calls, a raw Win32 call without it fails there unless long paths are enabled machine-wide.
+    /// </summary>
+    internal static string Extended(string path) => WithLongPathPrefix(Path.GetFullPath(path));
+
+    internal static string WithLongPathPrefix(string fullPath)
+    {
+        const int MaxPath = 260;
+        if (fullPath.Length < MaxPath || fullPath.StartsWith(@"\\?\", StringComparison.Ordinal))
+        {
+            return fullPath;
+        }
+
+        return fullPath.StartsWith(@"\\", StringComparison.Ordinal) ? @"\\?\UNC\" + fullPath.Substring(2) : @"\\?\" + fullPath;
     }
 
     internal static int HResultOf(int win32Error) => unchecked((int)0x80070000 | (win32Error & 0xFFFF));

@@ -12,7 +12,10 @@ namespace IncrementalPS.Core;
 /// </summary>
 /// <remarks>
 /// The DACL is copied with its protection: a protected DACL (inheritance turned off) stays exactly as it was; an
-/// unprotected one keeps its explicit entries and takes the folder's inheritable ones again, as the old file did. The
+/// unprotected one keeps its explicit entries and takes the folder's inheritable ones again, as the old file did. An
+/// unprotected DACL with inherited entries only, the common case, is not set at all: the new file already inherits
+/// the same, and setting it would need WRITE_DAC, which shares hardened with an "OWNER RIGHTS" entry do not grant. A
+/// NULL DACL (everyone may do anything) is not copied either: the inherited one is never more open. The
 /// owner is not copied: only a process holding SeRestorePrivilege may name another owner, and the writer of a
 /// checkpoint is normally its owner. Windows only; compiled on every platform, run on none here.
 /// </remarks>
@@ -26,6 +29,7 @@ internal static class WindowsFileSecurity
     private const uint ProtectedDaclSecurityInformation = 0x80000000;
     private const uint UnprotectedDaclSecurityInformation = 0x20000000;
     private const ushort SeDaclProtected = 0x1000;
+    private const byte InheritedAce = 0x10;
 
     // winerror.h: what a file system without ACLs (FAT, some shares) answers. Nothing to keep there.
     private const int ErrorInvalidFunction = 1;
@@ -38,7 +42,7 @@ internal static class WindowsFileSecurity
     public static void CopyAccessRules(string original, string replacement)
     {
         var error = GetNamedSecurityInfo(
-            Path.GetFullPath(original), SeFileObject, DaclSecurityInformation, IntPtr.Zero, IntPtr.Zero, out var dacl, IntPtr.Zero, out var descriptor);
+            WindowsFileMove.Extended(original), SeFileObject, DaclSecurityInformation, IntPtr.Zero, IntPtr.Zero, out var dacl, IntPtr.Zero, out var descriptor);
         if (error is ErrorNotSupported or ErrorInvalidFunction)
         {
             return;
@@ -56,9 +60,15 @@ internal static class WindowsFileSecurity
                 throw ErrorFor(Marshal.GetLastWin32Error(), $"Could not read the permissions of '{original}' to keep them when it is rewritten");
             }
 
-            var protection = (control & SeDaclProtected) != 0 ? ProtectedDaclSecurityInformation : UnprotectedDaclSecurityInformation;
+            var isProtected = (control & SeDaclProtected) != 0;
+            if (dacl == IntPtr.Zero || (!isProtected && !HasExplicitEntries(dacl)))
+            {
+                return;
+            }
+
+            var protection = isProtected ? ProtectedDaclSecurityInformation : UnprotectedDaclSecurityInformation;
             error = SetNamedSecurityInfo(
-                Path.GetFullPath(replacement), SeFileObject, DaclSecurityInformation | protection, IntPtr.Zero, IntPtr.Zero, dacl, IntPtr.Zero);
+                WindowsFileMove.Extended(replacement), SeFileObject, DaclSecurityInformation | protection, IntPtr.Zero, IntPtr.Zero, dacl, IntPtr.Zero);
             if (error is not (0 or ErrorNotSupported or ErrorInvalidFunction))
             {
                 throw ErrorFor(error, $"Could not give the rewritten '{original}' its permissions back, so it was left as it was");
@@ -69,6 +79,29 @@ internal static class WindowsFileSecurity
             // The DACL points into the descriptor: one free releases both.
             LocalFree(descriptor);
         }
+    }
+
+    /// <summary>
+    /// Whether the ACL holds an entry set on the file itself rather than inherited. Layout (winnt.h): an 8-byte ACL
+    /// header (revision, padding, AclSize as WORD at 2, AceCount as WORD at 4), then the entries one after another,
+    /// each starting with an ACE_HEADER (AceType byte, AceFlags byte, AceSize WORD).
+    /// </summary>
+    internal static bool HasExplicitEntries(IntPtr acl)
+    {
+        var count = (ushort)Marshal.ReadInt16(acl, 4);
+        var offset = 8;
+        for (var i = 0; i < count; i++)
+        {
+            var flags = Marshal.ReadByte(acl, offset + 1);
+            if ((flags & InheritedAce) == 0)
+            {
+                return true;
+            }
+
+            offset += (ushort)Marshal.ReadInt16(acl, offset + 2);
+        }
+
+        return false;
     }
 
     private static Exception ErrorFor(int error, string what)
