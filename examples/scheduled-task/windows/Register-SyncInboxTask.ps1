@@ -23,10 +23,19 @@ param(
     [string] $Inbox = 'D:\inbox',
     [string] $Archive = 'E:\archive',
     # pwsh.exe of PowerShell 7, or powershell.exe of Windows PowerShell 5.1: whichever runs this script, by full path.
-    [string] $PowerShell = (Get-Process -Id $PID).Path
+    # From $PSHOME, not the current process: that may be the ISE, or a Store install's versioned path.
+    [string] $PowerShell = (Join-Path $PSHOME $(if ($PSVersionTable.PSEdition -eq 'Core') { 'pwsh.exe' } else { 'powershell.exe' }))
 )
 
 $ErrorActionPreference = 'Stop'
+if ($PowerShell -like '*\WindowsApps\*') {
+    throw "'$PowerShell' is a Microsoft Store install, whose path changes with every update: install PowerShell with the MSI (or give -PowerShell)."
+}
+
+# One argument for the task's command line, quoted. Trailing backslashes are doubled: "E:\" would end in \", which
+# PowerShell's command-line parser reads as a quote character, not the end of the argument.
+function ConvertTo-TaskArgument([string] $Value) { '"' + ($Value -replace '(\\+)$', '$1$1') + '"' }
+
 if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {
     throw 'Run this from a 64-bit PowerShell: the task would otherwise run 32-bit, with another profile and checkpoint store.'
 }
@@ -37,7 +46,8 @@ if (-not $allUsers) {
 }
 
 $action = New-ScheduledTaskAction -Execute $PowerShell `
-    -Argument "-NoProfile -NonInteractive -ExecutionPolicy Bypass -File `"$Script`" -Inbox `"$Inbox`" -Archive `"$Archive`""
+    -Argument ("-NoProfile -NonInteractive -ExecutionPolicy Bypass -File $(ConvertTo-TaskArgument $Script) " +
+        "-Inbox $(ConvertTo-TaskArgument $Inbox) -Archive $(ConvertTo-TaskArgument $Archive)")
 
 $triggers = @(
     New-ScheduledTaskTrigger -Daily -At 02:00
