@@ -22,9 +22,27 @@ public sealed class CheckpointCorruptException : CheckpointException
         Reason = reason;
     }
 
+    private CheckpointCorruptException(string message, string filePath, string reason)
+        : base(message, filePath, null)
+    {
+        Reason = reason;
+    }
+
     /// <summary>The 1-based line on which the damage was found; 0 when it was found by byte offset instead.</summary>
     public long LineNumber { get; }
 
     /// <summary>What is wrong with that line.</summary>
     public string Reason { get; }
+
+    /// <summary>
+    /// The checkpoint is missing and <paramref name="rewrite"/>, a rewrite of it holding records, was never put in its
+    /// place: it may be the only copy. Neither is touched; the user decides.
+    /// </summary>
+    internal static CheckpointCorruptException OrphanedRewrite(string filePath, string rewrite, long records)
+        => new(
+            $"The checkpoint file '{filePath}' is missing, but '{rewrite}' holds a rewrite of it with {records} record(s) that was " +
+            "never put in its place (a compaction or reset that failed at its last step, or the checkpoint removed by something else). " +
+            $"Nothing was changed. To resume from it, rename it to '{System.IO.Path.GetFileName(filePath)}'; to start over, delete it.",
+            filePath,
+            $"missing, with a rewrite of it left in '{rewrite}'");
 }

@@ -152,6 +152,11 @@ internal sealed class FileRunStore : IRunStore
             }
 
             var loaded = File.Exists(location.FilePath) ? JournalUpgrade.LoadForWriting(location.FilePath) : null;
+            if (loaded is null && !options.Restart)
+            {
+                OrphanedRewrite.ThrowIfOnlyCopy(location);
+            }
+
             if (verified || loaded is not null)
             {
                 heldLock.RemoveStaleRewrites();

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace IncrementalPS.Core;
@@ -49,23 +50,9 @@ internal static class TempFileName
     /// </summary>
     public static int RemoveStale(string path)
     {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        var fileName = Path.GetFileName(full);
-        if (!Directory.Exists(directory))
-        {
-            return 0;
-        }
-
         var removed = 0;
-        // The wildcard only narrows the listing; IsTempOf decides (a wildcard also matches 8.3 short names on Windows).
-        foreach (var candidate in Directory.EnumerateFiles(directory, "." + fileName + ".*" + Extension))
+        foreach (var candidate in Find(path))
         {
-            if (!IsTempOf(Path.GetFileName(candidate), fileName))
-            {
-                continue;
-            }
-
             try
             {
                 File.Delete(candidate);
@@ -79,5 +66,26 @@ internal static class TempFileName
         }
 
         return removed;
+    }
+
+    /// <summary>The temporary files of rewrites of <paramref name="path"/> that exist now, by full path.</summary>
+    public static IEnumerable<string> Find(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full) ?? ".";
+        var fileName = Path.GetFileName(full);
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        // The wildcard only narrows the listing; IsTempOf decides (a wildcard also matches 8.3 short names on Windows).
+        foreach (var candidate in Directory.EnumerateFiles(directory, "." + fileName + ".*" + Extension))
+        {
+            if (IsTempOf(Path.GetFileName(candidate), fileName))
+            {
+                yield return candidate;
+            }
+        }
     }
 }

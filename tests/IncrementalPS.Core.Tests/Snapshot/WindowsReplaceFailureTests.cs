@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using IncrementalPS.Core.Tests.Support;
@@ -99,6 +100,52 @@ public sealed class WindowsReplaceFailureTests
 
         Assert.Equal(3, calls);
         Assert.Equal("new", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void A_run_refuses_a_missing_checkpoint_whose_only_copy_is_a_failed_rewrite_and_resumes_once_it_is_renamed_back()
+    {
+        using var store = new TempStore();
+        var location = store.Named("orphan");
+        Sessions.MakeKept(location, ["a", "b"], failed: ["c"]);
+        Assert.ThrowsAny<Exception>(() => WithMoves(
+            (source, target) =>
+            {
+                if (target == location.FilePath)
+                {
+                    ReplaceFileFailure(target, UnableToMoveReplacement);
+                }
+
+                File.Move(source, target, overwrite: true);
+            },
+            () => CheckpointReset.ResetFailed(location)));
+        var rewrite = Assert.Single(TempFileName.Find(location.FilePath));
+        var bytes = File.ReadAllBytes(rewrite);
+
+        var error = Assert.Throws<CheckpointCorruptException>(() => Sessions.RunAll(location, Sessions.Options(), ["a", "b", "d"]));
+
+        Assert.Contains(rewrite, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(location.FilePath));
+        Assert.Equal(bytes, File.ReadAllBytes(rewrite));
+
+        File.Move(rewrite, location.FilePath);
+        var ran = new List<string>();
+        var summary = Sessions.RunAll(location, Sessions.Options(), ["a", "b", "d"], attempt => { ran.Add(attempt.Key); return null; });
+
+        Assert.Equal(["d"], ran);
+        Assert.Equal(2, summary.Skipped);
+    }
+
+    [Fact]
+    public void A_rewrite_killed_before_it_held_a_record_does_not_stop_a_new_run()
+    {
+        using var store = new TempStore();
+        var location = store.Named("fresh");
+        File.WriteAllText(TempFileName.For(location.FilePath), "{\"incrementalps\":");
+
+        var summary = Sessions.RunAll(location, Sessions.Options(), ["a"]);
+
+        Assert.Equal(1, summary.Completed);
     }
 
     /// <summary>What ReplaceFile without a backup name leaves on 1176 and 1177: the target gone from its name.</summary>
