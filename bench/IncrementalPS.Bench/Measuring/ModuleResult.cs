@@ -1,0 +1,22 @@
+namespace IncrementalPS.Bench.Measuring;
+
+/// <summary>The module's cost per item against ForEach-Object's (a child process prints it as JSON).</summary>
+internal sealed class ModuleResult
+{
+    public int Items { get; set; }
+
+    public string PowerShellVersion { get; set; } = "";
+
+    /// <summary>$strings | ForEach-Object {}: the pipeline without checkpointing, median µs per item.</summary>
+    public double ForEachObjectUs { get; set; }
+
+    /// <summary>$strings | Invoke-Incremental x {}: each string is its own key.</summary>
+    public double DefaultKeyUs { get; set; }
+
+    /// <summary>$strings | Invoke-Incremental x -Key { $_ } {}: the key from a script block.</summary>
+    public double ScriptKeyUs { get; set; }
+
+    public double DefaultKeyRatio => DefaultKeyUs / ForEachObjectUs;
+
+    public double ScriptKeyRatio => ScriptKeyUs / ForEachObjectUs;
+}
