@@ -36,6 +36,7 @@ internal sealed class FileRunStore : IRunStore
     // A mid-run compaction copying in the background, if any, and the record count below which none starts again
     // after one failed (so a failing rewrite is not retried at every record).
     private BackgroundCompaction? _compaction;
+    private long _diskFlushesAtClose;
     private long _compactNoEarlierThan;
     private bool _closed;
 
@@ -111,7 +112,7 @@ internal sealed class FileRunStore : IRunStore
     public long InFlight => _keys.InFlight;
 
     /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
-    internal long DiskFlushes => Volatile.Read(ref _appender)?.DiskFlushes ?? 0;
+    internal long DiskFlushes => Volatile.Read(ref _appender)?.DiskFlushes ?? _diskFlushesAtClose;
 
     /// <summary>When to compact during the run (tests make it early).</summary>
     internal Func<long, int, bool> CompactDuringRun { get; set; } = CompactionPolicy.DuringRun;
@@ -271,8 +272,7 @@ internal sealed class FileRunStore : IRunStore
             finally
             {
                 _commit.Dispose();
-                Volatile.Read(ref _appender)?.Dispose();
-                Volatile.Write(ref _appender, null);
+                CloseAppender(remove);
                 CloseReader();
                 _records.Dispose();
                 _slots.Dispose();
@@ -296,6 +296,26 @@ internal sealed class FileRunStore : IRunStore
     }
 
     public void Dispose() => Close(remove: false, compact: false);
+
+    private void CloseAppender(bool remove)
+    {
+        if (Volatile.Read(ref _appender) is not { } appender)
+        {
+            return;
+        }
+
+        if (remove)
+        {
+            appender.CloseForDeletion();
+        }
+        else
+        {
+            appender.Dispose();
+        }
+
+        _diskFlushesAtClose = appender.DiskFlushes;
+        Volatile.Write(ref _appender, null);
+    }
 
     /// <summary>
     /// Items whose last record is item-started belonged to a run that died (we hold the lock, so none is live): they
