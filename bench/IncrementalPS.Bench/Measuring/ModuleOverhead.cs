@@ -12,7 +12,8 @@ namespace IncrementalPS.Bench.Measuring;
 /// <summary>
 /// What Invoke-Incremental adds to a pipeline, against ForEach-Object: PowerShell 7 hosted in this process
 /// (Microsoft.PowerShell.SDK), the module's cmdlets imported from their assembly, the same string items piped into
-/// an empty script block by each pipeline in turn, after a warm-up of each; the median of the repetitions.
+/// an empty script block by each pipeline in turn, after a warm-up of each; the median of the repetitions, of the wall
+/// time and of the process's CPU time (which other processes on a busy machine disturb less).
 /// </summary>
 internal static class ModuleOverhead
 {
@@ -37,22 +38,26 @@ internal static class ModuleOverhead
             runspace.Open();
             var strings = Enumerable.Range(0, items).Select(i => "item-" + i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             var counter = 0;
-            double Time(string script, string[] input)
+            (double Wall, double Cpu) Time(string script, string[] input)
             {
                 runspace.SessionStateProxy.SetVariable("strings", input);
                 runspace.SessionStateProxy.SetVariable("n", ++counter);
                 using var shell = PowerShell.Create();
                 shell.Runspace = runspace;
                 shell.AddScript(script);
+                using var process = Process.GetCurrentProcess();
+                var cpuBefore = process.TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 shell.Invoke();
                 clock.Stop();
+                process.Refresh();
+                var cpu = process.TotalProcessorTime - cpuBefore;
                 if (shell.HadErrors)
                 {
                     throw new InvalidOperationException($"'{script}' wrote errors: {string.Join("; ", shell.Streams.Error)}");
                 }
 
-                return clock.Elapsed.TotalMilliseconds * 1000 / input.Length;
+                return (clock.Elapsed.TotalMilliseconds * 1000 / input.Length, cpu.TotalMilliseconds * 1000 / input.Length);
             }
 
             // Warm-up: the first runs of each pipeline load and compile code (PowerShell's and .NET's).
@@ -66,7 +71,7 @@ internal static class ModuleOverhead
             }
 
             // Interleaved, so that a slow spell on a shared machine hits every pipeline alike.
-            var samples = Pipelines.Select(_ => new List<double>()).ToList();
+            var samples = Pipelines.Select(_ => new List<(double Wall, double Cpu)>()).ToList();
             for (var repetition = 0; repetition < repetitions; repetition++)
             {
                 for (var p = 0; p < Pipelines.Count; p++)
@@ -75,7 +80,8 @@ internal static class ModuleOverhead
                 }
             }
 
-            var medians = samples.Select(s => s.Order().ElementAt(s.Count / 2)).ToList();
+            var medians = samples.Select(s => s.Select(x => x.Wall).Order().ElementAt(s.Count / 2)).ToList();
+            var cpuMedians = samples.Select(s => s.Select(x => x.Cpu).Order().ElementAt(s.Count / 2)).ToList();
             return new ModuleResult
             {
                 Items = items,
@@ -83,6 +89,9 @@ internal static class ModuleOverhead
                 ForEachObjectUs = medians[0],
                 DefaultKeyUs = medians[1],
                 ScriptKeyUs = medians[2],
+                ForEachObjectCpuUs = cpuMedians[0],
+                DefaultKeyCpuUs = cpuMedians[1],
+                ScriptKeyCpuUs = cpuMedians[2],
             };
         }
         finally

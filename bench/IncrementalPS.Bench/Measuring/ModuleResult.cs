@@ -16,7 +16,18 @@ internal sealed class ModuleResult
     /// <summary>$strings | Invoke-Incremental x -Key { $_ } {}: the key from a script block.</summary>
     public double ScriptKeyUs { get; set; }
 
+    /// <summary>The same three in CPU time of the whole process (the pipeline, the garbage collector, the JIT) per item.</summary>
+    public double ForEachObjectCpuUs { get; set; }
+
+    public double DefaultKeyCpuUs { get; set; }
+
+    public double ScriptKeyCpuUs { get; set; }
+
     public double DefaultKeyRatio => DefaultKeyUs / ForEachObjectUs;
 
     public double ScriptKeyRatio => ScriptKeyUs / ForEachObjectUs;
+
+    public double DefaultKeyCpuRatio => DefaultKeyCpuUs / ForEachObjectCpuUs;
+
+    public double ScriptKeyCpuRatio => ScriptKeyCpuUs / ForEachObjectCpuUs;
 }

@@ -86,8 +86,8 @@ internal static class Comparisons
     public static IEnumerable<string> ModuleLines(ModuleResult module)
     {
         yield return Format.Invariant(
-            $"invoke-incremental/foreach-object: {module.DefaultKeyRatio:F1}x ({Format.Count(module.Items)} strings, empty block: {Format.Micros(module.DefaultKeyUs)} vs {Format.Micros(module.ForEachObjectUs)} µs/item)");
+            $"invoke-incremental/foreach-object: {module.DefaultKeyRatio:F1}x ({Format.Count(module.Items)} strings, empty block: {Format.Micros(module.DefaultKeyUs)} vs {Format.Micros(module.ForEachObjectUs)} µs/item; CPU time {module.DefaultKeyCpuRatio:F1}x)");
         yield return Format.Invariant(
-            $"invoke-incremental -key/foreach-object: {module.ScriptKeyRatio:F1}x ({Format.Micros(module.ScriptKeyUs)} vs {Format.Micros(module.ForEachObjectUs)} µs/item)");
+            $"invoke-incremental -key/foreach-object: {module.ScriptKeyRatio:F1}x ({Format.Micros(module.ScriptKeyUs)} vs {Format.Micros(module.ForEachObjectUs)} µs/item; CPU time {module.ScriptKeyCpuRatio:F1}x)");
     }
 }
