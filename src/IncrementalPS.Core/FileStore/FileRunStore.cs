@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -170,6 +173,9 @@ internal sealed class FileRunStore : IRunStore
 
     public bool TryGet(string key, out KeyEntry entry) => _keys.TryGet(key, out entry);
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
     {
         // The run holds the checkpoint's lock: nobody else can hold or finish the item.
@@ -177,6 +183,9 @@ internal sealed class FileRunStore : IRunStore
         return true;
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private ItemClaim Claim(string key, int attempt, int deaths)
     {
         // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
@@ -200,6 +209,9 @@ internal sealed class FileRunStore : IRunStore
         return next;
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
     {
         var offset = Append(_records.ItemCompleted(claim.Key, DateTime.UtcNow, claim.Attempt, duration.TotalMilliseconds, output));
@@ -379,6 +391,9 @@ internal sealed class FileRunStore : IRunStore
         return point;
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private long Append(ArraySegment<byte> record)
     {
         var appender = _appender;

@@ -1,6 +1,9 @@
 using System;
 using System.IO;
 using System.Threading;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -62,6 +65,9 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
     }
 
     /// <summary>Appends one record (one write to the operating system); returns the offset it starts at.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public long Append(ArraySegment<byte> record)
     {
         var offset = _stream.Position;

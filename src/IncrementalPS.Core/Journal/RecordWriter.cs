@@ -4,6 +4,9 @@ using System.Globalization;
 using System.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -76,6 +79,9 @@ internal sealed class RecordWriter : IDisposable
         return End();
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public ArraySegment<byte> ItemCompleted(string key, DateTime time, int attempt, double milliseconds, string? output)
     {
         Begin(JournalFormat.ItemCompleted, time, key);
@@ -130,6 +136,9 @@ internal sealed class RecordWriter : IDisposable
         return End();
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private ReadOnlySpan<byte> FormatTime(DateTime time)
     {
         var millisecond = time.Ticks / TimeSpan.TicksPerMillisecond;
@@ -162,6 +171,9 @@ internal sealed class RecordWriter : IDisposable
         _json.WriteStartObject();
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private void Begin(string type, DateTime time, string? key = null)
     {
         Begin();
@@ -174,6 +186,9 @@ internal sealed class RecordWriter : IDisposable
         _json.WriteString("time"u8, FormatTime(time));
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private ArraySegment<byte> End()
     {
         // The object is closed by the checksum (docs/checkpoint-format.md, version 2), computed over what is written so far.
