@@ -22,6 +22,7 @@ internal static class Program
           --work <dir>  where the checkpoints are written (default: a new directory under the system temp directory)
           --load-breakdown <dir>  where loading the engine checkpoint in <dir> spends its time, stage by stage
           --checksum-cost <n>     what format version 2's checksum costs per record, over n records
+          --module-overhead <n>   Invoke-Incremental against ForEach-Object over n items (median of 3), alone
         """;
 
     public static int Main(string[] args)
@@ -58,6 +59,23 @@ internal static class Program
         if (args.Value("--child-load") is { } kind)
         {
             Console.WriteLine(ChildProcess.FormatResult(LoadMeasurement.Run(kind, args.Required("--dir"))));
+            return 0;
+        }
+
+        if (args.Value("--child-module") is { } moduleItems)
+        {
+            Console.WriteLine(ChildProcess.FormatResult(ModuleOverhead.Run(int.Parse(moduleItems, CultureInfo.InvariantCulture), 3, args.Required("--dir"))));
+            return 0;
+        }
+
+        if (args.Value("--module-overhead") is { } overheadItems)
+        {
+            var store = args.Value("--work") ?? Path.Combine(Path.GetTempPath(), $"incps-module-{Environment.ProcessId}");
+            foreach (var line in Comparisons.ModuleLines(ModuleOverhead.Run(int.Parse(overheadItems, CultureInfo.InvariantCulture), 3, store)))
+            {
+                Console.WriteLine(line);
+            }
+
             return 0;
         }
 

@@ -30,6 +30,9 @@ internal sealed class BenchResults
 
     public IEnumerable<RunResult> Runs => _runs.Values;
 
+    /// <summary>Invoke-Incremental against ForEach-Object, when the plan measured it.</summary>
+    public ModuleResult? Module { get; set; }
+
     public void Add(RunResult median) => _runs[(median.Peer, median.Items)] = median;
 
     public void Add(int items, LoadResult median) => _loads[(median.Kind, items)] = median;

@@ -37,6 +37,14 @@ internal sealed class BenchSuite
             {
                 results.Add(spec.Items, Median(spec));
             }
+
+            if (_plan.ModuleItems > 0)
+            {
+                results.Module = ChildProcess.Run<ModuleResult>(["--child-module", Invariant(_plan.ModuleItems), "--dir", Path.Combine(_workDirectory, "module")]);
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  module {results.Module.Items:N0} items: ForEach-Object {results.Module.ForEachObjectUs:F2}, Invoke-Incremental {results.Module.DefaultKeyUs:F2}, with -Key {{ $_ }} {results.Module.ScriptKeyUs:F2} µs/item"));
+            }
         }
         finally
         {

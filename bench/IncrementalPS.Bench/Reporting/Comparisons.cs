@@ -60,6 +60,14 @@ internal static class Comparisons
                 $"{label}: {verdict} ({Format.Count(items)} items: {Format.Micros(e.UsPerItem)} vs {Format.Micros(p.UsPerItem)} µs/item{stopped})");
         }
 
+        if (results.Module is { } module)
+        {
+            foreach (var line in ModuleLines(module))
+            {
+                yield return line;
+            }
+        }
+
         if (results.Load(Measuring.LoadMeasurement.EngineStart, BenchPlan.Million) is { } load)
         {
             yield return Format.Invariant($"load 1M: {Format.Millis(load.ColdMs)} ms ({Format.Bytes(load.PeakWorkingSetBytes)} peak memory)");
@@ -72,5 +80,14 @@ internal static class Comparisons
         var peerIsFull = peer.EndsWith("-full", StringComparison.Ordinal) || peer.EndsWith("-fsync", StringComparison.Ordinal);
         var impliesLevel = peer.EndsWith("-normal", StringComparison.Ordinal) || peer.EndsWith("-full", StringComparison.Ordinal);
         return impliesLevel ? $"engine/{peer}" : $"{(peerIsFull ? engine : "engine")}/{peer}";
+    }
+
+    /// <summary>"invoke-incremental/foreach-object: 2.1x (…)" and the same with a -Key script block.</summary>
+    public static IEnumerable<string> ModuleLines(ModuleResult module)
+    {
+        yield return Format.Invariant(
+            $"invoke-incremental/foreach-object: {module.DefaultKeyRatio:F1}x ({Format.Count(module.Items)} strings, empty block: {Format.Micros(module.DefaultKeyUs)} vs {Format.Micros(module.ForEachObjectUs)} µs/item; CPU time {module.DefaultKeyCpuRatio:F1}x)");
+        yield return Format.Invariant(
+            $"invoke-incremental -key/foreach-object: {module.ScriptKeyRatio:F1}x ({Format.Micros(module.ScriptKeyUs)} vs {Format.Micros(module.ForEachObjectUs)} µs/item; CPU time {module.ScriptKeyCpuRatio:F1}x)");
     }
 }

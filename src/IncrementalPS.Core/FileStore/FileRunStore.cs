@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -36,6 +39,7 @@ internal sealed class FileRunStore : IRunStore
     // A mid-run compaction copying in the background, if any, and the record count below which none starts again
     // after one failed (so a failing rewrite is not retried at every record).
     private BackgroundCompaction? _compaction;
+    private long _diskFlushesAtClose;
     private long _compactNoEarlierThan;
     private bool _closed;
 
@@ -111,7 +115,7 @@ internal sealed class FileRunStore : IRunStore
     public long InFlight => _keys.InFlight;
 
     /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
-    internal long DiskFlushes => Volatile.Read(ref _appender)?.DiskFlushes ?? 0;
+    internal long DiskFlushes => Volatile.Read(ref _appender)?.DiskFlushes ?? _diskFlushesAtClose;
 
     /// <summary>When to compact during the run (tests make it early).</summary>
     internal Func<long, int, bool> CompactDuringRun { get; set; } = CompactionPolicy.DuringRun;
@@ -174,6 +178,9 @@ internal sealed class FileRunStore : IRunStore
 
     public bool TryGet(string key, out KeyEntry entry) => _keys.TryGet(key, out entry);
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
     {
         // The run holds the checkpoint's lock: nobody else can hold or finish the item.
@@ -181,6 +188,9 @@ internal sealed class FileRunStore : IRunStore
         return true;
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private ItemClaim Claim(string key, int attempt, int deaths)
     {
         // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
@@ -204,6 +214,9 @@ internal sealed class FileRunStore : IRunStore
         return next;
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
     {
         var offset = Append(_records.ItemCompleted(claim.Key, DateTime.UtcNow, claim.Attempt, duration.TotalMilliseconds, output));
@@ -276,8 +289,7 @@ internal sealed class FileRunStore : IRunStore
             finally
             {
                 _commit.Dispose();
-                Volatile.Read(ref _appender)?.Dispose();
-                Volatile.Write(ref _appender, null);
+                CloseAppender(remove);
                 CloseReader();
                 _records.Dispose();
                 _slots.Dispose();
@@ -301,6 +313,26 @@ internal sealed class FileRunStore : IRunStore
     }
 
     public void Dispose() => Close(remove: false, compact: false);
+
+    private void CloseAppender(bool remove)
+    {
+        if (Volatile.Read(ref _appender) is not { } appender)
+        {
+            return;
+        }
+
+        if (remove)
+        {
+            appender.CloseForDeletion();
+        }
+        else
+        {
+            appender.Dispose();
+        }
+
+        _diskFlushesAtClose = appender.DiskFlushes;
+        Volatile.Write(ref _appender, null);
+    }
 
     /// <summary>
     /// Items whose last record is item-started belonged to a run that died (we hold the lock, so none is live): they
@@ -364,6 +396,9 @@ internal sealed class FileRunStore : IRunStore
         return point;
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private long Append(ArraySegment<byte> record)
     {
         var appender = _appender;

@@ -4,6 +4,9 @@ using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Text;
 using System.Threading;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -80,6 +83,9 @@ internal sealed class InFlightSlots : IDisposable
     public bool CanMark(string key) => _free.Count > 0 && (key.Length * 3 <= MaxKeyBytes || Encoding.UTF8.GetByteCount(key) <= MaxKeyBytes);
 
     /// <summary>Marks <paramref name="key"/> in flight; returns the slot to clear afterwards.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public int Mark(string key, int run, int attempt, int deaths)
     {
         var slot = _free.Pop();
@@ -97,6 +103,9 @@ internal sealed class InFlightSlots : IDisposable
     }
 
     /// <summary>Frees a slot: the item's result is recorded in the journal now.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public void Clear(int slot)
     {
         _view.Write(FileHeaderSize + ((long)slot * SlotSize), 0);

@@ -1,6 +1,9 @@
 using System;
 using System.IO;
 using System.Threading;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -62,6 +65,9 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
     }
 
     /// <summary>Appends one record (one write to the operating system); returns the offset it starts at.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public long Append(ArraySegment<byte> record)
     {
         var offset = _stream.Position;
@@ -80,7 +86,7 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
         return offset;
     }
 
-    /// <summary>How many fsyncs <see cref="MakeDurable"/> made (for tests of group commit).</summary>
+    /// <summary>How many fsyncs <see cref="MakeDurable"/> and the close made (for tests of group commit and of closing).</summary>
     internal long DiskFlushes { get; private set; }
 
     /// <summary>The end of the last record appended.</summary>
@@ -141,7 +147,15 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => Close(flushToDisk: true);
+
+    /// <summary>
+    /// Closes a journal that is deleted next (every item completed): an fsync of its records would only make durable
+    /// what is about to be removed. At Full durability they are on disk already; at Normal they reached the OS.
+    /// </summary>
+    public void CloseForDeletion() => Close(flushToDisk: false);
+
+    private void Close(bool flushToDisk)
     {
         lock (_flushGate)
         {
@@ -153,8 +167,13 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
             _disposed = true;
             try
             {
-                _stream.Flush(flushToDisk: true);
-                Volatile.Write(ref _durable, Volatile.Read(ref _written));
+                // Nothing appended since the last fsync (at Full durability, always): nothing to flush.
+                if (flushToDisk && _dirty)
+                {
+                    _stream.Flush(flushToDisk: true);
+                    Volatile.Write(ref _durable, Volatile.Read(ref _written));
+                    DiskFlushes++;
+                }
             }
             finally
             {

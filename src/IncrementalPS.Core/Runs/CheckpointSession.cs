@@ -2,6 +2,9 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -129,6 +132,9 @@ internal sealed partial class CheckpointSession : IDisposable
     /// An exception from <paramref name="work"/> is recorded as the item's failure, unless <paramref name="cancellationToken"/>
     /// is cancelled: then the item is left unfinished (it runs again on resume) and the exception propagates.
     /// </summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private ItemOutcome ProcessCore(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(key))
@@ -336,6 +342,9 @@ internal sealed partial class CheckpointSession : IDisposable
     /// Whether the checkpoint says to skip <paramref name="key"/> in this run (and what to return for it), and the
     /// key's state otherwise. An item that killed its process too often is recorded as failed here instead of run.
     /// </summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private bool TrySkip(string key, out ItemOutcome skipped, out KeyEntry entry)
     {
         skipped = default;
@@ -378,6 +387,9 @@ internal sealed partial class CheckpointSession : IDisposable
     }
 
     /// <summary>Records an item's result, then waits (outside the lock, so results of other threads share a flush) until it is durable.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private ItemOutcome Record(in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
     {
         CommitPoint commit;
