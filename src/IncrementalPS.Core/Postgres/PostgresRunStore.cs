@@ -34,8 +34,11 @@ internal sealed class PostgresRunStore : IRunStore
     private readonly int _poisonThreshold;
     private readonly bool _retryFailed;
     private readonly DateTime _openedAt;
-    private readonly Timer? _heartbeat;
-    private readonly object _heartbeatGate = new();
+    // The heartbeat is a thread of its own, not a timer: a beat that waits on the server must not pile further beats
+    // up on the thread pool (which Npgsql itself needs), and it must keep beating when the pool is busy.
+    private readonly Thread? _heartbeat;
+    private readonly TimeSpan _heartbeatInterval;
+    private readonly ManualResetEventSlim _stopHeartbeat = new();
     private NpgsqlConnection? _heartbeatConnection;
     private ExceptionDispatchInfo? _heartbeatFailure;
     private long _completed;
@@ -64,9 +67,11 @@ internal sealed class PostgresRunStore : IRunStore
             throw;
         }
 
+        _heartbeatInterval = heartbeat;
         if (heartbeat != Timeout.InfiniteTimeSpan)
         {
-            _heartbeat = new Timer(_ => Heartbeat(), null, heartbeat, heartbeat);
+            _heartbeat = new Thread(HeartbeatLoop) { IsBackground = true, Name = "IncrementalPS heartbeat" };
+            _heartbeat.Start();
         }
     }
 
@@ -105,49 +110,58 @@ internal sealed class PostgresRunStore : IRunStore
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
     {
         claim = default;
-        var taken = Call(() =>
+        var row = Call(() =>
         {
-            // One statement decides: a new key, an interrupted one, a lapsed lease (a death), or a failed one when
-            // retrying failed items that failed before this worker started (not the failures of its fellow workers).
+            // One statement, one round trip, decides: a new key, an interrupted one, a lapsed lease (a death), or a
+            // failed one when retrying failed items that failed before this worker started (not the failures of its
+            // fellow workers). When declined, the same statement says why: the key's row as it is.
             using var command = Command(
                 $"""
-                INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until)
-                VALUES (@c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease)
-                ON CONFLICT (checkpoint_id, key) DO UPDATE SET
-                    status = 2, run = @r, attempts = i.attempts + 1,
-                    deaths = CASE WHEN i.status = 2 THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
-                    token = excluded.token, lease_until = excluded.lease_until, finished_at = NULL, duration_ms = NULL,
-                    output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
-                WHERE i.status = 3
-                   OR (i.status = 2 AND i.lease_until < now())
-                   OR (i.status = 1 AND @retry AND i.finished_at < @opened)
-                RETURNING token, attempts, deaths
+                WITH claimed AS (
+                    INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until)
+                    VALUES (@c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease)
+                    ON CONFLICT (checkpoint_id, key) DO UPDATE SET
+                        status = 2, run = @r, attempts = i.attempts + 1,
+                        deaths = CASE WHEN i.status = 2 THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
+                        token = excluded.token, lease_until = excluded.lease_until, finished_at = NULL, duration_ms = NULL,
+                        output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
+                    WHERE i.status = 3
+                       OR (i.status = 2 AND i.lease_until < now())
+                       OR (i.status = 1 AND @retry AND i.finished_at < @opened)
+                    RETURNING token, attempts, deaths)
+                SELECT true, token, attempts, deaths, 2::smallint, @r, false, false FROM claimed
+                UNION ALL
+                SELECT false, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL
+                FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k AND NOT EXISTS (SELECT 1 FROM claimed)
                 """);
             command.Parameters.AddWithValue("k", key);
             command.Parameters.AddWithValue("lease", _lease);
             command.Parameters.AddWithValue("retry", _retryFailed);
             command.Parameters.AddWithValue("opened", NpgsqlDbType.TimestampTz, _openedAt);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)) : ((long, int, int)?)null;
+            return reader.Read()
+                ? (Taken: reader.GetBoolean(0), Token: reader.GetInt64(1), Attempts: reader.GetInt32(2), Deaths: reader.GetInt32(3),
+                   Entry: Entry(reader.GetInt16(4), reader.GetInt32(5), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(6), reader.GetBoolean(7)))
+                : ((bool Taken, long Token, int Attempts, int Deaths, KeyEntry Entry)?)null;
         });
 
-        if (taken is not { } row)
+        if (row is not { Taken: true } taken)
         {
-            // Held by a live worker, or finished meanwhile: this worker's snapshot of the key is stale, and the item is
-            // not this run's to run.
+            // Not this run's to run now. The row says why; none at all means another worker's claim committed after
+            // this statement began: held elsewhere, by a worker not known yet.
+            SetKey(key, row?.Entry ?? new KeyEntry { Status = KeyStatus.Started, Run = 0 });
             return false;
         }
 
-        var (token, attempts, diedTimes) = row;
-        if (diedTimes >= _poisonThreshold)
+        if (taken.Deaths >= _poisonThreshold)
         {
             // Its lease lapsed once too often while this worker ran: it kills the workers that take it.
-            RecordPoisoned(key, attempts, PoisonError(diedTimes));
+            RecordPoisoned(key, taken.Attempts, PoisonError(taken.Deaths));
             return false;
         }
 
-        SetKey(key, new KeyEntry { Run = _run, Attempts = attempts, Deaths = diedTimes, Status = KeyStatus.Started });
-        claim = new ItemClaim(key, attempts, token);
+        SetKey(key, new KeyEntry { Run = _run, Attempts = taken.Attempts, Deaths = taken.Deaths, Status = KeyStatus.Started });
+        claim = new ItemClaim(key, taken.Attempts, taken.Token);
         return true;
     }
 
@@ -315,6 +329,7 @@ internal sealed class PostgresRunStore : IRunStore
         finally
         {
             _connection.Dispose();
+            _stopHeartbeat.Dispose();
         }
     }
 
@@ -323,12 +338,8 @@ internal sealed class PostgresRunStore : IRunStore
     /// <summary>Stops renewing this worker's leases, as if it had lost the network (tests of a lapse).</summary>
     internal void StopHeartbeat()
     {
-        lock (_heartbeatGate)
-        {
-            _heartbeat?.Dispose();
-            _heartbeatConnection?.Dispose();
-            _heartbeatConnection = null;
-        }
+        _stopHeartbeat.Set();
+        _heartbeat?.Join();
     }
 
     private (long Checkpoint, int Run, StoreOpening Opening, DateTime OpenedAt) Join(string name, RunOptions options)
@@ -395,17 +406,22 @@ internal sealed class PostgresRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var status = (KeyStatus)reader.GetInt16(1);
-            var deaths = reader.GetInt32(4);
-            if (status == KeyStatus.Started && !reader.IsDBNull(5) && reader.GetBoolean(5))
-            {
-                // Its worker stopped renewing the lease: it died or lost the server. That is a death of the item.
-                status = KeyStatus.Interrupted;
-                deaths++;
-            }
-
-            SetKey(reader.GetString(0), new KeyEntry { Status = status, Run = reader.GetInt32(2), Attempts = reader.GetInt32(3), Deaths = deaths, HasOutput = reader.GetBoolean(6) });
+            SetKey(reader.GetString(0), Entry(reader.GetInt16(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), !reader.IsDBNull(5) && reader.GetBoolean(5), reader.GetBoolean(6)));
         }
+    }
+
+    /// <summary>A key's row as the run logic sees it.</summary>
+    private static KeyEntry Entry(short status, int run, int attempts, int deaths, bool lapsed, bool hasOutput)
+    {
+        var state = (KeyStatus)status;
+        if (state == KeyStatus.Started && lapsed)
+        {
+            // Its worker stopped renewing the lease: it died or lost the server. That is a death of the item.
+            state = KeyStatus.Interrupted;
+            deaths++;
+        }
+
+        return new KeyEntry { Status = state, Run = run, Attempts = attempts, Deaths = deaths, HasOutput = hasOutput };
     }
 
     private void Finish(in ItemClaim claim, KeyStatus status, TimeSpan duration, string? output, ItemError? error)
@@ -453,40 +469,48 @@ internal sealed class PostgresRunStore : IRunStore
         (_completed, _failed, _inFlight) = counts;
     }
 
+    private void HeartbeatLoop()
+    {
+        try
+        {
+            while (!_stopHeartbeat.Wait(_heartbeatInterval))
+            {
+                Heartbeat();
+            }
+        }
+        finally
+        {
+            _heartbeatConnection?.Dispose();
+            _heartbeatConnection = null;
+        }
+    }
+
     private void Heartbeat()
     {
-        lock (_heartbeatGate)
+        try
         {
-            if (_closed && _heartbeatConnection is null)
+            if (_heartbeatConnection is null)
             {
-                return;
+                _heartbeatConnection = new NpgsqlConnection(_target.ConnectionString);
+                _heartbeatConnection.Open();
             }
 
-            try
-            {
-                if (_heartbeatConnection is null)
-                {
-                    _heartbeatConnection = new NpgsqlConnection(_target.ConnectionString);
-                    _heartbeatConnection.Open();
-                }
-
-                using var command = new NpgsqlCommand(
-                    $"UPDATE {S}.items SET lease_until = now() + @lease WHERE checkpoint_id = @c AND run = @r AND status = 2; " +
-                    $"UPDATE {S}.workers SET heartbeat_at = now() WHERE checkpoint_id = @c AND run = @r",
-                    _heartbeatConnection);
-                command.Parameters.AddWithValue("c", _checkpoint);
-                command.Parameters.AddWithValue("r", _run);
-                command.Parameters.AddWithValue("lease", _lease);
-                command.ExecuteNonQuery();
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-            {
-                // The leases of this worker may lapse: its results may then be refused (the fence), never wrongly kept.
-                // It is surfaced before the next item; the next beat tries a new connection.
-                _heartbeatConnection?.Dispose();
-                _heartbeatConnection = null;
-                Volatile.Write(ref _heartbeatFailure, ExceptionDispatchInfo.Capture(new CheckpointServerException(_display, ex)));
-            }
+            using var command = new NpgsqlCommand(
+                $"UPDATE {S}.items SET lease_until = now() + @lease WHERE checkpoint_id = @c AND run = @r AND status = 2; " +
+                $"UPDATE {S}.workers SET heartbeat_at = now() WHERE checkpoint_id = @c AND run = @r",
+                _heartbeatConnection);
+            command.Parameters.AddWithValue("c", _checkpoint);
+            command.Parameters.AddWithValue("r", _run);
+            command.Parameters.AddWithValue("lease", _lease);
+            command.ExecuteNonQuery();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // The leases of this worker may lapse: its results may then be refused (the fence), never wrongly kept.
+            // It is surfaced before the next item; the next beat tries a new connection.
+            _heartbeatConnection?.Dispose();
+            _heartbeatConnection = null;
+            Volatile.Write(ref _heartbeatFailure, ExceptionDispatchInfo.Capture(new CheckpointServerException(_display, ex)));
         }
     }
 
