@@ -11,7 +11,7 @@ public sealed class CheckpointServerException : CheckpointException
     /// <summary>Creates the error for <paramref name="checkpoint"/> (a display name that never holds a password).</summary>
     public CheckpointServerException(string checkpoint, Exception innerException)
         : base(
-            $"The PostgreSQL store of the checkpoint '{checkpoint}' failed: {innerException.Message} " +
+            $"The PostgreSQL store of the checkpoint '{checkpoint}' failed: {innerException.Message.TrimEnd().TrimEnd('.')}. " +
             "Check that the server is up and reachable, then run again: every result committed before is kept, and items " +
             "in flight run again.",
             checkpoint,

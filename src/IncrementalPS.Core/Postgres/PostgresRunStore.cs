@@ -504,7 +504,7 @@ internal sealed class PostgresRunStore : IRunStore
             command.Parameters.AddWithValue("lease", _lease);
             command.ExecuteNonQuery();
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
         {
             // The leases of this worker may lapse: its results may then be refused (the fence), never wrongly kept.
             // It is surfaced before the next item; the next beat tries a new connection.
@@ -578,7 +578,7 @@ internal sealed class PostgresRunStore : IRunStore
         {
             return call();
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
         {
             throw new CheckpointServerException(display, ex);
         }
