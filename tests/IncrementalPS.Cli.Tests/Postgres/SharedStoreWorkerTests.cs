@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace IncrementalPS.Cli.Tests;
+
+/// <summary>Several incps processes share one checkpoint in a real PostgreSQL server, and some are killed with SIGKILL.</summary>
+public sealed class SharedStoreWorkerTests : IDisposable
+{
+    private const int Workers = 3;
+    private const int Kills = 6;
+    private readonly TestDatabase _db = new();
+    private readonly ITestOutputHelper _output;
+
+    public SharedStoreWorkerTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    [PosixFact]
+    public void Three_workers_killed_at_random_complete_every_item_and_rerun_at_most_the_items_killed_in_flight()
+    {
+        using var job = new Job();
+        var items = Job.Items(2000);
+        var input = Job.Lines(items);
+        // A short lease, so that the items of killed workers are taken over within the test.
+        var args = Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString, "--keep", "--lease", "2s" }, job.MarkCommand());
+        var random = new Random(Environment.TickCount);
+        var running = new List<IncpsProcess>();
+        var finished = new List<IncpsResult>();
+
+        IncpsProcess StartWorker()
+        {
+            var worker = job.Start(args);
+            worker.Input.Write(input);
+            worker.Input.Close();
+            return worker;
+        }
+
+        for (var i = 0; i < Workers; i++)
+        {
+            running.Add(StartWorker());
+        }
+
+        var kills = 0;
+        while (kills < Kills)
+        {
+            Thread.Sleep(random.Next(300, 1500));
+            var victim = running[random.Next(running.Count)];
+            if (victim.HasExited)
+            {
+                break;
+            }
+
+            victim.KillHard();
+            running.Remove(victim);
+            victim.Dispose();
+            kills++;
+
+            // A machine that dies is replaced by one that starts over on the same input.
+            running.Add(StartWorker());
+        }
+
+        foreach (var worker in running)
+        {
+            finished.Add(worker.WaitForResult(IncpsProcess.DefaultTimeout));
+            worker.Dispose();
+        }
+
+        var executions = job.Executions();
+        _output.WriteLine($"{kills} kills, {executions.Count} executions of {items.Count} items, {_db.Scalar("SELECT count(*) FROM incrementalps.items WHERE attempts > 1")} items taken over");
+        foreach (var result in finished)
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+
+        Assert.Equal(items.OrderBy(i => i, StringComparer.Ordinal), executions.Distinct().OrderBy(i => i, StringComparer.Ordinal));
+        // One item at a time per worker (--jobs 1): a kill leaves at most one item half done, which runs again.
+        Assert.True(executions.Count - items.Count <= kills, $"{executions.Count - items.Count} items ran twice after {kills} kills");
+        Assert.Equal(2000L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
+    }
+
+    [PosixFact]
+    public void Status_items_and_reset_refuse_a_PostgreSQL_store_until_they_can_read_one()
+    {
+        using var job = new Job();
+
+        var status = job.Incps(string.Empty, "status", job.Name, "--store", _db.ConnectionString);
+
+        Assert.Equal(2, status.ExitCode);
+        Assert.Contains("only 'incps run' works with a PostgreSQL store", status.Stderr, StringComparison.Ordinal);
+    }
+}
