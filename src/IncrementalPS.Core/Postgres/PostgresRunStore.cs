@@ -570,7 +570,19 @@ internal sealed class PostgresRunStore : IRunStore
         return process.Id;
     }
 
-    private T Call<T>(Func<T> call) => Call(_display, call);
+    private T Call<T>(Func<T> call)
+        => Call(_display, () =>
+        {
+            if (_connection.State != System.Data.ConnectionState.Open)
+            {
+                // A connection the server cut (a restart, the network) is broken for good: a new one goes on where the
+                // server is back, or fails with the server's reason.
+                _connection.Close();
+                _connection.Open();
+            }
+
+            return call();
+        });
 
     private static T Call<T>(string display, Func<T> call)
     {
