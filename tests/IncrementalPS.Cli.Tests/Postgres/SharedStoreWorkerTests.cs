@@ -86,13 +86,39 @@ public sealed class SharedStoreWorkerTests : IDisposable
     }
 
     [PosixFact]
-    public void Status_items_and_reset_refuse_a_PostgreSQL_store_until_they_can_read_one()
+    public void Status_shows_counts_and_the_live_workers_from_another_process()
+    {
+        using var job = new Job();
+        var args = Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString }, job.MarkCommand("0.05"));
+        using var worker = job.Start(args);
+        worker.Input.Write(Job.Lines(Job.Items(2)));
+        worker.Input.Flush();
+        Assert.True(worker.WaitUntil(() => job.Executions().Count >= 2, IncpsProcess.DefaultTimeout), worker.Stderr);
+        // Its input is still open: the worker is live, waiting for more.
+
+        var status = job.Incps(string.Empty, "status", job.Name, "--store", _db.ConnectionString);
+        worker.Input.Close();
+        worker.WaitForResult(IncpsProcess.DefaultTimeout);
+
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Matches(@"Completed:\s+[12]\b", status.Stdout);
+        Assert.Matches(@"Workers:\s+1 live", status.Stdout);
+        Assert.Contains(Environment.MachineName, status.Stdout, StringComparison.Ordinal);
+        Assert.Contains(worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), status.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", status.Stdout, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [PosixFact]
+    public void Items_and_reset_refuse_a_PostgreSQL_store_until_they_can_read_one()
     {
         using var job = new Job();
 
-        var status = job.Incps(string.Empty, "status", job.Name, "--store", _db.ConnectionString);
+        var items = job.Incps(string.Empty, "items", job.Name, "--store", _db.ConnectionString);
+        var reset = job.Incps(string.Empty, "reset", job.Name, "--store", _db.ConnectionString);
 
-        Assert.Equal(2, status.ExitCode);
-        Assert.Contains("only 'incps run' works with a PostgreSQL store", status.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, items.ExitCode);
+        Assert.Contains("only 'incps run' and 'incps status' work with a PostgreSQL store", items.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, reset.ExitCode);
+        Assert.Contains("only 'incps run' and 'incps status' work with a PostgreSQL store", reset.Stderr, StringComparison.Ordinal);
     }
 }
