@@ -22,6 +22,7 @@ internal static class Program
           --work <dir>  where the checkpoints are written (default: a new directory under the system temp directory)
           --load-breakdown <dir>  where loading the engine checkpoint in <dir> spends its time, stage by stage
           --checksum-cost <n>     what format version 2's checksum costs per record, over n records
+          --postgres <connection> [--items <n>]  items/s of the PostgreSQL store with 1, 2, 4, 8 workers (a scratch database)
         """;
 
     public static int Main(string[] args)
@@ -70,6 +71,12 @@ internal static class Program
         if (args.Value("--checksum-cost") is { } records)
         {
             ChecksumCost.Run(int.Parse(records, CultureInfo.InvariantCulture), args.Value("--work") ?? Path.Combine(Path.GetTempPath(), $"incps-crc-{Environment.ProcessId}"));
+            return 0;
+        }
+
+        if (args.Value("--postgres") is { } connectionString)
+        {
+            SharedStoreThroughput.Run(connectionString, int.Parse(args.Value("--items") ?? "20000", CultureInfo.InvariantCulture));
             return 0;
         }
 

@@ -46,6 +46,11 @@ internal sealed class PostgresTarget
 
         // Npgsql reads PGPASSWORD and the password file itself when the string has no password.
         builder.ApplicationName ??= "IncrementalPS";
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run for every item: prepared once per connection, the server stops planning them.
+            builder.MaxAutoPrepare = 16;
+        }
         var display = $"postgres://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
         return new PostgresTarget(builder.ConnectionString, display);
     }
