@@ -75,7 +75,7 @@ internal sealed class CheckpointTarget
         ArgumentNullException.ThrowIfNull(result);
         if (Database(result) is not null)
         {
-            throw new UsageException("only 'incps run' and 'incps status' work with a PostgreSQL store so far; give a store directory (--store <dir>) or --path.");
+            throw new UsageException("only 'incps run', 'incps status' and 'incps reset' work with a PostgreSQL store so far; give a store directory (--store <dir>) or --path.");
         }
 
         var name = result.GetValue(Name);

@@ -109,16 +109,54 @@ public sealed class SharedStoreWorkerTests : IDisposable
     }
 
     [PosixFact]
-    public void Items_and_reset_refuse_a_PostgreSQL_store_until_they_can_read_one()
+    public void Items_refuses_a_PostgreSQL_store_until_it_can_read_one()
     {
         using var job = new Job();
 
         var items = job.Incps(string.Empty, "items", job.Name, "--store", _db.ConnectionString);
-        var reset = job.Incps(string.Empty, "reset", job.Name, "--store", _db.ConnectionString);
 
         Assert.Equal(2, items.ExitCode);
-        Assert.Contains("only 'incps run' and 'incps status' work with a PostgreSQL store", items.Stderr, StringComparison.Ordinal);
-        Assert.Equal(2, reset.ExitCode);
-        Assert.Contains("only 'incps run' and 'incps status' work with a PostgreSQL store", reset.Stderr, StringComparison.Ordinal);
+        Assert.Contains("only 'incps run', 'incps status' and 'incps reset' work with a PostgreSQL store", items.Stderr, StringComparison.Ordinal);
     }
+
+    [PosixFact]
+    public void Reset_is_refused_while_a_worker_is_live_unless_forced()
+    {
+        using var job = new Job();
+        var args = Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString }, job.MarkCommand());
+        using var worker = job.Start(args);
+        worker.Input.Write("a\n");
+        worker.Input.Flush();
+        Assert.True(worker.WaitUntil(() => job.Executions().Count >= 1 && CheckpointRows() == 1L, IncpsProcess.DefaultTimeout), worker.Stderr);
+
+        var refused = job.Incps(string.Empty, "reset", job.Name, "--store", _db.ConnectionString);
+        var stillThere = CheckpointRows();
+        var forced = job.Incps(string.Empty, "reset", job.Name, "--store", _db.ConnectionString, "--force");
+        worker.Input.Close();
+        worker.WaitForResult(IncpsProcess.DefaultTimeout);
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("1 live worker(s)", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1L, stillThere);
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.Equal(0L, CheckpointRows());
+    }
+
+    [PosixFact]
+    public void Reset_failed_makes_the_failed_items_run_again()
+    {
+        using var job = new Job();
+        var failing = Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString }, job.MarkCommandFailingFor("b"));
+        var first = job.Incps("a\nb\n", failing);
+        var reset = job.Incps(string.Empty, "reset", job.Name, "--store", _db.ConnectionString, "--failed");
+        var again = job.Incps("a\nb\n", Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString }, job.MarkCommand()));
+
+        Assert.Equal(1, first.ExitCode);
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+        Assert.Contains("forgot 1 failed item(s)", reset.Stderr, StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(new[] { "a", "b", "b" }, job.Executions());
+    }
+
+    private long CheckpointRows() => (long)_db.Scalar("SELECT count(*) FROM incrementalps.checkpoints")!;
 }
