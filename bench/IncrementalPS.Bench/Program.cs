@@ -23,6 +23,7 @@ internal static class Program
           --load-breakdown <dir>  where loading the engine checkpoint in <dir> spends its time, stage by stage
           --checksum-cost <n>     what format version 2's checksum costs per record, over n records
           --module-overhead <n>   Invoke-Incremental against ForEach-Object over n items (median of 3), alone
+          --postgres <connection> [--items <n>]  items/s of the PostgreSQL store with 1, 2, 4, 8 workers (a scratch database)
         """;
 
     public static int Main(string[] args)
@@ -88,6 +89,12 @@ internal static class Program
         if (args.Value("--checksum-cost") is { } records)
         {
             ChecksumCost.Run(int.Parse(records, CultureInfo.InvariantCulture), args.Value("--work") ?? Path.Combine(Path.GetTempPath(), $"incps-crc-{Environment.ProcessId}"));
+            return 0;
+        }
+
+        if (args.Value("--postgres") is { } connectionString)
+        {
+            SharedStoreThroughput.Run(connectionString, int.Parse(args.Value("--items") ?? "20000", CultureInfo.InvariantCulture));
             return 0;
         }
 

@@ -26,12 +26,16 @@ internal sealed class CheckpointTarget
         };
         Store = new Option<string?>("--store")
         {
-            Description = $"The store directory for named checkpoints (default: ${CheckpointStore.HomeVariable}, else the user's data directory).",
-            HelpName = "dir",
+            Description = $"The store directory for named checkpoints (default: ${CheckpointStore.HomeVariable}, else the user's data directory), " +
+                $"or a PostgreSQL store shared by many workers: postgres://user@host:port/database or a connection string (default: ${DatabaseVariable}).",
+            HelpName = "dir|uri",
         };
     }
 
     /// <summary>The checkpoint's name.</summary>
+    /// <summary>The environment variable naming a PostgreSQL store, for scheduled tasks that keep secrets off their command line.</summary>
+    public const string DatabaseVariable = "INCREMENTALPS_STORE";
+
     public Argument<string?> Name { get; }
 
     /// <summary>An explicit checkpoint file.</summary>
@@ -69,6 +73,11 @@ internal sealed class CheckpointTarget
     public CheckpointLocation Resolve(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (Database(result) is not null)
+        {
+            throw new UsageException("only 'incps run', 'incps status' and 'incps reset' work with a PostgreSQL store so far; give a store directory (--store <dir>) or --path.");
+        }
+
         var name = result.GetValue(Name);
         var path = result.GetValue(Path);
         var store = result.GetValue(Store);
@@ -96,10 +105,65 @@ internal sealed class CheckpointTarget
     }
 
     /// <summary>How to name the same checkpoint again on a command line, for hints in messages ("thumbs --store /x").</summary>
+    /// <summary>
+    /// The PostgreSQL store named by --store (a postgres:// URI or a connection string), or by $INCREMENTALPS_STORE when
+    /// neither --store nor --path is given; null for the file store.
+    /// </summary>
+    public PostgresTarget? Database(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var store = result.GetValue(Store);
+        var fromEnvironment = store is null && result.GetValue(Path) is null ? Environment.GetEnvironmentVariable(DatabaseVariable) : null;
+        if (fromEnvironment is { Length: > 0 } && !PostgresTarget.Names(fromEnvironment))
+        {
+            throw new UsageException($"${DatabaseVariable} names a PostgreSQL store (postgres://user@host/database or a connection string); for a directory set ${CheckpointStore.HomeVariable}.");
+        }
+
+        var value = store ?? (fromEnvironment is { Length: > 0 } ? fromEnvironment : null);
+        if (value is null || !PostgresTarget.Names(value))
+        {
+            return null;
+        }
+
+        try
+        {
+            return PostgresTarget.Parse(value);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    /// <summary>Like <see cref="Resolve"/>, for a command that also works with a PostgreSQL store (<paramref name="database"/>).</summary>
+    public CheckpointLocation ResolveRun(ParseResult result, out PostgresTarget? database)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        database = Database(result);
+        if (database is null)
+        {
+            return Resolve(result);
+        }
+
+        if (result.GetValue(Path) is not null)
+        {
+            throw new UsageException("--path names a checkpoint file; a PostgreSQL store holds checkpoints by name.");
+        }
+
+        var name = result.GetValue(Name) ?? throw new UsageException("name the checkpoint in the PostgreSQL store.");
+        return PostgresCheckpoint.Locate(database, name);
+    }
+
     public string Describe(ParseResult result, CheckpointLocation location)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(location);
+        if (location.InDatabase)
+        {
+            // Never the given value: it may hold a password. With $INCREMENTALPS_STORE the same command finds it again.
+            return result.GetValue(Store) is null ? location.Name : $"{location.Name} --store <the same store>";
+        }
+
         if (result.GetValue(Path) is not null)
         {
             return "--path " + Quote(location.FilePath);

@@ -20,7 +20,7 @@ internal sealed class ResetCommand : Command
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private readonly Option<bool> _force = new("--force", "-f") { Description = "Remove the whole checkpoint without asking (also a damaged one)." };
+    private readonly Option<bool> _force = new("--force", "-f") { Description = "Remove the whole checkpoint without asking (also a damaged one; in a PostgreSQL store, also while workers are live)." };
 
     /// <summary>Creates the command.</summary>
     public ResetCommand()
@@ -35,6 +35,11 @@ internal sealed class ResetCommand : Command
 
     private int Execute(ParseResult result)
     {
+        if (_target.Database(result) is { } database)
+        {
+            return SharedReset.Run(database, _target.ResolveRun(result, out _), result.GetValue(_failed), result.GetValue(_keys) ?? Array.Empty<string>(), result.GetValue(_force));
+        }
+
         var location = _target.Resolve(result);
         var failed = result.GetValue(_failed);
         var keys = result.GetValue(_keys) ?? Array.Empty<string>();

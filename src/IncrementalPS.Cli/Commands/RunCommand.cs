@@ -42,6 +42,12 @@ internal sealed class RunCommand : Command
         CustomParser = result => ParseDuration(result.Tokens[0].Value, result),
     };
 
+    private readonly Option<TimeSpan?> _lease = new("--lease")
+    {
+        Description = "PostgreSQL store: how long this worker's claims outlive its last heartbeat before another worker takes its items over (default 30s).",
+        HelpName = "duration",
+        CustomParser = result => ParseDuration(result.Tokens[0].Value, result),
+    };
     private readonly Option<bool> _restart = new("--restart") { Description = "Discard the existing checkpoint and start over." };
     private readonly Option<bool> _keep = new("--keep") { Description = "Keep the checkpoint when every item completed, as a ledger: later runs only process new items." };
     private readonly Option<long?> _total = new("--total") { Description = "The number of items in the input, for the progress bar and ETA (default: the count of the last run that read its input to the end).", HelpName = "n" };
@@ -57,7 +63,7 @@ internal sealed class RunCommand : Command
         _commandLine = commandLine;
         _target.AddTo(this);
         Arguments.Add(_stray);
-        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _restart, _keep, _total, _progressFile, _durability })
+        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _lease, _restart, _keep, _total, _progressFile, _durability })
         {
             Options.Add(option);
         }
@@ -85,7 +91,7 @@ internal sealed class RunCommand : Command
             throw new UsageException("give the command to run after '--': incps run <name> [options] -- <command> [args…]");
         }
 
-        var location = _target.Resolve(result);
+        var location = _target.ResolveRun(result, out var database);
         var jobs = result.GetValue(_jobs);
         var maxAttempts = result.GetValue(_maxAttempts);
         var total = result.GetValue(_total);
@@ -97,6 +103,11 @@ internal sealed class RunCommand : Command
         if (maxAttempts < 1)
         {
             throw new UsageException("--max-attempts must be at least 1 (1 means no retry).");
+        }
+
+        if (result.GetValue(_lease) is TimeSpan lease && (lease <= TimeSpan.Zero || database is null))
+        {
+            throw new UsageException(database is null ? "--lease applies to a PostgreSQL store (--store postgres://…)." : "--lease must be positive.");
         }
 
         if (total < 0)
@@ -151,6 +162,8 @@ internal sealed class RunCommand : Command
         var settings = new JobSettings(location, options, template, program, jobs, result.GetValue(_null), input, _target.Describe(result, location))
         {
             Timeout = timeout,
+            Database = database,
+            Lease = result.GetValue(_lease) ?? PostgresCheckpoint.DefaultLease,
         };
         return new JobRunner(settings, ProgressViews.ForStandardError()).Run();
     }

@@ -27,6 +27,11 @@ internal sealed class StatusCommand : Command
     private int Execute(ParseResult result)
     {
         var json = result.GetValue(_json);
+        if (_target.Database(result) is { } database)
+        {
+            return SharedStatus(database, result, json);
+        }
+
         if (_target.IsEmpty(result))
         {
             return List(_target.StoreDirectory(result), json);
@@ -42,6 +47,18 @@ internal sealed class StatusCommand : Command
             WriteDetails(status);
         }
 
+        return ExitCodes.Success;
+    }
+
+    private int SharedStatus(PostgresTarget database, ParseResult result, bool json)
+    {
+        if (json || _target.IsEmpty(result))
+        {
+            throw new UsageException("a PostgreSQL store shows one checkpoint at a time, as text: give its name, without --json (not done yet).");
+        }
+
+        var location = _target.ResolveRun(result, out _);
+        SharedStatusView.Write(PostgresStatusReader.Read(database, location.Name), Console.Out);
         return ExitCodes.Success;
     }
 

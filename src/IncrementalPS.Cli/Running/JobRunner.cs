@@ -53,7 +53,9 @@ internal sealed class JobRunner
         RunProgress? progress = null;
         try
         {
-            using var session = CheckpointSession.Start(_settings.Location, options);
+            using var session = _settings.Database is { } database
+                ? PostgresCheckpoint.Start(database, _settings.Location, options, _settings.Lease)
+                : CheckpointSession.Start(_settings.Location, options);
             ReportStart(session.Resume);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
             _view.Show(_settings.Location.Name, session.GetProgress, () => ProcessAll(session, stop));
@@ -131,6 +133,29 @@ internal sealed class JobRunner
             .ToList();
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
+        ProcessHeld(session, stop);
+    }
+
+    /// <summary>A store shared with other workers: the items they held are waited for, and run here if their holder dies.</summary>
+    private void ProcessHeld(CheckpointSession session, CancellationTokenSource stop)
+    {
+        if (_fatal is not null || stop.IsCancellationRequested || session.HeldElsewhere == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            session.ProcessHeld(Report, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: a held item that this run had taken over is left in flight, to run again.
+        }
+        catch (CheckpointException ex)
+        {
+            Interlocked.CompareExchange(ref _fatal, ex, null);
+        }
     }
 
     private void Feed(ChannelWriter<string> writer, CancellationTokenSource stop)
@@ -182,15 +207,19 @@ internal sealed class JobRunner
     private void ProcessItem(CheckpointSession session, string item, CancellationToken stopping)
     {
         var key = ItemKey.Bounded(item);
-        var outcome = session.Process(key, _ => RunCommand(item, stopping), stopping);
+        Report(session.Process(key, _ => RunCommand(item, stopping), stopping));
+    }
+
+    private static void Report(ItemOutcome outcome)
+    {
         switch (outcome.Kind)
         {
             case ItemOutcomeKind.Failed:
                 var attempts = outcome.Attempts > 1 ? $" after {outcome.Attempts} attempts" : string.Empty;
-                CliConsole.Message($"failed{attempts}: {key}: {CliFormat.FirstLine(outcome.Error?.Message)}");
+                CliConsole.Message($"failed{attempts}: {outcome.Key}: {CliFormat.FirstLine(outcome.Error?.Message)}");
                 break;
             case ItemOutcomeKind.Poisoned:
-                CliConsole.Message($"gave up on {key}: {CliFormat.FirstLine(outcome.Error?.Message)}");
+                CliConsole.Message($"gave up on {outcome.Key}: {CliFormat.FirstLine(outcome.Error?.Message)}");
                 break;
             default:
                 break;

@@ -23,6 +23,12 @@ internal sealed class JobSettings
     /// <summary>The checkpoint.</summary>
     public CheckpointLocation Location { get; }
 
+    /// <summary>The PostgreSQL store holding <see cref="Location"/>, or null for the file store.</summary>
+    public PostgresTarget? Database { get; init; }
+
+    /// <summary>How long this worker's claims in a PostgreSQL store outlive its last heartbeat.</summary>
+    public TimeSpan Lease { get; init; } = PostgresCheckpoint.DefaultLease;
+
     /// <summary>The engine's options; <see cref="RunOptions.DescribeError"/> and <see cref="RunOptions.OnRetry"/> are set by the runner.</summary>
     public RunOptions Options { get; }
 

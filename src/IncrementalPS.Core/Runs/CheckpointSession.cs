@@ -170,13 +170,24 @@ internal sealed partial class CheckpointSession : IDisposable
             // Claimed under the same lock as the decision, so a second thread with the same key skips it.
             if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out claim))
             {
-                // Another worker sharing the store holds or finished the item: it is not this run's to run.
-                _progress.Skipped++;
+                // Another worker sharing the store holds or finished the item: it is not this run's to run now. One it
+                // holds is remembered, to be taken over at the end of the input if that worker dies (ProcessHeld).
+                if (!RememberIfHeld(key, work))
+                {
+                    _progress.Skipped++;
+                }
+
                 _progress.MaybeReport();
                 return new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
             }
         }
 
+        return RunClaimed(key, work, claim, deaths, cancellationToken);
+    }
+
+    /// <summary>Runs an item this run has claimed, with its retries, and records the result.</summary>
+    private ItemOutcome RunClaimed(string key, Func<ItemAttempt, string?> work, ItemClaim claim, int deaths, CancellationToken cancellationToken)
+    {
         for (var attemptInRun = 1; ; attemptInRun++)
         {
             if (attemptInRun > 1)

@@ -37,6 +37,9 @@ internal sealed class RunOptions
     /// <summary>After the process died this many times while an item was in flight, the item is recorded as failed instead of run again.</summary>
     public int PoisonThreshold { get; set; } = 3;
 
+    /// <summary>At the end of the input, how often a run sharing its store looks again at items other workers held.</summary>
+    public TimeSpan HeldItemPoll { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A fingerprint of the code processing the items (see <see cref="ItemKey.Fingerprint"/>); a change is reported on resume.</summary>
     public string? Fingerprint { get; set; }
 

@@ -15,6 +15,16 @@ internal sealed class CheckpointLocation
         FilePath = CanonicalPath.Of(filePath);
     }
 
+    private CheckpointLocation(string name, string display, bool inDatabase)
+    {
+        Name = name;
+        FilePath = display;
+        InDatabase = inDatabase;
+    }
+
+    /// <summary>True for a checkpoint kept in a database (<see cref="FilePath"/> then names it for messages only).</summary>
+    public bool InDatabase { get; }
+
     /// <summary>The checkpoint's name (for an explicit path: the file name without its extension).</summary>
     public string Name { get; }
 
@@ -63,6 +73,17 @@ internal sealed class CheckpointLocation
         var directory = FullPath(store);
         EngineBoundary.CheckStore(directory);
         return new CheckpointLocation(name, Path.Combine(directory, name + CheckpointStore.FileExtension));
+    }
+
+    /// <summary>
+    /// The checkpoint called <paramref name="name"/> in a database; <paramref name="display"/> names it in messages and
+    /// must hold no credentials. Nothing on disk belongs to it.
+    /// </summary>
+    /// <exception cref="CheckpointNameException">The name is not valid.</exception>
+    public static CheckpointLocation InDatabaseNamed(string name, string display)
+    {
+        CheckpointName.Validate(name);
+        return new CheckpointLocation(name, display, inDatabase: true);
     }
 
     /// <summary>The checkpoint kept in an explicit file (for example beside a scheduled task's script).</summary>

@@ -1,0 +1,598 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// A checkpoint in PostgreSQL as a <see cref="IRunStore"/>, shared by many workers at once (processes on one or many
+/// machines). Each worker is a run (a row in workers). Before an item runs, its key is claimed atomically with a lease
+/// (items.lease_until) and a fencing token from a sequence; a heartbeat renews this worker's leases; a result is
+/// committed only while the token is still this worker's, so a worker whose lease lapsed and was taken over cannot
+/// overwrite the result of the worker that took the item over. A lease that lapses counts as a death of the item: at
+/// <see cref="RunOptions.PoisonThreshold"/> deaths the item is recorded failed (poison) instead of run again.
+/// </summary>
+/// <remarks>
+/// Durability: every result is one autocommitted statement, durable when it returns (the server's synchronous_commit
+/// decides), so <see cref="WaitDurable"/> has nothing to wait for. <see cref="TryGet"/> answers from the keys as they
+/// were when the worker opened the checkpoint plus what this worker did; <see cref="TryClaim"/> asks the server.
+/// Not thread-safe, like every store: the session calls it under its lock; the heartbeat has its own connection.
+/// </remarks>
+internal sealed class PostgresRunStore : IRunStore
+{
+    private const string S = PostgresSchema.Name;
+    private readonly PostgresTarget _target;
+    private readonly string _display;
+    private readonly NpgsqlConnection _connection;
+    private readonly KeyTable _keys = new();
+    private readonly long _checkpoint;
+    private readonly int _run;
+    private readonly TimeSpan _lease;
+    private readonly int _poisonThreshold;
+    private readonly bool _retryFailed;
+    private readonly DateTime _openedAt;
+    // The heartbeat is a thread of its own, not a timer: a beat that waits on the server must not pile further beats
+    // up on the thread pool (which Npgsql itself needs), and it must keep beating when the pool is busy.
+    private readonly Thread? _heartbeat;
+    private readonly TimeSpan _heartbeatInterval;
+    private readonly ManualResetEventSlim _stopHeartbeat = new();
+    private NpgsqlConnection? _heartbeatConnection;
+    private ExceptionDispatchInfo? _heartbeatFailure;
+    private long _completed;
+    private long _failed;
+    private long _inFlight;
+    private bool _closed;
+
+    private PostgresRunStore(PostgresTarget target, string name, RunOptions options, TimeSpan lease, TimeSpan heartbeat)
+    {
+        _target = target;
+        _display = target.Display + "#" + name;
+        _lease = lease;
+        _poisonThreshold = options.PoisonThreshold;
+        _retryFailed = options.RetryFailed;
+        _connection = new NpgsqlConnection(target.ConnectionString);
+        try
+        {
+            _connection.Open();
+            PostgresSchema.Ensure(_connection, target.Display);
+            (_checkpoint, _run, Opening, _openedAt) = Join(name, options);
+            LoadKeys();
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+
+        _heartbeatInterval = heartbeat;
+        if (heartbeat != Timeout.InfiniteTimeSpan)
+        {
+            _heartbeat = new Thread(HeartbeatLoop) { IsBackground = true, Name = "IncrementalPS heartbeat" };
+            _heartbeat.Start();
+        }
+    }
+
+    public StoreOpening Opening { get; }
+
+    public int Keys => _keys.Count;
+
+    public long Completed => _completed;
+
+    public long Failed => _failed;
+
+    public long InFlight => _inFlight;
+
+    /// <summary>This worker's run number (tests).</summary>
+    internal int Run => _run;
+
+    /// <summary>
+    /// Joins (or creates) the checkpoint <paramref name="name"/> as a new worker. <paramref name="lease"/> is how long a
+    /// claim outlives this worker's last heartbeat; the heartbeat comes every <paramref name="heartbeat"/> (default: a
+    /// third of the lease; <see cref="Timeout.InfiniteTimeSpan"/>: never, for tests of a lapse).
+    /// </summary>
+    /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
+    /// <exception cref="CheckpointSchemaVersionException">The database's schema is newer than this build.</exception>
+    public static PostgresRunStore Open(PostgresTarget target, string name, RunOptions options, TimeSpan lease, TimeSpan? heartbeat = null)
+    {
+        if (lease <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lease), "The lease must be positive.");
+        }
+
+        return Call(target.Display + "#" + name, () => new PostgresRunStore(target, name, options, lease, heartbeat ?? TimeSpan.FromTicks(lease.Ticks / 3)));
+    }
+
+    public bool TryGet(string key, out KeyEntry entry) => _keys.TryGet(key, out entry);
+
+    public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
+    {
+        claim = default;
+        var row = Call(() =>
+        {
+            // One statement, one round trip, decides: a new key, an interrupted one, a lapsed lease (a death), or a
+            // failed one when retrying failed items that failed before this worker started (not the failures of its
+            // fellow workers). When declined, the same statement says why: the key's row as it is.
+            using var command = Command(
+                $"""
+                WITH claimed AS (
+                    INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until)
+                    VALUES (@c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease)
+                    ON CONFLICT (checkpoint_id, key) DO UPDATE SET
+                        status = 2, run = @r, attempts = i.attempts + 1,
+                        deaths = CASE WHEN i.status = 2 THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
+                        token = excluded.token, lease_until = excluded.lease_until, finished_at = NULL, duration_ms = NULL,
+                        output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
+                    WHERE i.status = 3
+                       OR (i.status = 2 AND i.lease_until < now())
+                       OR (i.status = 1 AND @retry AND i.finished_at < @opened)
+                    RETURNING token, attempts, deaths)
+                SELECT true, token, attempts, deaths, 2::smallint, @r, false, false FROM claimed
+                UNION ALL
+                SELECT false, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL
+                FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k AND NOT EXISTS (SELECT 1 FROM claimed)
+                """);
+            command.Parameters.AddWithValue("k", key);
+            command.Parameters.AddWithValue("lease", _lease);
+            command.Parameters.AddWithValue("retry", _retryFailed);
+            command.Parameters.AddWithValue("opened", NpgsqlDbType.TimestampTz, _openedAt);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? (Taken: reader.GetBoolean(0), Token: reader.GetInt64(1), Attempts: reader.GetInt32(2), Deaths: reader.GetInt32(3),
+                   Entry: Entry(reader.GetInt16(4), reader.GetInt32(5), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(6), reader.GetBoolean(7)))
+                : ((bool Taken, long Token, int Attempts, int Deaths, KeyEntry Entry)?)null;
+        });
+
+        if (row is not { Taken: true } taken)
+        {
+            // Not this run's to run now. The row says why; none at all means another worker's claim committed after
+            // this statement began: held elsewhere, by a worker not known yet.
+            SetKey(key, row?.Entry ?? new KeyEntry { Status = KeyStatus.Started, Run = 0 });
+            return false;
+        }
+
+        if (taken.Deaths >= _poisonThreshold)
+        {
+            // Its lease lapsed once too often while this worker ran: it kills the workers that take it.
+            RecordPoisoned(key, taken.Attempts, PoisonError(taken.Deaths));
+            return false;
+        }
+
+        SetKey(key, new KeyEntry { Run = _run, Attempts = taken.Attempts, Deaths = taken.Deaths, Status = KeyStatus.Started });
+        claim = new ItemClaim(key, taken.Attempts, taken.Token);
+        return true;
+    }
+
+    public ItemClaim Reclaim(in ItemClaim claim, int attempt)
+    {
+        var key = claim.Key;
+        var old = claim.Token;
+        var token = Call(() =>
+        {
+            using var command = Command(
+                $"UPDATE {S}.items SET token = nextval('{S}.tokens'), attempts = @a, deaths = 0, lease_until = now() + @lease " +
+                "WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2 RETURNING token");
+            command.Parameters.AddWithValue("k", key);
+            command.Parameters.AddWithValue("t", old);
+            command.Parameters.AddWithValue("a", attempt);
+            command.Parameters.AddWithValue("lease", _lease);
+            return command.ExecuteScalar();
+        });
+        if (token is not long next)
+        {
+            throw new CheckpointLeaseLostException(_display, key);
+        }
+
+        SetKey(key, new KeyEntry { Run = _run, Attempts = attempt, Status = KeyStatus.Started });
+        return new ItemClaim(key, attempt, next);
+    }
+
+    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
+    {
+        Finish(claim, KeyStatus.Completed, duration, output, error: null);
+        return default;
+    }
+
+    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error)
+    {
+        Finish(claim, KeyStatus.Failed, duration, output: null, error);
+        return default;
+    }
+
+    public void RecordInterrupted(in ItemClaim claim, int deaths)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        var key = claim.Key;
+        var token = claim.Token;
+        var changed = Call(() =>
+        {
+            // Stopped, not killed: the deaths stay as they are. A claim taken over meanwhile is the other worker's.
+            using var command = Command(
+                $"UPDATE {S}.items SET status = 3, lease_until = NULL WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2");
+            command.Parameters.AddWithValue("k", key);
+            command.Parameters.AddWithValue("t", token);
+            return command.ExecuteNonQuery();
+        });
+        if (changed == 1 && _keys.TryGet(key, out var entry))
+        {
+            entry.Status = KeyStatus.Interrupted;
+            SetKey(key, entry);
+        }
+    }
+
+    public void InterruptAll()
+    {
+        Call(() =>
+        {
+            using var command = Command($"UPDATE {S}.items SET status = 3, lease_until = NULL WHERE checkpoint_id = @c AND run = @r AND status = 2");
+            return command.ExecuteNonQuery();
+        });
+
+        // The run's end is decided on the checkpoint as all workers left it, not on this worker's snapshot.
+        RefreshCounts();
+    }
+
+    public void RecordPoisoned(string key, int attempts, ItemError error)
+    {
+        Call(() =>
+        {
+            using var command = Command(
+                $"""
+                UPDATE {S}.items SET status = 1, run = @r, attempts = @a, lease_until = NULL, finished_at = now(), duration_ms = 0,
+                    error_message = @m, error_type = @et, error_category = @ec
+                WHERE checkpoint_id = @c AND key = @k AND (status = 3 OR (status = 2 AND (run = @r OR lease_until < now())))
+                """);
+            command.Parameters.AddWithValue("k", key);
+            command.Parameters.AddWithValue("a", attempts);
+            AddError(command, error);
+            return command.ExecuteNonQuery();
+        });
+        SetKey(key, new KeyEntry { Run = _run, Attempts = attempts, Status = KeyStatus.Failed });
+    }
+
+    public ItemError? ReadError(string key)
+        => Call(() =>
+        {
+            using var command = Command($"SELECT error_message, error_type, error_category FROM {S}.items WHERE checkpoint_id = @c AND key = @k AND status = 1");
+            command.Parameters.AddWithValue("k", key);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new ItemError(reader.IsDBNull(0) ? string.Empty : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+                : null;
+        });
+
+    public string? ReadSavedOutput(string key)
+        => Call(() =>
+        {
+            using var command = Command($"SELECT output FROM {S}.items WHERE checkpoint_id = @c AND key = @k AND status = 0");
+            command.Parameters.AddWithValue("k", key);
+            return command.ExecuteScalar() as string;
+        });
+
+    public void WaitDurable(in CommitPoint point)
+    {
+        // Each result was committed by its own statement before the call that recorded it returned.
+    }
+
+    public void ThrowIfFailed() => Volatile.Read(ref _heartbeatFailure)?.Throw();
+
+    public void EndRun(string outcome, long seen, long completed, long failed, long skipped)
+    {
+        Call(() =>
+        {
+            using var command = Command(
+                $"UPDATE {S}.workers SET ended_at = now(), outcome = @o, seen = @seen, completed = @done, failed = @failed, skipped = @skipped " +
+                "WHERE checkpoint_id = @c AND run = @r");
+            command.Parameters.AddWithValue("o", outcome);
+            command.Parameters.AddWithValue("seen", seen);
+            command.Parameters.AddWithValue("done", completed);
+            command.Parameters.AddWithValue("failed", failed);
+            command.Parameters.AddWithValue("skipped", skipped);
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    public void Close(bool remove, bool compact)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        StopHeartbeat();
+        try
+        {
+            if (remove)
+            {
+                Call(() =>
+                {
+                    // Only the last worker standing removes it, and only when every item is done: a worker that
+                    // finished early must not take the record away from the ones still running.
+                    using var command = Command(
+                        $"""
+                        DELETE FROM {S}.checkpoints c WHERE c.id = @c
+                          AND NOT EXISTS (SELECT 1 FROM {S}.items i WHERE i.checkpoint_id = @c AND i.status <> 0)
+                          AND NOT EXISTS (SELECT 1 FROM {S}.workers w WHERE w.checkpoint_id = @c AND w.run <> @r
+                                          AND w.ended_at IS NULL AND w.heartbeat_at > now() - make_interval(secs => w.lease_seconds))
+                        """);
+                    return command.ExecuteNonQuery();
+                });
+            }
+        }
+        finally
+        {
+            _connection.Dispose();
+            _stopHeartbeat.Dispose();
+        }
+    }
+
+    public void Dispose() => Close(remove: false, compact: false);
+
+    /// <summary>Stops renewing this worker's leases, as if it had lost the network (tests of a lapse).</summary>
+    internal void StopHeartbeat()
+    {
+        _stopHeartbeat.Set();
+        _heartbeat?.Join();
+    }
+
+    private (long Checkpoint, int Run, StoreOpening Opening, DateTime OpenedAt) Join(string name, RunOptions options)
+    {
+        using var transaction = _connection.BeginTransaction();
+        if (options.Restart)
+        {
+            using var delete = new NpgsqlCommand($"DELETE FROM {S}.checkpoints WHERE name = @n", _connection);
+            delete.Parameters.AddWithValue("n", name);
+            delete.ExecuteNonQuery();
+        }
+
+        using (var insert = new NpgsqlCommand($"INSERT INTO {S}.checkpoints (name) VALUES (@n) ON CONFLICT (name) DO NOTHING", _connection))
+        {
+            insert.Parameters.AddWithValue("n", name);
+            insert.ExecuteNonQuery();
+        }
+
+        long id;
+        int lastRun;
+        string? fingerprint;
+        long? total;
+        using (var select = new NpgsqlCommand($"SELECT id, last_run, fingerprint, total FROM {S}.checkpoints WHERE name = @n FOR UPDATE", _connection))
+        {
+            select.Parameters.AddWithValue("n", name);
+            using var reader = select.ExecuteReader();
+            reader.Read();
+            id = reader.GetInt64(0);
+            lastRun = reader.GetInt32(1);
+            fingerprint = reader.IsDBNull(2) ? null : reader.GetString(2);
+            total = reader.IsDBNull(3) ? null : reader.GetInt64(3);
+        }
+
+        var run = lastRun + 1;
+        DateTime openedAt;
+        using (var update = new NpgsqlCommand(
+            $"""
+            UPDATE {S}.checkpoints SET last_run = @r, fingerprint = coalesce(@f, fingerprint), total = coalesce(@t, total) WHERE id = @c;
+            INSERT INTO {S}.workers (checkpoint_id, run, host, pid, writer, lease_seconds) VALUES (@c, @r, @h, @p, @w, @l);
+            SELECT now();
+            """,
+            _connection))
+        {
+            update.Parameters.AddWithValue("c", id);
+            update.Parameters.AddWithValue("r", run);
+            update.Parameters.AddWithValue("f", NpgsqlDbType.Text, (object?)options.Fingerprint ?? DBNull.Value);
+            update.Parameters.AddWithValue("t", NpgsqlDbType.Bigint, (object?)options.TotalCount ?? DBNull.Value);
+            update.Parameters.AddWithValue("h", Environment.MachineName);
+            update.Parameters.AddWithValue("p", CurrentProcessId());
+            update.Parameters.AddWithValue("w", options.Writer);
+            update.Parameters.AddWithValue("l", _lease.TotalSeconds);
+            openedAt = (DateTime)update.ExecuteScalar()!;
+        }
+
+        transaction.Commit();
+        var isResume = lastRun > 0;
+        var opening = new StoreOpening(run, isResume, isResume ? CheckpointState.Interrupted : null, repairedTornRecord: false, fingerprint, total);
+        return (id, run, opening, openedAt);
+    }
+
+    private void LoadKeys()
+    {
+        using var command = Command($"SELECT key, status, run, attempts, deaths, lease_until < now(), output IS NOT NULL FROM {S}.items WHERE checkpoint_id = @c");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            SetKey(reader.GetString(0), Entry(reader.GetInt16(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), !reader.IsDBNull(5) && reader.GetBoolean(5), reader.GetBoolean(6)));
+        }
+    }
+
+    /// <summary>A key's row as the run logic sees it.</summary>
+    private static KeyEntry Entry(short status, int run, int attempts, int deaths, bool lapsed, bool hasOutput)
+    {
+        var state = (KeyStatus)status;
+        if (state == KeyStatus.Started && lapsed)
+        {
+            // Its worker stopped renewing the lease: it died or lost the server. That is a death of the item.
+            state = KeyStatus.Interrupted;
+            deaths++;
+        }
+
+        return new KeyEntry { Status = state, Run = run, Attempts = attempts, Deaths = deaths, HasOutput = hasOutput };
+    }
+
+    private void Finish(in ItemClaim claim, KeyStatus status, TimeSpan duration, string? output, ItemError? error)
+    {
+        var key = claim.Key;
+        var token = claim.Token;
+        var changed = Call(() =>
+        {
+            // The fence: only the holder of the current token records a result.
+            using var command = Command(
+                $"""
+                UPDATE {S}.items SET status = @s, lease_until = NULL, finished_at = now(), duration_ms = @d, output = @out,
+                    error_message = @m, error_type = @et, error_category = @ec
+                WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2
+                """);
+            command.Parameters.AddWithValue("k", key);
+            command.Parameters.AddWithValue("t", token);
+            command.Parameters.AddWithValue("s", (short)status);
+            command.Parameters.AddWithValue("d", duration.TotalMilliseconds);
+            command.Parameters.AddWithValue("out", NpgsqlDbType.Text, (object?)output ?? DBNull.Value);
+            AddError(command, error);
+            return command.ExecuteNonQuery();
+        });
+        if (changed != 1)
+        {
+            _keys.TryGet(key, out var stale);
+            stale.Status = KeyStatus.Interrupted;
+            SetKey(key, stale);
+            throw new CheckpointLeaseLostException(_display, key);
+        }
+
+        SetKey(key, new KeyEntry { Run = _run, Attempts = claim.Attempt, Status = status, HasOutput = output is not null });
+    }
+
+    private void RefreshCounts()
+    {
+        var counts = Call(() =>
+        {
+            using var command = Command(
+                $"SELECT count(*) FILTER (WHERE status = 0), count(*) FILTER (WHERE status = 1), count(*) FILTER (WHERE status >= 2) FROM {S}.items WHERE checkpoint_id = @c");
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        });
+        (_completed, _failed, _inFlight) = counts;
+    }
+
+    private void HeartbeatLoop()
+    {
+        try
+        {
+            while (!_stopHeartbeat.Wait(_heartbeatInterval))
+            {
+                Heartbeat();
+            }
+        }
+        finally
+        {
+            _heartbeatConnection?.Dispose();
+            _heartbeatConnection = null;
+        }
+    }
+
+    private void Heartbeat()
+    {
+        try
+        {
+            if (_heartbeatConnection is null)
+            {
+                _heartbeatConnection = new NpgsqlConnection(_target.ConnectionString);
+                _heartbeatConnection.Open();
+            }
+
+            using var command = new NpgsqlCommand(
+                $"UPDATE {S}.items SET lease_until = now() + @lease WHERE checkpoint_id = @c AND run = @r AND status = 2; " +
+                $"UPDATE {S}.workers SET heartbeat_at = now() WHERE checkpoint_id = @c AND run = @r",
+                _heartbeatConnection);
+            command.Parameters.AddWithValue("c", _checkpoint);
+            command.Parameters.AddWithValue("r", _run);
+            command.Parameters.AddWithValue("lease", _lease);
+            command.ExecuteNonQuery();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
+        {
+            // The leases of this worker may lapse: its results may then be refused (the fence), never wrongly kept.
+            // It is surfaced before the next item; the next beat tries a new connection.
+            _heartbeatConnection?.Dispose();
+            _heartbeatConnection = null;
+            Volatile.Write(ref _heartbeatFailure, ExceptionDispatchInfo.Capture(new CheckpointServerException(_display, ex)));
+        }
+    }
+
+    private NpgsqlCommand Command(string sql)
+    {
+        var command = new NpgsqlCommand(sql, _connection);
+        command.Parameters.AddWithValue("c", _checkpoint);
+        command.Parameters.AddWithValue("r", _run);
+        return command;
+    }
+
+    private void SetKey(string key, in KeyEntry entry)
+    {
+        var had = _keys.TryGet(key, out var old);
+        if (had)
+        {
+            Count(old.Status, -1);
+        }
+
+        _keys.Set(key, entry);
+        Count(entry.Status, 1);
+    }
+
+    private void Count(KeyStatus status, int delta)
+    {
+        switch (status)
+        {
+            case KeyStatus.Completed:
+                _completed += delta;
+                break;
+            case KeyStatus.Failed:
+                _failed += delta;
+                break;
+            default:
+                _inFlight += delta;
+                break;
+        }
+    }
+
+    private static void AddError(NpgsqlCommand command, ItemError? error)
+    {
+        command.Parameters.AddWithValue("m", NpgsqlDbType.Text, (object?)error?.Message ?? DBNull.Value);
+        command.Parameters.AddWithValue("et", NpgsqlDbType.Text, (object?)error?.Type ?? DBNull.Value);
+        command.Parameters.AddWithValue("ec", NpgsqlDbType.Text, (object?)error?.Category ?? DBNull.Value);
+    }
+
+    private static ItemError PoisonError(int deaths)
+        => new(
+            $"The worker processing this item died or lost the server {deaths} times (its lease lapsed), so it is now recorded as failed " +
+            "instead of being run again. Find out why, then retry it with -RetryFailed (incps: --retry-failed).",
+            "IncrementalPS.PoisonItem",
+            "ProcessDied");
+
+    private static int CurrentProcessId()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.Id;
+    }
+
+    private T Call<T>(Func<T> call)
+        => Call(_display, () =>
+        {
+            if (_connection.State != System.Data.ConnectionState.Open)
+            {
+                // A connection the server cut (a restart, the network) is broken for good: a new one goes on where the
+                // server is back, or fails with the server's reason.
+                _connection.Close();
+                _connection.Open();
+            }
+
+            return call();
+        });
+
+    private static T Call<T>(string display, Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
+        {
+            throw new CheckpointServerException(display, ex);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System;
+using Npgsql;
+
+namespace IncrementalPS.Core.Tests.Support;
+
+/// <summary>
+/// A fresh database on the test PostgreSQL server named by INCREMENTALPS_TEST_PG (started by build.ps1 -Task Test, or by
+/// tests/tools/TestPostgres.ps1), dropped on dispose. Without that server the test fails and says how to get one: the
+/// PostgreSQL store is never tested against a mock.
+/// </summary>
+internal sealed class TestDatabase : IDisposable
+{
+    public const string Variable = "INCREMENTALPS_TEST_PG";
+
+    private readonly string _server;
+
+    public TestDatabase()
+    {
+        _server = Environment.GetEnvironmentVariable(Variable)
+            ?? throw new InvalidOperationException(
+                $"{Variable} is not set, so there is no PostgreSQL server to test against. Run the tests with " +
+                "'./build.ps1 -Task Test' (it starts a throw-away server), or start one with 'dotnet pwsh tests/tools/TestPostgres.ps1' " +
+                $"and set {Variable} to the connection string it prints. It needs the server tools (Debian: apt-get install postgresql).");
+        Name = "incps_" + Guid.NewGuid().ToString("N").Substring(0, 16);
+        Execute($"CREATE DATABASE {Name}");
+        ConnectionString = new NpgsqlConnectionStringBuilder(_server) { Database = Name, Pooling = false }.ConnectionString;
+        Target = PostgresTarget.Parse(ConnectionString);
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public PostgresTarget Target { get; }
+
+    /// <summary>Runs SQL in this database.</summary>
+    public object? Scalar(string sql)
+    {
+        using var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose() => Execute($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+
+    private void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Pooling = false }.ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+}
