@@ -210,6 +210,23 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void Select_Object_First_downstream_records_completed_only_items_whose_output_was_emitted()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "1..300 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 8 { Start-Sleep -Milliseconds 30; $_ } | Select-Object -First 3",
+            out var output);
+
+        Assert.Equal(3, output.Count);
+        var emitted = output.Select(o => o!.ToString()).ToHashSet(StringComparer.Ordinal);
+        var completed = CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl")))
+            .Where(i => i.State == ItemState.Completed)
+            .Select(i => i.Key)
+            .ToList();
+        Assert.All(completed, key => Assert.Contains(key, emitted));
+    }
+
+    [Fact]
     public void An_item_running_past_the_timeout_is_stopped_recorded_failed_as_OperationTimeout_and_retried()
     {
         using var host = new ModuleRunspace();
