@@ -118,6 +118,35 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void With_ErrorActionPreference_Stop_an_item_that_writes_an_error_is_recorded_failed_and_stops_the_run_as_in_sequential_mode()
+    {
+        using var host = new ModuleRunspace();
+        const string Run =
+            "$ErrorActionPreference = 'Stop'; try { 1..4 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 -Keep { " +
+            "if ($_ -eq 2) { Write-Error boom }; Start-Sleep -Milliseconds 100; $_ } } catch { $caught += @($_.FullyQualifiedErrorId) }";
+        using (host.Run("$caught = @(); " + Run, out _))
+        {
+        }
+
+        var first = Assert.Single((object[])host.Variable("caught")!);
+        Assert.StartsWith("ItemFailed,", first.ToString(), StringComparison.Ordinal);
+        var location = CheckpointLocation.FromPath(host.PathOf("c.jsonl"));
+        var failed = CheckpointInspector.ReadItems(location).Single(i => i.Key == "2");
+        Assert.Equal(ItemState.Failed, failed.State);
+        Assert.Equal(1, failed.Attempts);
+
+        // The resume skips the failed item and finishes the others.
+        using (host.Run("$caught = @(); " + Run, out _))
+        {
+        }
+
+        Assert.Empty((object[])host.Variable("caught")!);
+        var items = CheckpointInspector.ReadItems(location);
+        Assert.Equal(ItemState.Failed, items.Single(i => i.Key == "2").State);
+        Assert.Equal(3, items.Count(i => i.State == ItemState.Completed));
+    }
+
+    [Fact]
     public void A_second_run_skips_the_items_done_and_replays_their_saved_output()
     {
         using var host = new ModuleRunspace();

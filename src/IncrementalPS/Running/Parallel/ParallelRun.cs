@@ -68,7 +68,7 @@ internal sealed class ParallelRun : IDisposable
         _keyRefused = keyRefused;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var usingValues = UsingValues.Collect(process, cmdlet);
-        _slots = new RunspaceSlots(_throttleLimit, cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        _slots = new RunspaceSlots(_throttleLimit, cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath, CallerPreferences.Read(cmdlet));
         _view = new ParallelProgressView(cmdlet, checkpointName, _throttleLimit, () => _slots.Busy);
         _script = new RunspaceScript(process, usingValues, cmdlet, _queue, _view, settings.Timeout);
     }
