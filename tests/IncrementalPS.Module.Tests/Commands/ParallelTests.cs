@@ -201,6 +201,33 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void Items_waiting_to_be_retried_stay_within_twice_the_throttle_limit_in_flight()
+    {
+        using var host = new ModuleRunspace();
+        var location = CheckpointLocation.FromPath(host.PathOf("c.jsonl"));
+
+        // Every item fails at once and waits 1 s to be retried: were they not capped, all 12 would be in flight.
+        using var shell = host.Create(
+            "1..12 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 -MaxAttempts 2 -RetryDelay 1 -Keep { throw 'no' }");
+        var running = shell.BeginInvoke();
+        var most = 0L;
+        while (!running.IsCompleted)
+        {
+            if (location.Exists)
+            {
+                most = Math.Max(most, CheckpointInspector.ReadStatus(location).InFlight);
+            }
+
+            Thread.Sleep(10);
+        }
+
+        shell.EndInvoke(running);
+        Assert.InRange(most, 1, 4);
+        var items = CheckpointInspector.ReadItems(location);
+        Assert.Equal(12, items.Count(i => i.State == ItemState.Failed && i.Attempts == 2));
+    }
+
+    [Fact]
     public void Stop_stops_every_running_item_and_leaves_them_in_flight_never_failed()
     {
         using var host = new ModuleRunspace();

@@ -18,7 +18,8 @@ namespace IncrementalPS.Running.Parallel;
 /// Each admitted item gets a thread of its own that calls <see cref="CheckpointSession.Process"/> (safe from several
 /// threads; the engine records each result before it returns). The work delegate takes a runspace only for the
 /// length of one attempt, so an item waiting out -RetryDelay holds a thread but no runspace; and it does not count
-/// against the limit (<see cref="_active"/>), so the pipeline thread admits another item in its place.
+/// against the limit (<see cref="_active"/>), so the pipeline thread admits another item in its place, up to twice the
+/// limit admitted and unfinished (<see cref="_outstanding"/>). Items to skip are decided on the pipeline thread.
 /// </para>
 /// <para>
 /// The pipeline thread admits items in <see cref="Submit"/> and waits for the rest in <see cref="Drain"/>; while it
@@ -105,14 +106,28 @@ internal sealed class ParallelRun : IDisposable
     /// </summary>
     /// <exception cref="PipelineStoppedException">The run is stopping.</exception>
     /// <exception cref="CheckpointException">Recording an item failed.</exception>
-    public void Submit(string key, PSObject? item) => Admit(state => RunItem(state, key, item));
+    public void Submit(string key, PSObject? item)
+    {
+        if (_session!.IsSettled(key))
+        {
+            // A skip runs nothing: decided here, without a thread (a resumed run skips thousands).
+            WriteQueued();
+            var outcome = _session.Process(key, _ => throw new InvalidOperationException($"The settled item '{key}' was run."), _stop.Token);
+            _report(outcome, item, null);
+            return;
+        }
+
+        Admit(state => RunItem(state, key, item));
+    }
 
     /// <summary>As <see cref="Submit"/>, for a batch (-BatchSize): $_ is the array of the items still to do.</summary>
     public void SubmitBatch(IReadOnlyList<string> keys, IReadOnlyList<PSObject?> items) => Admit(state => RunBatch(state, keys, items));
 
     private void Admit(Action<ParallelItemState> body)
     {
-        while (Volatile.Read(ref _active) >= _throttleLimit)
+        // Items waiting out -RetryDelay do not count against the limit, but they are in flight: a kill -9 re-runs
+        // them. At most twice the limit are admitted and unfinished, so a kill re-runs at most that many.
+        while (Volatile.Read(ref _active) >= _throttleLimit || Volatile.Read(ref _outstanding) >= 2 * _throttleLimit)
         {
             Pump();
         }
