@@ -228,6 +228,35 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void Items_that_were_in_flight_when_the_process_died_each_run_alone_on_resume()
+    {
+        using var host = new ModuleRunspace();
+        var location = CheckpointLocation.FromPath(host.PathOf("c.jsonl"));
+
+        // A copy of the checkpoint and its in-flight marks while items 5 to 8 run is what a kill -9 leaves behind.
+        using (var first = host.Create(
+            "1..8 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 4 { if ($_ -gt 4) { Start-Sleep -Seconds 600 }; $_ }"))
+        {
+            var running = first.BeginInvoke();
+            WaitFor(() => location.Exists && CheckpointInspector.ReadStatus(location).Completed >= 4 && CheckpointInspector.ReadStatus(location).InFlight >= 4);
+            System.IO.File.Copy(location.FilePath, host.PathOf("d.jsonl"));
+            System.IO.File.Copy(location.InFlightPath, CheckpointLocation.FromPath(host.PathOf("d.jsonl")).InFlightPath);
+            first.Stop();
+            Assert.Throws<PipelineStoppedException>(() => first.EndInvoke(running));
+        }
+
+        var probe = new ConcurrencyProbe();
+        host.SetVariable("probe", probe);
+        using var shell = host.Run(
+            "1..8 | Invoke-Incremental -Path $dir/d.jsonl -ThrottleLimit 4 -Keep { ($using:probe).Enter(); Start-Sleep -Milliseconds 200; ($using:probe).Leave(); $_ }",
+            out var output);
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal([5, 6, 7, 8], output.Cast<int>().OrderBy(i => i));
+        Assert.Equal(1, probe.Max);
+    }
+
+    [Fact]
     public void Stop_stops_every_running_item_and_leaves_them_in_flight_never_failed()
     {
         using var host = new ModuleRunspace();

@@ -117,11 +117,51 @@ internal sealed class ParallelRun : IDisposable
             return;
         }
 
+        if (_session.HasDied(key))
+        {
+            RunAlone(state => RunItem(state, key, item));
+            return;
+        }
+
         Admit(state => RunItem(state, key, item));
     }
 
     /// <summary>As <see cref="Submit"/>, for a batch (-BatchSize): $_ is the array of the items still to do.</summary>
-    public void SubmitBatch(IReadOnlyList<string> keys, IReadOnlyList<PSObject?> items) => Admit(state => RunBatch(state, keys, items));
+    public void SubmitBatch(IReadOnlyList<string> keys, IReadOnlyList<PSObject?> items)
+    {
+        var died = false;
+        foreach (var key in keys)
+        {
+            died |= _session!.HasDied(key);
+        }
+
+        if (died)
+        {
+            RunAlone(state => RunBatch(state, keys, items));
+            return;
+        }
+
+        Admit(state => RunBatch(state, keys, items));
+    }
+
+    /// <summary>
+    /// Runs an item the process died running before with nothing else in flight: a death counts against every item in
+    /// flight, so a poison item run beside others would take them past the poison threshold with it.
+    /// </summary>
+    private void RunAlone(Action<ParallelItemState> body)
+    {
+        WaitForAll();
+        Admit(body);
+        WaitForAll();
+    }
+
+    private void WaitForAll()
+    {
+        while (!_allReturned.IsSet)
+        {
+            Pump();
+        }
+    }
 
     private void Admit(Action<ParallelItemState> body)
     {
@@ -148,10 +188,7 @@ internal sealed class ParallelRun : IDisposable
     /// <exception cref="CheckpointException">Recording an item failed.</exception>
     public void Drain()
     {
-        while (!_allReturned.IsSet)
-        {
-            Pump();
-        }
+        WaitForAll();
 
         // The last items' results were queued before they counted as returned.
         WriteQueued();
