@@ -59,6 +59,17 @@ public sealed class TimeoutTests
         Assert.False(job.Location.Exists);
     }
 
+    [PosixFact]
+    public void A_timeout_longer_than_a_timer_can_wait_is_refused_before_anything_runs()
+    {
+        using var job = new Job();
+
+        var result = job.Incps("a\n", "run", job.Name, "--timeout", "100000h", "--", "echo");
+
+        Assert.Equal(ExitCodes.CouldNotRun, result.ExitCode);
+        Assert.False(job.Location.Exists);
+    }
+
     private static bool IsRunning(int pid)
     {
         // A zombie (killed, not yet reaped by its new parent) is not running.

@@ -331,6 +331,18 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void A_timeout_longer_than_a_timer_can_wait_is_a_parameter_error_before_any_item_runs()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Create("1 | Invoke-Incremental -Path $dir/c.jsonl -TimeoutSeconds 2147483647 { $_ }");
+
+        shell.Invoke();
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.StartsWith("ParameterArgumentValidationError,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.False(CheckpointLocation.FromPath(host.PathOf("c.jsonl")).Exists);
+    }
+
+    [Fact]
     public void The_progress_bar_has_the_items_own_progress_as_children_and_ends_Completed()
     {
         using var host = new ModuleRunspace();
