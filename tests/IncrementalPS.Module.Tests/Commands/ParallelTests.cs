@@ -57,6 +57,33 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void At_throttle_limit_1_a_block_whose_only_using_is_in_an_inner_script_block_runs_in_the_callers_scope()
+    {
+        using var host = new ModuleRunspace();
+
+        // The inner block's $using: belongs to the command it is given to (Invoke-Command -ComputerName), as in 0.1.0.
+        using var shell = host.Run(
+            "$seen = 'caller'; 1 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 1 { $seen; if ($false) { Invoke-Command -ComputerName s { $using:h.a } } }",
+            out var output);
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal(["caller"], output);
+    }
+
+    [Fact]
+    public void A_using_with_a_member_is_refused_with_an_error_that_names_the_runspaces_not_BatchSize()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Create("$h = @{ a = 1 }; 1 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 { $using:h.a }");
+
+        shell.Invoke();
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.StartsWith("InvalidRunOption,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("$using:h.a", error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BatchSize", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_using_of_the_blocks_own_variable_in_a_nested_parallel_command_is_left_to_that_command()
     {
         using var host = new ModuleRunspace();
