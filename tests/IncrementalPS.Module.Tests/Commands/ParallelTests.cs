@@ -336,6 +336,10 @@ public sealed class ParallelTests
             .Select(i => i.Key)
             .ToList();
         Assert.All(completed, key => Assert.Contains(key, emitted));
+
+        // As in the sequential mode: the items written before the stop are done; the one whose write Select-Object
+        // stopped on stays in flight.
+        Assert.Equal(2, completed.Count);
     }
 
     [Fact]

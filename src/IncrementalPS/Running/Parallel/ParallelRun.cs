@@ -342,10 +342,11 @@ internal sealed class ParallelRun : IDisposable
 
         state.Failure = null;
         List<PSObject>? captured;
+        var written = new WrittenOutput();
         var pooled = _slots.Take(_stop.Token);
         try
         {
-            captured = _script.Run(pooled, input, _captureOutput, _stop.Token);
+            captured = _script.Run(pooled, input, _captureOutput, written, _stop.Token);
         }
         catch (ScriptBlockFailedException exception)
         {
@@ -357,21 +358,9 @@ internal sealed class ParallelRun : IDisposable
             _slots.Return(pooled);
         }
 
-        WaitUntilWritten();
+        // As the sequential mode writes an item's output before the engine records it: an item whose output a stop
+        // dropped (Ctrl+C, a downstream Select-Object -First) stays in flight, never recorded completed.
+        written.WaitAll(_stop.Token);
         return captured is { Count: > 0 } ? OutputSerializer.Serialize(captured) : null;
-    }
-
-    /// <summary>
-    /// Waits until the pipeline thread has written everything this attempt queued, as the sequential mode writes an
-    /// item's output before the engine records it: an item whose output a stop dropped (Ctrl+C, a downstream
-    /// Select-Object -First) must stay in flight, never be recorded completed.
-    /// </summary>
-    /// <exception cref="OperationCanceledException">The run is stopping; the engine leaves the item in flight.</exception>
-    private void WaitUntilWritten()
-    {
-        // Not disposed: after a stop the pipeline thread may still run the queued Set; Wait(token) needs no handle.
-        var written = new ManualResetEventSlim();
-        _queue.Post(written.Set);
-        written.Wait(_stop.Token);
     }
 }
