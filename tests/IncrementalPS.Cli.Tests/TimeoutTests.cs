@@ -59,6 +59,28 @@ public sealed class TimeoutTests
         Assert.False(job.Location.Exists);
     }
 
+    [PosixFact]
+    public void A_timeout_longer_than_a_timer_can_wait_is_refused_before_anything_runs()
+    {
+        using var job = new Job();
+
+        var result = job.Incps("a\n", "run", job.Name, "--timeout", "100000h", "--", "echo");
+
+        Assert.Equal(ExitCodes.CouldNotRun, result.ExitCode);
+        Assert.False(job.Location.Exists);
+    }
+
+    [Theory]
+    [InlineData(1.5, "after 1.5s ")]
+    [InlineData(0.25, "after 250ms ")]
+    [InlineData(90, "after 1m 30s ")]
+    public void The_timeout_message_says_the_timeout_as_it_was_given(double seconds, string expected)
+    {
+        var exception = new CommandTimedOutException(TimeSpan.FromSeconds(seconds));
+
+        Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
+    }
+
     private static bool IsRunning(int pid)
     {
         // A zombie (killed, not yet reaped by its new parent) is not running.

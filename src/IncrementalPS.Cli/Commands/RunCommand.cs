@@ -35,6 +35,8 @@ internal sealed class RunCommand : Command
         CustomParser = result => ParseDuration(result.Tokens[0].Value, result),
     };
 
+    private static readonly TimeSpan LongestTimeout = TimeSpan.FromHours(596);
+
     private readonly Option<TimeSpan?> _timeout = new("--timeout")
     {
         Description = "Kill a command still running after this long (with every process it started) and record the item failed: 30, 90s, 5m, 00:10:00.",
@@ -145,6 +147,12 @@ internal sealed class RunCommand : Command
         if (timeout <= TimeSpan.Zero)
         {
             throw new UsageException("--timeout must be longer than 0.");
+        }
+
+        if (timeout > LongestTimeout)
+        {
+            // A timer waits at most int.MaxValue milliseconds: longer would fail every item once it started.
+            throw new UsageException("--timeout can be at most 596h (24 days).");
         }
 
         options.Settings["command"] = template.ToString();

@@ -7,7 +7,7 @@ internal sealed class CommandTimedOutException : Exception
 {
     /// <summary>Creates the exception for a command killed after <paramref name="timeout"/>.</summary>
     public CommandTimedOutException(TimeSpan timeout)
-        : base($"timed out: still running after {CliFormat.Duration(timeout)} (--timeout), so the command and every process it started were killed")
+        : base($"timed out: still running after {Exact(timeout)} (--timeout), so the command and every process it started were killed")
     {
         Timeout = timeout;
     }
@@ -31,4 +31,13 @@ internal sealed class CommandTimedOutException : Exception
 
     /// <summary>The time the command was given.</summary>
     public TimeSpan Timeout { get; }
+
+    /// <summary>
+    /// The timeout as given: CliFormat.Duration rounds down to whole seconds (1.5s would read "1s"), which suits an
+    /// elapsed time, not a limit the user set.
+    /// </summary>
+    private static string Exact(TimeSpan timeout)
+        => timeout.TotalSeconds is >= 1 and < 60 && timeout.Milliseconds != 0
+            ? timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s"
+            : CliFormat.Duration(timeout);
 }

@@ -122,7 +122,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
     /// <summary>Stop an item still running after this many seconds and record it failed (items then run in runspaces).</summary>
     [Parameter]
-    [ValidateRange(1, int.MaxValue)]
+    [ValidateRange(1, ParallelSettings.MaxTimeoutSeconds)]
     public int TimeoutSeconds { get; set; }
 
     /// <summary>Hand the script block this many items at a time as $_ (an array); they are recorded together.</summary>

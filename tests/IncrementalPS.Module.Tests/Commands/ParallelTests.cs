@@ -57,6 +57,33 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void At_throttle_limit_1_a_block_whose_only_using_is_in_an_inner_script_block_runs_in_the_callers_scope()
+    {
+        using var host = new ModuleRunspace();
+
+        // The inner block's $using: belongs to the command it is given to (Invoke-Command -ComputerName), as in 0.1.0.
+        using var shell = host.Run(
+            "$seen = 'caller'; 1 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 1 { $seen; if ($false) { Invoke-Command -ComputerName s { $using:h.a } } }",
+            out var output);
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal(["caller"], output);
+    }
+
+    [Fact]
+    public void A_using_with_a_member_is_refused_with_an_error_that_names_the_runspaces_not_BatchSize()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Create("$h = @{ a = 1 }; 1 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 { $using:h.a }");
+
+        shell.Invoke();
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.StartsWith("InvalidRunOption,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("$using:h.a", error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BatchSize", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_using_of_the_blocks_own_variable_in_a_nested_parallel_command_is_left_to_that_command()
     {
         using var host = new ModuleRunspace();
@@ -118,6 +145,35 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void With_ErrorActionPreference_Stop_an_item_that_writes_an_error_is_recorded_failed_and_stops_the_run_as_in_sequential_mode()
+    {
+        using var host = new ModuleRunspace();
+        const string Run =
+            "$ErrorActionPreference = 'Stop'; try { 1..4 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 -Keep { " +
+            "if ($_ -eq 2) { Write-Error boom }; Start-Sleep -Milliseconds 100; $_ } } catch { $caught += @($_.FullyQualifiedErrorId) }";
+        using (host.Run("$caught = @(); " + Run, out _))
+        {
+        }
+
+        var first = Assert.Single((object[])host.Variable("caught")!);
+        Assert.StartsWith("ItemFailed,", first.ToString(), StringComparison.Ordinal);
+        var location = CheckpointLocation.FromPath(host.PathOf("c.jsonl"));
+        var failed = CheckpointInspector.ReadItems(location).Single(i => i.Key == "2");
+        Assert.Equal(ItemState.Failed, failed.State);
+        Assert.Equal(1, failed.Attempts);
+
+        // The resume skips the failed item and finishes the others.
+        using (host.Run("$caught = @(); " + Run, out _))
+        {
+        }
+
+        Assert.Empty((object[])host.Variable("caught")!);
+        var items = CheckpointInspector.ReadItems(location);
+        Assert.Equal(ItemState.Failed, items.Single(i => i.Key == "2").State);
+        Assert.Equal(3, items.Count(i => i.State == ItemState.Completed));
+    }
+
+    [Fact]
     public void A_second_run_skips_the_items_done_and_replays_their_saved_output()
     {
         using var host = new ModuleRunspace();
@@ -172,6 +228,62 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void Items_waiting_to_be_retried_stay_within_twice_the_throttle_limit_in_flight()
+    {
+        using var host = new ModuleRunspace();
+        var location = CheckpointLocation.FromPath(host.PathOf("c.jsonl"));
+
+        // Every item fails at once and waits 1 s to be retried: were they not capped, all 12 would be in flight.
+        using var shell = host.Create(
+            "1..12 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 -MaxAttempts 2 -RetryDelay 1 -Keep { throw 'no' }");
+        var running = shell.BeginInvoke();
+        var most = 0L;
+        while (!running.IsCompleted)
+        {
+            if (location.Exists)
+            {
+                most = Math.Max(most, CheckpointInspector.ReadStatus(location).InFlight);
+            }
+
+            Thread.Sleep(10);
+        }
+
+        shell.EndInvoke(running);
+        Assert.InRange(most, 1, 4);
+        var items = CheckpointInspector.ReadItems(location);
+        Assert.Equal(12, items.Count(i => i.State == ItemState.Failed && i.Attempts == 2));
+    }
+
+    [Fact]
+    public void Items_that_were_in_flight_when_the_process_died_each_run_alone_on_resume()
+    {
+        using var host = new ModuleRunspace();
+        var location = CheckpointLocation.FromPath(host.PathOf("c.jsonl"));
+
+        // A copy of the checkpoint and its in-flight marks while items 5 to 8 run is what a kill -9 leaves behind.
+        using (var first = host.Create(
+            "1..8 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 4 { if ($_ -gt 4) { Start-Sleep -Seconds 600 }; $_ }"))
+        {
+            var running = first.BeginInvoke();
+            WaitFor(() => location.Exists && CheckpointInspector.ReadStatus(location).Completed >= 4 && CheckpointInspector.ReadStatus(location).InFlight >= 4);
+            System.IO.File.Copy(location.FilePath, host.PathOf("d.jsonl"));
+            System.IO.File.Copy(location.InFlightPath, CheckpointLocation.FromPath(host.PathOf("d.jsonl")).InFlightPath);
+            first.Stop();
+            Assert.Throws<PipelineStoppedException>(() => first.EndInvoke(running));
+        }
+
+        var probe = new ConcurrencyProbe();
+        host.SetVariable("probe", probe);
+        using var shell = host.Run(
+            "1..8 | Invoke-Incremental -Path $dir/d.jsonl -ThrottleLimit 4 -Keep { ($using:probe).Enter(); Start-Sleep -Milliseconds 200; ($using:probe).Leave(); $_ }",
+            out var output);
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal([5, 6, 7, 8], output.Cast<int>().OrderBy(i => i));
+        Assert.Equal(1, probe.Max);
+    }
+
+    [Fact]
     public void Stop_stops_every_running_item_and_leaves_them_in_flight_never_failed()
     {
         using var host = new ModuleRunspace();
@@ -210,6 +322,27 @@ public sealed class ParallelTests
     }
 
     [Fact]
+    public void Select_Object_First_downstream_records_completed_only_items_whose_output_was_emitted()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "1..300 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 8 { Start-Sleep -Milliseconds 30; $_ } | Select-Object -First 3",
+            out var output);
+
+        Assert.Equal(3, output.Count);
+        var emitted = output.Select(o => o!.ToString()).ToHashSet(StringComparer.Ordinal);
+        var completed = CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl")))
+            .Where(i => i.State == ItemState.Completed)
+            .Select(i => i.Key)
+            .ToList();
+        Assert.All(completed, key => Assert.Contains(key, emitted));
+
+        // As in the sequential mode: the items written before the stop are done; the one whose write Select-Object
+        // stopped on stays in flight.
+        Assert.Equal(2, completed.Count);
+    }
+
+    [Fact]
     public void An_item_running_past_the_timeout_is_stopped_recorded_failed_as_OperationTimeout_and_retried()
     {
         using var host = new ModuleRunspace();
@@ -226,6 +359,18 @@ public sealed class ParallelTests
         Assert.Equal(ItemState.Failed, slow.State);
         Assert.Equal(2, slow.Attempts);
         Assert.Equal("OperationTimeout", slow.Error!.Category);
+    }
+
+    [Fact]
+    public void A_timeout_longer_than_a_timer_can_wait_is_a_parameter_error_before_any_item_runs()
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Create("1 | Invoke-Incremental -Path $dir/c.jsonl -TimeoutSeconds 2147483647 { $_ }");
+
+        shell.Invoke();
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.StartsWith("ParameterArgumentValidationError,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.False(CheckpointLocation.FromPath(host.PathOf("c.jsonl")).Exists);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ internal static class ParallelMode
 {
     /// <summary>
     /// A parallel run for -ThrottleLimit 2 or more; also, one item at a time, for -TimeoutSeconds (an item can be
-    /// stopped on time only in a runspace of its own) and for a block that uses $using: (in the caller's scope it would
+    /// stopped on time only in a runspace of its own) and for a block with a $using: of its own (in the caller's scope it would
     /// fail every item, so a script written for -ThrottleLimit 16 keeps working at 1). Null for the sequential mode.
     /// </summary>
     /// <exception cref="ArgumentException">A $using: expression cannot be read.</exception>

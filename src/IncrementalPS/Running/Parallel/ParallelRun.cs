@@ -18,7 +18,8 @@ namespace IncrementalPS.Running.Parallel;
 /// Each admitted item gets a thread of its own that calls <see cref="CheckpointSession.Process"/> (safe from several
 /// threads; the engine records each result before it returns). The work delegate takes a runspace only for the
 /// length of one attempt, so an item waiting out -RetryDelay holds a thread but no runspace; and it does not count
-/// against the limit (<see cref="_active"/>), so the pipeline thread admits another item in its place.
+/// against the limit (<see cref="_active"/>), so the pipeline thread admits another item in its place, up to twice the
+/// limit admitted and unfinished (<see cref="_outstanding"/>). Items to skip are decided on the pipeline thread.
 /// </para>
 /// <para>
 /// The pipeline thread admits items in <see cref="Submit"/> and waits for the rest in <see cref="Drain"/>; while it
@@ -68,7 +69,7 @@ internal sealed class ParallelRun : IDisposable
         _keyRefused = keyRefused;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var usingValues = UsingValues.Collect(process, cmdlet);
-        _slots = new RunspaceSlots(_throttleLimit, cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        _slots = new RunspaceSlots(_throttleLimit, cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath, CallerPreferences.Read(cmdlet));
         _view = new ParallelProgressView(cmdlet, checkpointName, _throttleLimit, () => _slots.Busy);
         _script = new RunspaceScript(process, usingValues, cmdlet, _queue, _view, settings.Timeout);
     }
@@ -105,14 +106,68 @@ internal sealed class ParallelRun : IDisposable
     /// </summary>
     /// <exception cref="PipelineStoppedException">The run is stopping.</exception>
     /// <exception cref="CheckpointException">Recording an item failed.</exception>
-    public void Submit(string key, PSObject? item) => Admit(state => RunItem(state, key, item));
+    public void Submit(string key, PSObject? item)
+    {
+        if (_session!.IsSettled(key))
+        {
+            // A skip runs nothing: decided here, without a thread (a resumed run skips thousands).
+            WriteQueued();
+            var outcome = _session.Process(key, _ => throw new InvalidOperationException($"The settled item '{key}' was run."), _stop.Token);
+            _report(outcome, item, null);
+            return;
+        }
+
+        if (_session.HasDied(key))
+        {
+            RunAlone(state => RunItem(state, key, item));
+            return;
+        }
+
+        Admit(state => RunItem(state, key, item));
+    }
 
     /// <summary>As <see cref="Submit"/>, for a batch (-BatchSize): $_ is the array of the items still to do.</summary>
-    public void SubmitBatch(IReadOnlyList<string> keys, IReadOnlyList<PSObject?> items) => Admit(state => RunBatch(state, keys, items));
+    public void SubmitBatch(IReadOnlyList<string> keys, IReadOnlyList<PSObject?> items)
+    {
+        var died = false;
+        foreach (var key in keys)
+        {
+            died |= _session!.HasDied(key);
+        }
+
+        if (died)
+        {
+            RunAlone(state => RunBatch(state, keys, items));
+            return;
+        }
+
+        Admit(state => RunBatch(state, keys, items));
+    }
+
+    /// <summary>
+    /// Runs an item the process died running before with nothing else in flight: a death counts against every item in
+    /// flight, so a poison item run beside others would take them past the poison threshold with it.
+    /// </summary>
+    private void RunAlone(Action<ParallelItemState> body)
+    {
+        WaitForAll();
+        Admit(body);
+        WaitForAll();
+    }
+
+    private void WaitForAll()
+    {
+        while (!_allReturned.IsSet)
+        {
+            Pump();
+        }
+    }
 
     private void Admit(Action<ParallelItemState> body)
     {
-        while (Volatile.Read(ref _active) >= _throttleLimit)
+        // Items waiting out -RetryDelay do not count against the limit, but they are in flight: a kill -9 re-runs
+        // them. At most twice the limit are admitted and unfinished, so a kill re-runs at most that many.
+        while (Volatile.Read(ref _active) >= _throttleLimit || Volatile.Read(ref _outstanding) >= 2 * _throttleLimit)
         {
             Pump();
         }
@@ -133,10 +188,7 @@ internal sealed class ParallelRun : IDisposable
     /// <exception cref="CheckpointException">Recording an item failed.</exception>
     public void Drain()
     {
-        while (!_allReturned.IsSet)
-        {
-            Pump();
-        }
+        WaitForAll();
 
         // The last items' results were queued before they counted as returned.
         WriteQueued();
@@ -289,11 +341,12 @@ internal sealed class ParallelRun : IDisposable
         }
 
         state.Failure = null;
+        List<PSObject>? captured;
+        var written = new WrittenOutput();
         var pooled = _slots.Take(_stop.Token);
         try
         {
-            var captured = _script.Run(pooled, input, _captureOutput, _stop.Token);
-            return captured is { Count: > 0 } ? OutputSerializer.Serialize(captured) : null;
+            captured = _script.Run(pooled, input, _captureOutput, written, _stop.Token);
         }
         catch (ScriptBlockFailedException exception)
         {
@@ -304,5 +357,10 @@ internal sealed class ParallelRun : IDisposable
         {
             _slots.Return(pooled);
         }
+
+        // As the sequential mode writes an item's output before the engine records it: an item whose output a stop
+        // dropped (Ctrl+C, a downstream Select-Object -First) stays in flight, never recorded completed.
+        written.WaitAll(_stop.Token);
+        return captured is { Count: > 0 } ? OutputSerializer.Serialize(captured) : null;
     }
 }

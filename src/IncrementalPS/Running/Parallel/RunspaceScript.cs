@@ -43,7 +43,7 @@ internal sealed class RunspaceScript
     /// <summary>Runs the block with <paramref name="input"/> as $_; returns its output when <paramref name="capture"/> is set.</summary>
     /// <exception cref="ScriptBlockFailedException">The block failed, or ran longer than the timeout and was stopped.</exception>
     /// <exception cref="OperationCanceledException">The run is stopping; the block was stopped.</exception>
-    public List<PSObject>? Run(PooledRunspace pooled, object? input, bool capture, CancellationToken cancellationToken)
+    public List<PSObject>? Run(PooledRunspace pooled, object? input, bool capture, WrittenOutput written, CancellationToken cancellationToken)
     {
         var captured = capture ? new List<PSObject>() : null;
         var failure = new PSReference(null);
@@ -58,7 +58,7 @@ internal sealed class RunspaceScript
         }
 
         using var output = new PSDataCollection<PSObject>();
-        Forward(shell, output, captured, pooled.Index);
+        Forward(shell, output, captured, written, pooled.Index);
         try
         {
             var pending = shell.BeginInvoke<PSObject, PSObject>(null, output);
@@ -102,7 +102,7 @@ internal sealed class RunspaceScript
     }
 
     /// <summary>Sends each record to the pipeline thread as the runspace writes it (events run on the writing thread).</summary>
-    private void Forward(PowerShell shell, PSDataCollection<PSObject> output, List<PSObject>? captured, int slot)
+    private void Forward(PowerShell shell, PSDataCollection<PSObject> output, List<PSObject>? captured, WrittenOutput written, int slot)
     {
         var cmdlet = _cmdlet;
         var queue = _queue;
@@ -111,7 +111,12 @@ internal sealed class RunspaceScript
             foreach (var item in output.ReadAll())
             {
                 captured?.Add(item);
-                queue.Post(() => cmdlet.WriteObject(item));
+                written.Queued();
+                queue.Post(() =>
+                {
+                    cmdlet.WriteObject(item);
+                    written.Written();
+                });
             }
         };
 

@@ -16,6 +16,8 @@ namespace IncrementalPS.Running.Parallel;
 /// Each runspace starts in the caller's current file system folder, and with the verbose, debug and information
 /// preferences at Continue: their records are then made and sent to the pipeline thread, where the cmdlet writes them
 /// and the caller's own preferences (and -Verbose) decide what is shown, as for a script block run in the caller's scope.
+/// The error and warning preferences are the caller's (<see cref="CallerPreferences"/>), so that they decide, inside the
+/// item, whether an error or a warning fails it.
 /// </remarks>
 internal sealed class RunspaceSlots : IDisposable
 {
@@ -24,12 +26,14 @@ internal sealed class RunspaceSlots : IDisposable
     private readonly ConcurrentBag<int> _freeIndexes = new();
     private readonly List<Runspace> _all = new();
     private readonly string? _location;
+    private readonly Dictionary<string, ActionPreference> _preferences;
     private readonly int _limit;
     private bool _disposed;
 
-    public RunspaceSlots(int limit, string? location)
+    public RunspaceSlots(int limit, string? location, Dictionary<string, ActionPreference> preferences)
     {
         _limit = limit;
+        _preferences = preferences;
         _free = new SemaphoreSlim(limit, limit);
         _location = location;
         for (var i = limit - 1; i >= 0; i--)
@@ -115,6 +119,11 @@ internal sealed class RunspaceSlots : IDisposable
         proxy.SetVariable("VerbosePreference", ActionPreference.Continue);
         proxy.SetVariable("DebugPreference", ActionPreference.Continue);
         proxy.SetVariable("InformationPreference", ActionPreference.Continue);
+        foreach (var preference in _preferences)
+        {
+            proxy.SetVariable(preference.Key, preference.Value);
+        }
+
         if (_location is not null)
         {
             using var shell = PowerShell.Create();

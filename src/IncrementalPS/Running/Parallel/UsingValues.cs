@@ -22,9 +22,12 @@ internal static class UsingValues
     /// <summary>The parameter name under which a runspace's script receives the using values.</summary>
     public const string ParameterName = "--%";
 
-    /// <summary>Whether the block has a $using: expression anywhere in it.</summary>
+    /// <summary>
+    /// Whether the block has a $using: expression of its own. One inside an inner script block belongs to the command
+    /// that block is given (Invoke-Command -ComputerName, ForEach-Object -Parallel) and does not need a runspace here.
+    /// </summary>
     public static bool Appear(ScriptBlock block)
-        => block.Ast.Find(ast => ast is UsingExpressionAst, searchNestedScriptBlocks: true) is not null;
+        => block.Ast.Find(ast => ast is UsingExpressionAst && !IsNested(ast, block.Ast), searchNestedScriptBlocks: true) is not null;
 
     /// <exception cref="ArgumentException">A using expression is not a plain variable, or the variable does not exist.</exception>
     public static Dictionary<string, object?> Collect(ScriptBlock block, PSCmdlet caller)
@@ -34,8 +37,14 @@ internal static class UsingValues
         {
             if (usingAst.SubExpression is not VariableExpressionAst variable)
             {
+                if (IsNested(usingAst, block.Ast))
+                {
+                    // The inner block's command reads it (Invoke-Command -ComputerName supports $using:h.a).
+                    continue;
+                }
+
                 throw new ArgumentException(
-                    $"'{usingAst.Extent.Text}' is not supported with -ThrottleLimit or -BatchSize: only $using:name passes a value in. Copy the value into a variable first.");
+                    $"'{usingAst.Extent.Text}' is not supported when items run in runspaces (-ThrottleLimit, -TimeoutSeconds): only $using:name passes a value in. Copy the value into a variable first.");
             }
 
             var key = Key(usingAst);
