@@ -21,10 +21,14 @@ public sealed class CommandExitTests
         => Assert.Equal(CommandExitMeaning.Succeeded, CommandExit.Classify(0, stopRequested: false, timedOut: false));
 
     [Theory]
-    [InlineData(0)]
     [InlineData(137)]
+    [InlineData(-1)]
     public void A_command_killed_by_its_timeout_timed_out(int exitCode)
         => Assert.Equal(CommandExitMeaning.TimedOut, CommandExit.Classify(exitCode, stopRequested: false, timedOut: true));
+
+    [Fact]
+    public void A_command_that_exited_zero_as_its_timeout_fired_finished_its_work()
+        => Assert.Equal(CommandExitMeaning.Succeeded, CommandExit.Classify(0, stopRequested: false, timedOut: true));
 
     [Theory]
     [InlineData(130)]

@@ -15,14 +15,16 @@ internal static class CommandExit
             return CommandExitMeaning.Interrupted;
         }
 
-        if (timedOut)
-        {
-            return CommandExitMeaning.TimedOut;
-        }
-
+        // Exit code 0 is the command's own finish, never the kill's (137 on Unix, -1 on Windows): a command that ended
+        // just as its timeout fired did its work.
         if (exitCode == 0)
         {
             return CommandExitMeaning.Succeeded;
+        }
+
+        if (timedOut)
+        {
+            return CommandExitMeaning.TimedOut;
         }
 
         return InterruptionExitCodes.IsInterruption(exitCode) ? CommandExitMeaning.PossiblyInterrupted : CommandExitMeaning.Failed;

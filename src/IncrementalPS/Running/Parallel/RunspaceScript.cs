@@ -65,12 +65,17 @@ internal sealed class RunspaceScript
             var signalled = WaitHandle.WaitAny(
                 new[] { pending.AsyncWaitHandle, cancellationToken.WaitHandle },
                 _timeout ?? Timeout.InfiniteTimeSpan);
-            if (signalled != 0)
+            if (signalled != 0 && !(signalled == WaitHandle.WaitTimeout && pending.IsCompleted))
             {
                 // Ctrl+C, a downstream Select-Object -First, or the timeout: stop the item's pipeline where it is.
                 shell.Stop();
                 cancellationToken.ThrowIfCancellationRequested();
-                throw TimedOut(input);
+
+                // An item that finished while it was being stopped did its work: done, not timed out.
+                if (shell.InvocationStateInfo.State != PSInvocationState.Completed)
+                {
+                    throw TimedOut(input);
+                }
             }
 
             shell.EndInvoke(pending);
