@@ -177,17 +177,7 @@ internal sealed partial class CheckpointSession
             for (var c = 0; c < claims.Count; c++)
             {
                 var claim = claims[c];
-                if (kind == ItemOutcomeKind.Completed)
-                {
-                    last = _store.RecordCompleted(claim, duration, output);
-                    _progress.Completed++;
-                }
-                else
-                {
-                    last = _store.RecordFailed(claim, duration, error!);
-                    _progress.Failed++;
-                }
-
+                last = RecordLocked(claim, kind, duration, output, error);
                 outcomes[positions[c]] = new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
             }
 

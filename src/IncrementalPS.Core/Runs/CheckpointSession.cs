@@ -408,22 +408,31 @@ internal sealed partial class CheckpointSession : IDisposable
         {
             // A result is recorded even when a background flush failed since: it is surfaced at the next item.
             EnsureOpen();
-            if (kind == ItemOutcomeKind.Completed)
-            {
-                commit = _store.RecordCompleted(claim, duration, output);
-                _progress.Completed++;
-            }
-            else
-            {
-                commit = _store.RecordFailed(claim, duration, error!);
-                _progress.Failed++;
-            }
-
+            commit = RecordLocked(claim, kind, duration, output, error);
             _progress.MaybeReport();
         }
 
         _store.WaitDurable(commit);
         return new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
+    }
+
+    /// <summary>Writes one result and counts it. Under <c>_gate</c>.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+    private CommitPoint RecordLocked(in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
+    {
+        // Counted once written: a write that throws counts nothing.
+        if (kind == ItemOutcomeKind.Completed)
+        {
+            var completed = _store.RecordCompleted(claim, duration, output);
+            _progress.Completed++;
+            return completed;
+        }
+
+        var failed = _store.RecordFailed(claim, duration, error!);
+        _progress.Failed++;
+        return failed;
     }
 
     private void LeaveUnfinished(in ItemClaim claim, int deaths)

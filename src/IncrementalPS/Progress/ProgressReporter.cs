@@ -15,7 +15,7 @@ namespace IncrementalPS.Progress;
 internal sealed class ProgressReporter : IProgress<RunProgress>
 {
     // Distinct from the small ids scripts usually pick, so a script block's own Write-Progress does not replace ours.
-    private const int ActivityId = 0x1C4E;
+    internal const int ActivityId = 0x1C4E;
 
     private readonly Cmdlet _cmdlet;
     private readonly string _activity;
@@ -28,6 +28,9 @@ internal sealed class ProgressReporter : IProgress<RunProgress>
         _cmdlet = cmdlet;
         _activity = "Invoke-Incremental: " + checkpointName;
     }
+
+    /// <summary>Runs just before the bar's Completed record, to take down records shown under it.</summary>
+    public Action? Completing { get; set; }
 
     public void Report(RunProgress value)
     {
@@ -44,7 +47,18 @@ internal sealed class ProgressReporter : IProgress<RunProgress>
             return;
         }
 
-        _last = new ProgressRecord(ActivityId, _activity, Describe(value))
+        Show(value, Describe(value));
+    }
+
+    /// <summary>Draws the bar with <paramref name="status"/> as its text. Pipeline thread only.</summary>
+    public void Show(RunProgress value, string status)
+    {
+        if (_detached)
+        {
+            return;
+        }
+
+        _last = new ProgressRecord(ActivityId, _activity, status)
         {
             CurrentOperation = value.CurrentKey ?? string.Empty,
             PercentComplete = value.PercentComplete is double percent ? (int)Math.Min(100, Math.Floor(percent)) : -1,
@@ -56,7 +70,13 @@ internal sealed class ProgressReporter : IProgress<RunProgress>
     /// <summary>Writes the Completed record that removes the progress bar, if one was shown.</summary>
     public void Complete()
     {
-        if (_detached || _last is null)
+        if (_detached)
+        {
+            return;
+        }
+
+        Completing?.Invoke();
+        if (_last is null)
         {
             return;
         }
@@ -90,7 +110,8 @@ internal sealed class ProgressReporter : IProgress<RunProgress>
     /// <summary>Stops writing: the pipeline is ending and WriteProgress is no longer allowed.</summary>
     public void Detach() => _detached = true;
 
-    private static string Describe(RunProgress value)
+    /// <summary>The bar's text; <paramref name="beforeRate"/> (ending in ", ") goes between the failed count and the rate.</summary>
+    internal static string Describe(RunProgress value, string beforeRate = "")
     {
         var culture = CultureInfo.CurrentCulture;
         var done = value.Completed + value.Skipped;
@@ -99,12 +120,13 @@ internal sealed class ProgressReporter : IProgress<RunProgress>
             : "?";
         return string.Format(
             culture,
-            "{0:N0}/{1} done ({2:N0} processed, {3:N0} skipped), {4:N0} failed, {5:N1} items/s",
+            "{0:N0}/{1} done ({2:N0} processed, {3:N0} skipped), {4:N0} failed, {5}{6:N1} items/s",
             done,
             total,
             value.Completed,
             value.Skipped,
             value.Failed,
+            beforeRate,
             value.Rate);
     }
 }

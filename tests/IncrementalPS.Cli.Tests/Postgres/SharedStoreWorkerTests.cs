@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using IncrementalPS.Core.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using IncrementalPS.Core;
+using IncrementalPS.Progress;
 
 namespace IncrementalPS.Running.Parallel;
 
@@ -20,27 +21,25 @@ namespace IncrementalPS.Running.Parallel;
 /// </remarks>
 internal sealed class ParallelProgressView : IProgress<RunProgress>
 {
-    // The sequential bar's id, so a script that watches one sees the other the same way.
-    private const int ActivityId = 0x1C4E;
     private const int ChildIdBase = 0x10000;
     private const int IdsPerSlot = 1000;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
     private readonly Cmdlet _cmdlet;
-    private readonly string _activity;
+    // The sequential mode's bar (same id, text and Completed record), drawn here from snapshots.
+    private readonly ProgressReporter _bar;
     private readonly int _throttleLimit;
     private readonly Func<int> _running;
     private readonly int _pipelineThreadId = Environment.CurrentManagedThreadId;
     private readonly Dictionary<int, Dictionary<int, ProgressRecord>> _children = new();
     private readonly Stopwatch _sinceLast = new();
     private Func<RunProgress>? _snapshot;
-    private string? _lastStatus;
     private bool _detached;
 
     public ParallelProgressView(Cmdlet cmdlet, string checkpointName, int throttleLimit, Func<int> running)
     {
         _cmdlet = cmdlet;
-        _activity = "Invoke-Incremental: " + checkpointName;
+        _bar = new ProgressReporter(cmdlet, checkpointName) { Completing = CompleteAllChildren };
         _throttleLimit = throttleLimit;
         _running = running;
     }
@@ -67,13 +66,8 @@ internal sealed class ParallelProgressView : IProgress<RunProgress>
 
         _sinceLast.Restart();
         var value = _snapshot();
-        _lastStatus = Describe(value, _running(), _throttleLimit);
-        _cmdlet.WriteProgress(new ProgressRecord(ActivityId, _activity, _lastStatus)
-        {
-            CurrentOperation = value.CurrentKey ?? string.Empty,
-            PercentComplete = value.PercentComplete is double percent ? (int)Math.Min(100, Math.Floor(percent)) : -1,
-            SecondsRemaining = value.Eta is TimeSpan eta ? (int)Math.Min(int.MaxValue, Math.Ceiling(eta.TotalSeconds)) : -1,
-        });
+        var running = string.Format(CultureInfo.CurrentCulture, "{0} running (throttle {1}), ", _running(), _throttleLimit);
+        _bar.Show(value, ProgressReporter.Describe(value, running));
     }
 
     /// <summary>An item's own Write-Progress record, shown under the run's bar.</summary>
@@ -88,7 +82,7 @@ internal sealed class ParallelProgressView : IProgress<RunProgress>
         var id = ChildId(slot, record.ActivityId);
         var child = new ProgressRecord(id, record.Activity, record.StatusDescription)
         {
-            ParentActivityId = record.ParentActivityId < 0 ? ActivityId : ChildId(slot, record.ParentActivityId),
+            ParentActivityId = record.ParentActivityId < 0 ? ProgressReporter.ActivityId : ChildId(slot, record.ParentActivityId),
             CurrentOperation = record.CurrentOperation,
             PercentComplete = record.PercentComplete,
             SecondsRemaining = record.SecondsRemaining,
@@ -134,71 +128,26 @@ internal sealed class ParallelProgressView : IProgress<RunProgress>
     }
 
     /// <summary>Writes the Completed records that remove the bar and its children, if they were shown.</summary>
-    public void Complete()
-    {
-        if (_detached)
-        {
-            return;
-        }
+    public void Complete() => _bar.Complete();
 
+    /// <summary>Completes the bar while an error escapes the cmdlet, unless the pipeline is already being stopped.</summary>
+    public void CompleteOnError() => _bar.CompleteOnError();
+
+    /// <summary>Stops writing: the pipeline is ending and WriteProgress is no longer allowed.</summary>
+    public void Detach()
+    {
+        _detached = true;
+        _bar.Detach();
+    }
+
+    private void CompleteAllChildren()
+    {
         foreach (var slot in new List<int>(_children.Keys))
         {
             CompleteChildren(slot);
         }
-
-        if (_lastStatus is null)
-        {
-            return;
-        }
-
-        _cmdlet.WriteProgress(new ProgressRecord(ActivityId, _activity, _lastStatus)
-        {
-            RecordType = ProgressRecordType.Completed,
-            PercentComplete = 100,
-        });
-        _lastStatus = null;
     }
-
-    /// <summary>Completes the bar while an error escapes the cmdlet, unless the pipeline is already being stopped.</summary>
-    public void CompleteOnError()
-    {
-        if (_cmdlet.Stopping)
-        {
-            return;
-        }
-
-        try
-        {
-            Complete();
-        }
-        catch (PipelineStoppedException)
-        {
-            // The pipeline is being torn down as we write: the host drops its progress display with it.
-        }
-    }
-
-    /// <summary>Stops writing: the pipeline is ending and WriteProgress is no longer allowed.</summary>
-    public void Detach() => _detached = true;
 
     private static int ChildId(int slot, int id)
         => ChildIdBase + (slot * IdsPerSlot) + (((id % IdsPerSlot) + IdsPerSlot) % IdsPerSlot);
-
-    private static string Describe(RunProgress value, int running, int throttleLimit)
-    {
-        var culture = CultureInfo.CurrentCulture;
-        var total = value.Total is long t
-            ? (value.TotalIsEstimate ? "~" : string.Empty) + t.ToString("N0", culture)
-            : "?";
-        return string.Format(
-            culture,
-            "{0:N0}/{1} done ({2:N0} processed, {3:N0} skipped), {4:N0} failed, {5} running (throttle {6}), {7:N1} items/s",
-            value.Completed + value.Skipped,
-            total,
-            value.Completed,
-            value.Skipped,
-            value.Failed,
-            running,
-            throttleLimit,
-            value.Rate);
-    }
 }
