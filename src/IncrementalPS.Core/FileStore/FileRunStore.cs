@@ -137,9 +137,10 @@ internal sealed class FileRunStore : IRunStore
     /// </summary>
     public static FileRunStore Open(CheckpointLocation location, RunOptions options)
     {
-        if (options.Restart && File.Exists(location.FilePath))
+        if (File.Exists(location.FilePath))
         {
-            // Before the lock too, so that a file that is no checkpoint does not get a .lock file beside it.
+            // Before the lock too, so that a file that is no checkpoint does not get a .lock file beside it, whether
+            // the run would delete it (-Restart) or resume it.
             CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
         }
 

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace IncrementalPS.Core.Tests.Maintenance;
 
-/// <summary>The destructive paths (reset, restart) pointed at files that are not checkpoints: nothing is lost.</summary>
+/// <summary>The destructive paths (reset, restart) and runs pointed at files that are not checkpoints: nothing is lost or left beside them.</summary>
 public sealed class NotACheckpointTests
 {
     public static TheoryData<string> NotCheckpoints => new()
@@ -25,6 +25,19 @@ public sealed class NotACheckpointTests
         var location = store.FileWith("notes.txt", Encoding.UTF8.GetBytes(content));
 
         Assert.Throws<CheckpointFormatException>(() => CheckpointReset.Remove(location));
+
+        Assert.Equal(content, File.ReadAllText(location.FilePath));
+        Assert.False(File.Exists(location.LockPath), "a .lock file was left beside the file");
+    }
+
+    [Theory]
+    [MemberData(nameof(NotCheckpoints))]
+    public void A_run_refuses_a_file_that_is_not_a_checkpoint_and_leaves_it_and_no_lock(string content)
+    {
+        using var store = new TempStore();
+        var location = store.FileWith("notes.txt", Encoding.UTF8.GetBytes(content));
+
+        Assert.Throws<CheckpointFormatException>(() => Sessions.RunAll(location, Sessions.Options(), ["a"]));
 
         Assert.Equal(content, File.ReadAllText(location.FilePath));
         Assert.False(File.Exists(location.LockPath), "a .lock file was left beside the file");
