@@ -40,6 +40,7 @@ internal static class PostgresCheckpoint
             ProgressFileWriter.Start(options.ProgressFile, RunProgress.Starting(location.Name, options.TotalCount), DateTime.UtcNow);
         }
 
+        MetricsFile.CheckIfGiven(options.MetricsFile);
         return CheckpointSession.Start(location, PostgresRunStore.Open(target, location.Name, options, lease), options, progress);
     }
 }

@@ -29,6 +29,7 @@ internal sealed partial class CheckpointSession : IDisposable
     private readonly ProgressTracker _progress;
     private readonly Func<Exception, ItemError> _describeError;
     private readonly Timer? _progressFileTimer;
+    private readonly MetricsFile? _metricsFile;
     private readonly int _run;
     private bool _finished;
     private bool _closed;
@@ -57,7 +58,13 @@ internal sealed partial class CheckpointSession : IDisposable
             estimate);
         _progress = new ProgressTracker(location.Name, progress, options.ProgressInterval, options.TotalCount ?? estimate, options.TotalCount is null && estimate is not null);
 
-        if (options.ProgressFile is not null)
+        if (options.MetricsFile is not null)
+        {
+            _metricsFile = new MetricsFile(options.MetricsFile);
+            WriteMetricsFile(CheckpointState.Running);
+        }
+
+        if (options.ProgressFile is not null || _metricsFile is not null)
         {
             _progressFileTimer = new Timer(_ => ProgressFileTick(), null, options.ProgressFileInterval, options.ProgressFileInterval);
         }
@@ -90,6 +97,7 @@ internal sealed partial class CheckpointSession : IDisposable
             ProgressFileWriter.Start(options.ProgressFile, RunProgress.Starting(location.Name, options.TotalCount), DateTime.UtcNow);
         }
 
+        MetricsFile.CheckIfGiven(options.MetricsFile);
         return Start(location, FileRunStore.Open(location, options), options, progress);
     }
 
@@ -309,6 +317,7 @@ internal sealed partial class CheckpointSession : IDisposable
             _finished = true;
             _store.Close(remove: removed, compact: true);
             WriteProgressFile(state);
+            WriteMetricsFile(state);
             _progress.ReportFinal(state);
         }
 
@@ -342,6 +351,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 }
 
                 WriteProgressFile(CheckpointState.Interrupted);
+                WriteMetricsFile(CheckpointState.Interrupted);
                 _progress.ReportFinal(CheckpointState.Interrupted);
             }
         }
@@ -471,6 +481,7 @@ internal sealed partial class CheckpointSession : IDisposable
             }
 
             WriteProgressFile(CheckpointState.Running);
+            WriteMetricsFile(CheckpointState.Running);
         }
     }
 
@@ -489,6 +500,10 @@ internal sealed partial class CheckpointSession : IDisposable
         // Not the checkpoint's data: a failed write loses nothing, and the next one (tick or end) replaces the whole file.
         _ = ProgressFileWriter.TryWrite(_options.ProgressFile, _progress.Snapshot(state != CheckpointState.Running, state), DateTime.UtcNow);
     }
+
+    /// <summary>Best effort, like the progress file (<see cref="MetricsFile"/>). Under <c>_gate</c>, or in the constructor.</summary>
+    private void WriteMetricsFile(CheckpointState state)
+        => _ = _metricsFile?.TryWrite(_progress.Snapshot(state != CheckpointState.Running, state), _store.Completed, _store.Failed, _store.InFlight, DateTimeOffset.UtcNow);
 
     private static TimeSpan Since(long timestamp)
         => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - timestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));

@@ -49,7 +49,13 @@ internal sealed class RunOptions
     /// <summary>A text file rewritten atomically every <see cref="ProgressFileInterval"/> with done/total, rate and ETA.</summary>
     public string? ProgressFile { get; set; }
 
-    /// <summary>How often <see cref="ProgressFile"/> is rewritten.</summary>
+    /// <summary>
+    /// A Prometheus text file (node_exporter's textfile collector) replaced atomically every <see cref="ProgressFileInterval"/>
+    /// with the checkpoint's metrics (<see cref="PrometheusText"/>).
+    /// </summary>
+    public string? MetricsFile { get; set; }
+
+    /// <summary>How often <see cref="ProgressFile"/> and <see cref="MetricsFile"/> are rewritten.</summary>
     public TimeSpan ProgressFileInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Turns an exception thrown by the work delegate into the error recorded for the item. Default: <see cref="ItemError.FromException"/>.</summary>
