@@ -23,7 +23,7 @@ internal static class CliErrors
             CliConsole.Message(ex.Message);
             return ExitCodes.CouldNotRun;
         }
-        catch (ProgressFileException ex)
+        catch (Exception ex) when (ex is ProgressFileException or MetricsFileException)
         {
             // A setup mistake found before the checkpoint was touched, like a usage error.
             CliConsole.Message(ex.Message);

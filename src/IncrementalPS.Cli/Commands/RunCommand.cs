@@ -54,6 +54,7 @@ internal sealed class RunCommand : Command
     private readonly Option<bool> _keep = new("--keep") { Description = "Keep the checkpoint when every item completed, as a ledger: later runs only process new items." };
     private readonly Option<long?> _total = new("--total") { Description = "The number of items in the input, for the progress bar and ETA (default: the count of the last run that read its input to the end).", HelpName = "n" };
     private readonly Option<string?> _progressFile = new("--progress-file") { Description = "Rewrite this file every few seconds with done/total, rate and ETA.", HelpName = "file" };
+    private readonly Option<string?> _metricsFile = new("--metrics-file") { Description = "Keep this Prometheus text file (node_exporter's textfile collector: name it *.prom) up to date with the checkpoint's metrics.", HelpName = "file" };
     private readonly Option<Durability> _durability = new("--durability") { Description = "Normal: every record reaches the OS, flushed to disk each second. Full: fsync per record.", DefaultValueFactory = _ => Durability.Normal };
 
     /// <summary>Creates the command; <paramref name="commandLine"/> is everything after the first "--".</summary>
@@ -65,7 +66,7 @@ internal sealed class RunCommand : Command
         _commandLine = commandLine;
         _target.AddTo(this);
         Arguments.Add(_stray);
-        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _lease, _restart, _keep, _total, _progressFile, _durability })
+        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _lease, _restart, _keep, _total, _progressFile, _metricsFile, _durability })
         {
             Options.Add(option);
         }
@@ -137,6 +138,7 @@ internal sealed class RunCommand : Command
             TotalCount = total,
             Fingerprint = ItemKey.Fingerprint(template.ToString()),
             ProgressFile = result.GetValue(_progressFile) is string file ? Path.GetFullPath(file) : null,
+            MetricsFile = result.GetValue(_metricsFile) is string metrics ? Path.GetFullPath(metrics) : null,
         };
         if (result.GetValue(_retryDelay) is TimeSpan delay)
         {

@@ -107,6 +107,11 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? ProgressFile { get; set; }
 
+    /// <summary>A Prometheus text file (node_exporter's textfile collector) kept up to date with the checkpoint's metrics.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MetricsFile { get; set; }
+
     /// <summary>How far each record travels before the item's output is passed on.</summary>
     [Parameter]
     public Durability Durability { get; set; } = Durability.Normal;
@@ -360,6 +365,11 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         if (ProgressFile is not null)
         {
             options.ProgressFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProgressFile);
+        }
+
+        if (MetricsFile is not null)
+        {
+            options.MetricsFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(MetricsFile);
         }
 
         if (ReplayOutput)
