@@ -142,6 +142,12 @@ internal sealed partial class CheckpointSession
                 LeaveAllUnfinished(claims);
                 throw;
             }
+            catch (StopForLaterException)
+            {
+                // Not a result and not worth a retry now: the batch's items run again on the next run.
+                LeaveAllUnfinished(claims);
+                throw;
+            }
             catch (Exception ex)
             {
                 var error = _describeError(ex);

@@ -218,6 +218,12 @@ internal sealed partial class CheckpointSession : IDisposable
                 LeaveUnfinished(claim, deaths);
                 throw;
             }
+            catch (StopForLaterException)
+            {
+                // Not a result and not worth a retry now: the item runs again on the next run.
+                LeaveUnfinished(claim, deaths);
+                throw;
+            }
             catch (Exception ex)
             {
                 var error = _describeError(ex);
