@@ -18,6 +18,13 @@ internal static class ExitCodes
     /// </summary>
     public const int StoppedByError = 3;
 
+    /// <summary>
+    /// Stopped for later: a command exited with the --stop-exit-code (a rate limit, say). Its item is unfinished and runs
+    /// again next time; no new item was started, the ones in flight finished and were recorded. 75 is sysexits.h's
+    /// EX_TEMPFAIL, "try again later".
+    /// </summary>
+    public const int StoppedForLater = 75;
+
     /// <summary>Stopped by SIGINT or SIGTERM, with the checkpoint flushed and marked interrupted.</summary>
     public const int Interrupted = 130;
 }

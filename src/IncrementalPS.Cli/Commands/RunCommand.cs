@@ -55,6 +55,7 @@ internal sealed class RunCommand : Command
     private readonly Option<long?> _total = new("--total") { Description = "The number of items in the input, for the progress bar and ETA (default: the count of the last run that read its input to the end).", HelpName = "n" };
     private readonly Option<string?> _progressFile = new("--progress-file") { Description = "Rewrite this file every few seconds with done/total, rate and ETA.", HelpName = "file" };
     private readonly Option<string?> _metricsFile = new("--metrics-file") { Description = "Keep this Prometheus text file (node_exporter's textfile collector: name it *.prom) up to date with the checkpoint's metrics.", HelpName = "file" };
+    private readonly Option<int?> _stopExitCode = new("--stop-exit-code") { Description = "A command exiting with this code (75, say: EX_TEMPFAIL) stops the run for later: its item is not failed and runs again next time, no new item starts, and incps exits 75.", HelpName = "n" };
     private readonly Option<Durability> _durability = new("--durability") { Description = "Normal: every record reaches the OS, flushed to disk each second. Full: fsync per record.", DefaultValueFactory = _ => Durability.Normal };
 
     /// <summary>Creates the command; <paramref name="commandLine"/> is everything after the first "--".</summary>
@@ -66,7 +67,7 @@ internal sealed class RunCommand : Command
         _commandLine = commandLine;
         _target.AddTo(this);
         Arguments.Add(_stray);
-        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _lease, _restart, _keep, _total, _progressFile, _metricsFile, _durability })
+        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _lease, _restart, _keep, _total, _progressFile, _metricsFile, _stopExitCode, _durability })
         {
             Options.Add(option);
         }
@@ -111,6 +112,11 @@ internal sealed class RunCommand : Command
         if (result.GetValue(_lease) is TimeSpan lease && (lease <= TimeSpan.Zero || database is null))
         {
             throw new UsageException(database is null ? "--lease applies to a PostgreSQL store (--store postgres://…)." : "--lease must be positive.");
+        }
+
+        if (result.GetValue(_stopExitCode) == 0)
+        {
+            throw new UsageException("--stop-exit-code cannot be 0: exit code 0 means the item is done.");
         }
 
         if (total < 0)
@@ -172,6 +178,7 @@ internal sealed class RunCommand : Command
         var settings = new JobSettings(location, options, template, program, jobs, result.GetValue(_null), input, _target.Describe(result, location))
         {
             Timeout = timeout,
+            StopExitCode = result.GetValue(_stopExitCode),
             Database = database,
             Lease = result.GetValue(_lease) ?? PostgresCheckpoint.DefaultLease,
         };

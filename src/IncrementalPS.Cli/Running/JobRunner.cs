@@ -26,6 +26,7 @@ internal sealed class JobRunner
     // by the view (on standard error, the same terminal) or they would tear it. Otherwise they pass straight through.
     private readonly bool _stdoutThroughView;
     private Exception? _fatal;
+    private StopForLaterException? _stoppedForLater;
 
     /// <summary>Creates the runner.</summary>
     public JobRunner(JobSettings settings, IProgressView view)
@@ -60,7 +61,7 @@ internal sealed class JobRunner
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
             _view.Show(_settings.Location.Name, session.GetProgress, () => ProcessAll(session, stop));
             progress = session.GetProgress();
-            if (_fatal is null && !signals.Received)
+            if (_fatal is null && !signals.Received && _stoppedForLater is null)
             {
                 try
                 {
@@ -88,6 +89,11 @@ internal sealed class JobRunner
         if (_fatal is not null)
         {
             return StoppedByError(_fatal, progress!);
+        }
+
+        if (_stoppedForLater is not null && !signals.Received)
+        {
+            return StoppedForLater(_stoppedForLater, progress!);
         }
 
         if (summary is null)
@@ -120,6 +126,15 @@ internal sealed class JobRunner
         return ExitCodes.StoppedByError;
     }
 
+    /// <summary>A command asked to stop for later: the run ends as interrupted (its input was not read to the end), with its own exit code.</summary>
+    private static int StoppedForLater(StopForLaterException stop, RunProgress progress)
+    {
+        CliConsole.Message(
+            $"stopped for later: {stop.Message}. {progress.Completed} completed and {progress.Failed} failed in this run were recorded; " +
+            "the item(s) left unfinished and the rest of the input run when the same command runs again.");
+        return ExitCodes.StoppedForLater;
+    }
+
     private void ProcessAll(CheckpointSession session, CancellationTokenSource stop)
     {
         var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(_settings.Jobs) { SingleWriter = true });
@@ -128,8 +143,10 @@ internal sealed class JobRunner
         var reader = new Thread(() => Feed(channel.Writer, stop)) { IsBackground = true, Name = "incps input" };
         reader.Start();
 
+        // Cancelled to start no new item (a command asked to stop for later) while the ones in flight finish.
+        using var intake = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         var workers = Enumerable.Range(0, _settings.Jobs)
-            .Select(i => new Thread(() => Work(channel.Reader, session, stop)) { Name = "incps job " + (i + 1).ToString(CultureInfo.InvariantCulture) })
+            .Select(i => new Thread(() => Work(channel.Reader, session, stop, intake)) { Name = "incps job " + (i + 1).ToString(CultureInfo.InvariantCulture) })
             .ToList();
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
@@ -139,7 +156,7 @@ internal sealed class JobRunner
     /// <summary>A store shared with other workers: the items they held are waited for, and run here if their holder dies.</summary>
     private void ProcessHeld(CheckpointSession session, CancellationTokenSource stop)
     {
-        if (_fatal is not null || stop.IsCancellationRequested || session.HeldElsewhere == 0)
+        if (_fatal is not null || stop.IsCancellationRequested || _stoppedForLater is not null || session.HeldElsewhere == 0)
         {
             return;
         }
@@ -151,6 +168,11 @@ internal sealed class JobRunner
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopping: a held item that this run had taken over is left in flight, to run again.
+        }
+        catch (StopForLaterException ex)
+        {
+            // A taken-over item's command asked to stop for later: the engine has left it unfinished.
+            Interlocked.CompareExchange(ref _stoppedForLater, ex, null);
         }
         catch (CheckpointException ex)
         {
@@ -180,21 +202,28 @@ internal sealed class JobRunner
         }
     }
 
-    private void Work(ChannelReader<string> items, CheckpointSession session, CancellationTokenSource stop)
+    private void Work(ChannelReader<string> items, CheckpointSession session, CancellationTokenSource stop, CancellationTokenSource intake)
     {
         try
         {
-            while (items.WaitToReadAsync(stop.Token).AsTask().GetAwaiter().GetResult())
+            while (items.WaitToReadAsync(intake.Token).AsTask().GetAwaiter().GetResult())
             {
-                while (!stop.IsCancellationRequested && items.TryRead(out var item))
+                while (!intake.IsCancellationRequested && items.TryRead(out var item))
                 {
                     ProcessItem(session, item, stop.Token);
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (intake.IsCancellationRequested)
         {
-            // Stopping: the engine has left the item in flight, to run again on resume.
+            // Stopping: the engine has left the item in flight, to run again on resume. Or stopping for later: no new
+            // item is taken, and the ones in flight on other workers finish.
+        }
+        catch (StopForLaterException ex)
+        {
+            // The engine has left the item unfinished. The first request is the one reported.
+            Interlocked.CompareExchange(ref _stoppedForLater, ex, null);
+            intake.Cancel();
         }
         catch (Exception ex)
         {
@@ -255,6 +284,11 @@ internal sealed class JobRunner
         catch (Win32Exception ex)
         {
             throw new CommandFailedException($"could not start '{commandLine[0]}': {ex.Message}", ex);
+        }
+
+        if (result.ExitCode == _settings.StopExitCode && !stopping.IsCancellationRequested)
+        {
+            throw new StopForLaterException($"the command for '{item}' exited {result.ExitCode} (--stop-exit-code)");
         }
 
         switch (CommandExit.Classify(result.ExitCode, stopping.IsCancellationRequested, timer.IsCancellationRequested))

@@ -50,6 +50,9 @@ internal sealed class JobSettings
     /// <summary>How to name the checkpoint in hints ("thumbs", "--path /x/y.jsonl").</summary>
     public string HintName { get; }
 
+    /// <summary>The command's exit code that stops the run for later (--stop-exit-code); null when none does.</summary>
+    public int? StopExitCode { get; init; }
+
     /// <summary>How long one run of the command may take before it is killed and the item failed (--timeout); null for no limit.</summary>
     public TimeSpan? Timeout { get; init; }
 }
