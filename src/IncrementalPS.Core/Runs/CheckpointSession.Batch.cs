@@ -142,9 +142,10 @@ internal sealed partial class CheckpointSession
                 LeaveAllUnfinished(claims);
                 throw;
             }
-            catch (StopForLaterException)
+            catch (StopForLaterException stop)
             {
                 // Not a result and not worth a retry now: the batch's items run again on the next run.
+                stop.Key ??= claims[0].Key;
                 LeaveAllUnfinished(claims);
                 throw;
             }

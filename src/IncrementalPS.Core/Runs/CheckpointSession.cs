@@ -218,9 +218,10 @@ internal sealed partial class CheckpointSession : IDisposable
                 LeaveUnfinished(claim, deaths);
                 throw;
             }
-            catch (StopForLaterException)
+            catch (StopForLaterException stop)
             {
                 // Not a result and not worth a retry now: the item runs again on the next run.
+                stop.Key ??= key;
                 LeaveUnfinished(claim, deaths);
                 throw;
             }

@@ -279,6 +279,12 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
             return;
         }
+        catch (StopForLaterException stop)
+        {
+            _progress!.Complete();
+            ThrowTerminatingError(ErrorRecords.StoppedForLater(stop, item));
+            return;
+        }
 
         Report(outcome, item);
     }
@@ -386,6 +392,11 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             _runner!.Run(item);
         }
+        catch (ScriptBlockFailedException exception) when (StopRequest.Find(exception) is { } stop)
+        {
+            // Not the item's failure: the engine leaves the item unfinished, and the run ends (ProcessItem).
+            throw stop;
+        }
         catch (ScriptBlockFailedException exception)
         {
             _lastFailure = exception;
@@ -428,6 +439,13 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _progress!.Complete();
             _parallel?.CompleteOnError();
             ThrowTerminatingError(ErrorRecords.ForCheckpoint(exception, _location!.FilePath));
+        }
+        catch (StopForLaterException stop)
+        {
+            // An item (of a batch, or in a runspace) asked to stop for later; those in flight have been recorded.
+            _progress!.Complete();
+            _parallel?.CompleteOnError();
+            ThrowTerminatingError(ErrorRecords.StoppedForLater(stop, null));
         }
     }
 

@@ -21,6 +21,7 @@ internal static class ErrorIds
     public const string KeyUnavailable = nameof(KeyUnavailable);
     public const string ItemFailed = nameof(ItemFailed);
     public const string ItemPoisoned = nameof(ItemPoisoned);
+    public const string StoppedForLater = nameof(StoppedForLater);
     public const string ConflictingParameters = nameof(ConflictingParameters);
     public const string ForceRequired = nameof(ForceRequired);
 }

@@ -96,6 +96,26 @@ internal static class ErrorRecords
         return new ErrorRecord(new InvalidOperationException(message), ErrorIds.ItemPoisoned, ErrorCategory.OperationStopped, item);
     }
 
+    /// <summary>
+    /// The script block asked to stop the run for later. The exception is the block's own, so a script can catch it
+    /// by type around the run; the target is the item (or, from a runspace, its key).
+    /// </summary>
+    public static ErrorRecord StoppedForLater(StopForLaterException stop, object? item)
+    {
+        var message = string.Format(
+            CultureInfo.InvariantCulture,
+            "Stopped for later by item '{0}': {1}",
+            stop.Key,
+            MessageText.Sentence(stop.Message));
+        return new ErrorRecord(stop, ErrorIds.StoppedForLater, ErrorCategory.ResourceUnavailable, item ?? stop.Key)
+        {
+            ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = "The item is unfinished, not failed: it runs again, with the items not reached yet, when the same command runs again later.",
+            },
+        };
+    }
+
     /// <summary>Removing a checkpoint with work in it needs a yes, and nobody can be asked.</summary>
     public static ErrorRecord ForceRequired(string message, string filePath, Exception hostError)
         => new(new InvalidOperationException(message, hostError), ErrorIds.ForceRequired, ErrorCategory.InvalidOperation, filePath);

@@ -50,6 +50,7 @@ internal sealed class ParallelRun : IDisposable
     private readonly ManualResetEventSlim _allReturned = new(initialState: true);
     private readonly object _countGate = new();
     private CheckpointSession? _session;
+    private StopForLaterException? _stoppedForLater;
     private int _active;
     private int _outstanding;
     private bool _disposed;
@@ -108,6 +109,7 @@ internal sealed class ParallelRun : IDisposable
     /// <exception cref="CheckpointException">Recording an item failed.</exception>
     public void Submit(string key, PSObject? item)
     {
+        ThrowIfStoppedForLater();
         if (_session!.IsSettled(key))
         {
             // A skip runs nothing: decided here, without a thread (a resumed run skips thousands).
@@ -129,6 +131,7 @@ internal sealed class ParallelRun : IDisposable
     /// <summary>As <see cref="Submit"/>, for a batch (-BatchSize): $_ is the array of the items still to do.</summary>
     public void SubmitBatch(IReadOnlyList<string> keys, IReadOnlyList<PSObject?> items)
     {
+        ThrowIfStoppedForLater();
         var died = false;
         foreach (var key in keys)
         {
@@ -170,6 +173,7 @@ internal sealed class ParallelRun : IDisposable
         while (Volatile.Read(ref _active) >= _throttleLimit || Volatile.Read(ref _outstanding) >= 2 * _throttleLimit)
         {
             Pump();
+            ThrowIfStoppedForLater();
         }
 
         Interlocked.Increment(ref _active);
@@ -193,6 +197,23 @@ internal sealed class ParallelRun : IDisposable
         // The last items' results were queued before they counted as returned.
         WriteQueued();
         _view.Tick(force: true);
+        ThrowIfStoppedForLater();
+    }
+
+    /// <summary>
+    /// Once an item asked to stop for later, no new item starts: the ones in flight finish and are recorded (their
+    /// output and errors written), then the request ends the run. On the pipeline thread.
+    /// </summary>
+    private void ThrowIfStoppedForLater()
+    {
+        if (Volatile.Read(ref _stoppedForLater) is not { } stop)
+        {
+            return;
+        }
+
+        WaitForAll();
+        WriteQueued();
+        throw stop;
     }
 
     /// <summary>Completes the bar while an error escapes the cmdlet.</summary>
@@ -258,6 +279,11 @@ internal sealed class ParallelRun : IDisposable
         catch (Exception) when (_stop.IsCancellationRequested)
         {
             // Stopped: the engine left the item in flight (or it never started); it runs again on resume.
+        }
+        catch (StopForLaterException stop)
+        {
+            // The engine left the item unfinished; the pipeline thread ends the run once the others are done.
+            Interlocked.CompareExchange(ref _stoppedForLater, stop, null);
         }
         catch (Exception exception)
         {
@@ -347,6 +373,11 @@ internal sealed class ParallelRun : IDisposable
         try
         {
             captured = _script.Run(pooled, input, _captureOutput, written, _stop.Token);
+        }
+        catch (ScriptBlockFailedException exception) when (StopRequest.Find(exception) is { } stop)
+        {
+            // Not the item's failure: the engine leaves it unfinished (RunWorker takes it from there).
+            throw stop;
         }
         catch (ScriptBlockFailedException exception)
         {
