@@ -15,7 +15,11 @@ Describe 'Invoke-Incremental stop for later' -Tag 'CI' {
         $block = { if ($_ -eq 'b' -and $script:limited) { throw [IncrementalPS.Core.StopForLaterException]::new('rate limited') }; "did $_" }
 
         $caught = $null
+        $Error.Clear()
         $output = try { 'a', 'b', 'c' | Invoke-Incremental later1 $block } catch { $caught = $_ }
+
+        # One error, the stop; the item is not reported failed as well.
+        @($Error | ForEach-Object { "$($_.FullyQualifiedErrorId)" }) | Should -Be @('StoppedForLater,IncrementalPS.Commands.InvokeIncrementalCommand')
 
         $output | Should -Be 'did a'
         $caught.FullyQualifiedErrorId | Should -Be 'StoppedForLater,IncrementalPS.Commands.InvokeIncrementalCommand'
