@@ -52,12 +52,16 @@ internal sealed class ResetCommand : Command
 
         if (_target.Database(result) is { } database)
         {
-            if (output || _keyHash.IsGiven(result))
+            var shared = _target.ResolveRun(result, out _);
+            if (output)
             {
-                throw new UsageException("--output and --key-hash do not work with a PostgreSQL store yet.");
+                var dropped = PostgresReset.DropSavedText(database, shared.Name);
+                CliConsole.Message($"dropped the saved output or error text of {dropped} item(s) in '{shared.Name}'; every item keeps its state.");
+                return ExitCodes.Success;
             }
 
-            return SharedReset.Run(database, _target.ResolveRun(result, out _), result.GetValue(_failed), result.GetValue(_keys) ?? Array.Empty<string>(), result.GetValue(_force));
+            using var sharedHasher = _keyHash.Create(result);
+            return SharedReset.Run(database, shared, result.GetValue(_failed), result.GetValue(_keys) ?? Array.Empty<string>(), result.GetValue(_force), sharedHasher);
         }
 
         var location = _target.Resolve(result);
