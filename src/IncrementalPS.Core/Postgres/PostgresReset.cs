@@ -98,7 +98,7 @@ internal static class PostgresReset
             var (id, live) = Lock(connection, target, name);
             if (live > 0)
             {
-                throw new CheckpointInUseException(target.Display + "#" + name, live);
+                throw CheckpointInUseException.ForTextRemoval(target.Display + "#" + name, live);
             }
 
             using var update = new NpgsqlCommand(
