@@ -12,7 +12,7 @@ namespace IncrementalPS.Cli;
 internal sealed class KeyHashOptions
 {
     /// <summary>The environment variable read when neither source option is given.</summary>
-    public const string DefaultVariable = "INCREMENTALPS_KEY_SECRET";
+    public const string DefaultVariable = KeySecret.DefaultVariable;
 
     private readonly Option<bool> _keyHash = new("--key-hash")
     {

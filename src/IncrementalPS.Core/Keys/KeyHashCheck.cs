@@ -32,7 +32,8 @@ internal static class KeyHashCheck
             throw new CheckpointKeyHashException(
                 display,
                 $"The checkpoint '{display}' stores its keys as keyed hashes (it was created with -KeyHash), so it needs the secret it was created with. " +
-                "Nothing was changed. Give -KeyHash with -KeySecretVariable or -KeySecretPath (incps: --key-hash with --key-hash-secret-env or --key-hash-secret-file).");
+                $"Nothing was changed. Give -KeyHash (incps: --key-hash), with the secret in ${KeySecret.DefaultVariable} or named by -KeySecretVariable or -KeySecretPath " +
+                "(incps: --key-hash-secret-env or --key-hash-secret-file).");
         }
 
         if (!string.Equals(recorded, hasher.Check, System.StringComparison.Ordinal))

@@ -11,21 +11,23 @@ namespace IncrementalPS.Core;
 /// </summary>
 internal static class KeySecret
 {
+    /// <summary>The environment variable both front ends read when the user names no other source.</summary>
+    public const string DefaultVariable = "INCREMENTALPS_KEY_SECRET";
+
     /// <summary>A hasher keyed with the UTF-8 bytes of environment variable <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The variable is not set, empty, or too short.</exception>
     public static KeyHasher FromEnvironment(string name)
     {
         if (string.IsNullOrEmpty(name))
         {
-            throw new ArgumentException("Name the environment variable that holds the key-hash secret.", nameof(name));
+            throw new ArgumentException("Name the environment variable that holds the key-hash secret.");
         }
 
         var value = Environment.GetEnvironmentVariable(name);
         if (string.IsNullOrEmpty(value))
         {
             throw new ArgumentException(
-                $"The environment variable '{name}', which should hold the key-hash secret, is not set or is empty. Set it to the secret the checkpoint was (or is to be) created with.",
-                nameof(name));
+                $"The environment variable '{name}', which should hold the key-hash secret, is not set or is empty. Set it to the secret the checkpoint was (or is to be) created with.");
         }
 
         return Create(Encoding.UTF8.GetBytes(value), $"the environment variable '{name}'");
@@ -40,7 +42,7 @@ internal static class KeySecret
     {
         if (string.IsNullOrEmpty(path))
         {
-            throw new ArgumentException("Name the file that holds the key-hash secret.", nameof(path));
+            throw new ArgumentException("Name the file that holds the key-hash secret.");
         }
 
         byte[] bytes;
@@ -50,7 +52,7 @@ internal static class KeySecret
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new ArgumentException($"The key-hash secret file '{path}' cannot be read: {ex.Message}", nameof(path), ex);
+            throw new ArgumentException($"The key-hash secret file '{path}' cannot be read: {ex.Message}", ex);
         }
 
         var length = bytes.Length;
@@ -77,8 +79,7 @@ internal static class KeySecret
             {
                 throw new ArgumentException(
                     $"The key-hash secret in {source} is {secret.Length} byte(s) long; it must be at least {KeyHasher.MinimumSecretBytes}. " +
-                    "Use a random one, for example: [Convert]::ToBase64String([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).",
-                    nameof(secret));
+                    "Use a random one, for example: [Convert]::ToBase64String([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).");
             }
 
             return new KeyHasher(secret);

@@ -11,7 +11,7 @@ namespace IncrementalPS.Keys;
 internal static class KeySecretParameters
 {
     /// <summary>The environment variable -KeyHash reads when neither -KeySecretVariable nor -KeySecretPath is given.</summary>
-    public const string DefaultVariable = "INCREMENTALPS_KEY_SECRET";
+    public const string DefaultVariable = KeySecret.DefaultVariable;
 
     /// <summary>The hasher asked for, or null without -KeyHash.</summary>
     /// <exception cref="ArgumentException">The parameters conflict, or the secret cannot be had (the message says why, never what it is).</exception>

@@ -89,6 +89,10 @@ public sealed class KeyHashTests
             session.Finish();
         }
 
+        // The end compaction copied the header as it was: still version 3, with its check value.
+        var header = CheckpointFile.ReadJsonLines(location.FilePath)[0];
+        Assert.Equal(JournalFormat.HashedKeysVersion, header.GetProperty("version").GetInt32());
+        Assert.Equal(hasher.Check, header.GetProperty("keyHash").GetProperty("check").GetString());
         var listed = CheckpointInspector.ReadItems(location).Select(i => i.Key).OrderBy(k => k, StringComparer.Ordinal);
         Assert.Equal(s_keys.Select(hasher.Hash).OrderBy(k => k, StringComparer.Ordinal), listed);
     }
@@ -223,6 +227,7 @@ public sealed class KeyHashTests
         File.WriteAllText(store.PathOf("short.txt"), "tooshort");
         var tooShort = Assert.Throws<ArgumentException>(() => KeySecret.FromFile(store.PathOf("short.txt")));
         Assert.DoesNotContain("tooshort", tooShort.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", tooShort.Message, StringComparison.Ordinal);
     }
 
     private static CheckpointLocation MakeHashed(TempStore store)
