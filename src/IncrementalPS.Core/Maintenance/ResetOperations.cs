@@ -88,9 +88,15 @@ internal static class ResetOperations
 
     public static int DropSavedText(CheckpointLocation location)
     {
-        EnsureCheckpointIfPresent(location);
-        using var held = CheckpointLock.Acquire(location, Writer);
+        // Before the lock, so that neither a missing checkpoint nor a file that is no checkpoint gets a .lock beside it.
         location.ThrowIfMissing();
+        CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+        using var held = CheckpointLock.Acquire(location, Writer);
+        if (!location.Exists)
+        {
+            held.Release(deleteFiles: true);
+            location.ThrowIfMissing();
+        }
 
         // Again under the lock: this is the check that decides the rewrite.
         CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);

@@ -99,5 +99,6 @@ public sealed class DropSavedTextTests
         using var store = new TempStore();
 
         Assert.Throws<CheckpointNotFoundException>(() => CheckpointReset.DropSavedText(store.Named()));
+        Assert.False(File.Exists(store.Named().LockPath), "a .lock file was left for a checkpoint that does not exist");
     }
 }
