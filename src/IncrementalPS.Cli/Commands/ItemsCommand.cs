@@ -8,6 +8,8 @@ namespace IncrementalPS.Cli;
 internal sealed class ItemsCommand : Command
 {
     private readonly CheckpointTarget _target = new();
+    private readonly KeyHashOptions _keyHash = new();
+    private readonly Option<string?> _key = new("--key") { Description = "Only the item with this key (exact; with --key-hash, the clear key, hashed to find it).", HelpName = "key" };
     private readonly Option<bool> _json = new("--json") { Description = "Write JSON (the stable shape documented in docs/cli-json.md)." };
     private readonly Option<string?> _state = new("--state") { Description = "Only items in this state.", HelpName = "completed|failed|inflight" };
 
@@ -19,6 +21,8 @@ internal sealed class ItemsCommand : Command
         _target.AddTo(this);
         Options.Add(_state);
         Options.Add(_json);
+        Options.Add(_key);
+        _keyHash.AddTo(this);
         SetAction(result => CliErrors.Run(() => Execute(result)));
     }
 
@@ -33,7 +37,21 @@ internal sealed class ItemsCommand : Command
             _ => null,
         };
 
-        var items = CheckpointInspector.ReadItems(location, state);
+        using var keyHasher = _keyHash.Create(result);
+        Func<string, bool>? filter = null;
+        if (keyHasher is not null)
+        {
+            // The wrong secret would match nothing, silently: it is refused first.
+            CheckpointInspector.EnsureKeyHash(location, keyHasher);
+        }
+
+        if (result.GetValue(_key) is string key)
+        {
+            var stored = keyHasher?.Hash(key) ?? key;
+            filter = k => string.Equals(k, stored, StringComparison.Ordinal);
+        }
+
+        var items = CheckpointInspector.ReadItems(location, state, filter);
         if (result.GetValue(_json))
         {
             JsonOutput.Write(JsonOutput.FromItems(items), c => c.ListItemJson);

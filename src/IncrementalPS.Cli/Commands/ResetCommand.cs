@@ -12,6 +12,8 @@ namespace IncrementalPS.Cli;
 internal sealed class ResetCommand : Command
 {
     private readonly CheckpointTarget _target = new();
+    private readonly KeyHashOptions _keyHash = new();
+    private readonly Option<bool> _output = new("--output") { Description = "Drop saved output and error texts (which may hold personal data), keeping every item's state." };
     private readonly Option<bool> _failed = new("--failed") { Description = "Forget the failed items, so that the next run processes them again." };
     private readonly Option<string[]> _keys = new("--key")
     {
@@ -30,17 +32,46 @@ internal sealed class ResetCommand : Command
         Options.Add(_failed);
         Options.Add(_keys);
         Options.Add(_force);
+        Options.Add(_output);
+        _keyHash.AddTo(this);
         SetAction(result => CliErrors.Run(() => Execute(result)));
     }
 
     private int Execute(ParseResult result)
     {
+        var output = result.GetValue(_output);
+        if (output && (result.GetValue(_failed) || result.GetValue(_keys) is { Length: > 0 }))
+        {
+            throw new UsageException("--output drops saved texts and keeps every item: use it without --failed and --key.");
+        }
+
+        if (_keyHash.IsGiven(result) && result.GetValue(_keys) is not { Length: > 0 })
+        {
+            throw new UsageException("--key-hash says how the keys given with --key are stored: give --key too, or leave --key-hash out.");
+        }
+
         if (_target.Database(result) is { } database)
         {
-            return SharedReset.Run(database, _target.ResolveRun(result, out _), result.GetValue(_failed), result.GetValue(_keys) ?? Array.Empty<string>(), result.GetValue(_force));
+            var shared = _target.ResolveRun(result, out _);
+            if (output)
+            {
+                var dropped = PostgresReset.DropSavedText(database, shared.Name);
+                CliConsole.Message($"dropped the saved output or error text of {dropped} item(s) in '{shared.Name}'; every item keeps its state.");
+                return ExitCodes.Success;
+            }
+
+            using var sharedHasher = _keyHash.Create(result);
+            return SharedReset.Run(database, shared, result.GetValue(_failed), result.GetValue(_keys) ?? Array.Empty<string>(), result.GetValue(_force), sharedHasher);
         }
 
         var location = _target.Resolve(result);
+        if (output)
+        {
+            var changed = CheckpointReset.DropSavedText(location);
+            CliConsole.Message($"dropped the saved output or error text of {changed} item(s) in '{location.Name}'; every item keeps its state.");
+            return ExitCodes.Success;
+        }
+
         var failed = result.GetValue(_failed);
         var keys = result.GetValue(_keys) ?? Array.Empty<string>();
         if (!failed && keys.Length == 0)
@@ -57,7 +88,8 @@ internal sealed class ResetCommand : Command
 
         if (keys.Length > 0)
         {
-            var forgotten = CheckpointReset.ResetKeys(location, keys);
+            using var keyHasher = _keyHash.Create(result);
+            var forgotten = CheckpointReset.ResetKeys(location, keys, keyHasher);
             CliConsole.Message($"forgot {forgotten} of {keys.Length} key(s) in '{location.Name}'; the next run processes them again.");
         }
 

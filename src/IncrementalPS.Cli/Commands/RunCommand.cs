@@ -16,6 +16,7 @@ namespace IncrementalPS.Cli;
 internal sealed class RunCommand : Command
 {
     private readonly CheckpointTarget _target = new();
+    private readonly KeyHashOptions _keyHash = new();
     private readonly IReadOnlyList<string> _commandLine;
     private readonly Argument<string[]> _stray = new("command")
     {
@@ -52,6 +53,13 @@ internal sealed class RunCommand : Command
     };
     private readonly Option<bool> _restart = new("--restart") { Description = "Discard the existing checkpoint and start over." };
     private readonly Option<bool> _keep = new("--keep") { Description = "Keep the checkpoint when every item completed, as a ledger: later runs only process new items." };
+    private readonly Option<TimeSpan?> _keepFor = new("--keep-for")
+    {
+        Description = "With --keep: forget completed items recorded longer ago than this when the run ends (they run again if they come back): 30d, 12h, 1.00:00:00.",
+        HelpName = "duration",
+        CustomParser = result => ParseDuration(result.Tokens[0].Value, result),
+    };
+
     private readonly Option<long?> _total = new("--total") { Description = "The number of items in the input, for the progress bar and ETA (default: the count of the last run that read its input to the end).", HelpName = "n" };
     private readonly Option<string?> _progressFile = new("--progress-file") { Description = "Rewrite this file every few seconds with done/total, rate and ETA.", HelpName = "file" };
     private readonly Option<string?> _metricsFile = new("--metrics-file") { Description = "Keep this Prometheus text file (node_exporter's textfile collector: name it *.prom) up to date with the checkpoint's metrics.", HelpName = "file" };
@@ -67,11 +75,12 @@ internal sealed class RunCommand : Command
         _commandLine = commandLine;
         _target.AddTo(this);
         Arguments.Add(_stray);
-        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _lease, _restart, _keep, _total, _progressFile, _metricsFile, _stopExitCode, _durability })
+        foreach (var option in new Option[] { _null, _jobs, _retryFailed, _maxAttempts, _retryDelay, _timeout, _lease, _restart, _keep, _keepFor, _total, _progressFile, _metricsFile, _stopExitCode, _durability })
         {
             Options.Add(option);
         }
 
+        _keyHash.AddTo(this);
         SetAction(result => CliErrors.Run(() => Execute(result)));
     }
 
@@ -124,6 +133,12 @@ internal sealed class RunCommand : Command
             throw new UsageException("--total cannot be negative.");
         }
 
+        var keepFor = result.GetValue(_keepFor);
+        if (keepFor is TimeSpan limit && (limit <= TimeSpan.Zero || !result.GetValue(_keep)))
+        {
+            throw new UsageException(limit <= TimeSpan.Zero ? "--keep-for must be longer than 0." : "--keep-for limits how long a --keep ledger remembers completed items: add --keep.");
+        }
+
         var template = new ArgumentTemplate(_commandLine);
         string? program = null;
         if (!template.ProgramIsPerItem)
@@ -133,14 +148,17 @@ internal sealed class RunCommand : Command
                 ?? throw new UsageException($"cannot run the command: {problem}. Nothing was changed.");
         }
 
+        using var keyHasher = _keyHash.Create(result);
         var options = new RunOptions
         {
             Writer = Writer,
+            KeyHash = keyHasher,
             Durability = result.GetValue(_durability),
             RetryFailed = result.GetValue(_retryFailed),
             MaxAttempts = maxAttempts,
             Restart = result.GetValue(_restart),
             Keep = result.GetValue(_keep),
+            KeepFor = keepFor,
             TotalCount = total,
             Fingerprint = ItemKey.Fingerprint(template.ToString()),
             ProgressFile = result.GetValue(_progressFile) is string file ? Path.GetFullPath(file) : null,

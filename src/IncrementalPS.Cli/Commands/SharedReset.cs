@@ -7,7 +7,7 @@ namespace IncrementalPS.Cli;
 /// <summary><c>incps reset</c> for a checkpoint in a PostgreSQL store.</summary>
 internal static class SharedReset
 {
-    public static int Run(PostgresTarget database, CheckpointLocation location, bool failed, IReadOnlyList<string> keys, bool force)
+    public static int Run(PostgresTarget database, CheckpointLocation location, bool failed, IReadOnlyList<string> keys, bool force, KeyHasher? keyHasher = null)
     {
         if (!failed && keys.Count == 0)
         {
@@ -49,7 +49,7 @@ internal static class SharedReset
 
         if (keys.Count > 0)
         {
-            var forgotten = PostgresReset.ForgetKeys(database, location.Name, keys);
+            var forgotten = PostgresReset.ForgetKeys(database, location.Name, keys, keyHasher);
             CliConsole.Message($"forgot {forgotten} of {keys.Count} key(s) in '{location.Name}' (a key a worker holds now is kept); the next run processes them again.");
         }
 

@@ -28,6 +28,8 @@ internal sealed class FileRunStore : IRunStore
     private readonly CommitPolicy _commit;
     private readonly int _run;
     private readonly int _version;
+    private readonly Func<DateTime> _clock;
+    private readonly TimeSpan? _keepFor;
     // Keys this run has in flight, with their slot (-1: marked by an item-started record instead).
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private JournalAppender? _appender;
@@ -47,16 +49,18 @@ internal sealed class FileRunStore : IRunStore
     {
         _location = location;
         _lock = heldLock;
-        var now = DateTime.UtcNow;
+        _clock = options.Clock;
+        _keepFor = options.KeepFor;
+        var now = _clock();
 
         long validLength;
         if (loaded is null)
         {
-            var header = _records.Header(location.Name, options.Writer, now, options.RecordedSettings());
+            var header = _records.Header(location.Name, options.Writer, now, options.RecordedSettings(), options.KeyHash?.Check);
             AtomicFile.Write(location.FilePath, s => s.Write(header.Array!, header.Offset, header.Count), durable: true);
             _keys = new KeyTable();
             _runs = new RunHistory();
-            _version = JournalFormat.CurrentVersion;
+            _version = options.KeyHash is null ? JournalFormat.CurrentVersion : JournalFormat.HashedKeysVersion;
             validLength = header.Count;
         }
         else
@@ -156,6 +160,12 @@ internal sealed class FileRunStore : IRunStore
                 verified = true;
             }
 
+            if (File.Exists(location.FilePath))
+            {
+                // Before anything is written (even a version 1 file's upgrade): the wrong secret changes nothing.
+                KeyHashCheck.Verify(ReadHeader(location.FilePath).KeyHashCheck, options.KeyHash, location.FilePath);
+            }
+
             var loaded = File.Exists(location.FilePath) ? JournalUpgrade.LoadForWriting(location.FilePath) : null;
             if (loaded is null && !options.Restart)
             {
@@ -196,7 +206,7 @@ internal sealed class FileRunStore : IRunStore
     {
         // Normally a memory store into the slots file (no system call); a key too long for a slot gets a record.
         var slot = _slots.CanMark(key) ? _slots.Mark(key, _run, attempt, deaths) : -1;
-        var offset = slot >= 0 ? -1 : AppendAndCommit(_records.ItemStarted(key, DateTime.UtcNow, _run, attempt, deaths));
+        var offset = slot >= 0 ? -1 : AppendAndCommit(_records.ItemStarted(key, _clock(), _run, attempt, deaths));
         _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Deaths = deaths, Status = KeyStatus.Started });
         _inFlight[key] = slot;
         return new ItemClaim(key, attempt, slot);
@@ -220,14 +230,14 @@ internal sealed class FileRunStore : IRunStore
 #endif
     public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
     {
-        var offset = Append(_records.ItemCompleted(claim.Key, DateTime.UtcNow, claim.Attempt, duration.TotalMilliseconds, output));
+        var offset = Append(_records.ItemCompleted(claim.Key, _clock(), claim.Attempt, duration.TotalMilliseconds, output));
         _keys.Set(claim.Key, new KeyEntry { Offset = offset, Run = _run, Attempts = claim.Attempt, Status = KeyStatus.Completed, HasOutput = output is not null });
         return Landed(claim.Key);
     }
 
     public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error)
     {
-        var offset = Append(_records.ItemFailed(claim.Key, DateTime.UtcNow, claim.Attempt, duration.TotalMilliseconds, error));
+        var offset = Append(_records.ItemFailed(claim.Key, _clock(), claim.Attempt, duration.TotalMilliseconds, error));
         _keys.Set(claim.Key, new KeyEntry { Offset = offset, Run = _run, Attempts = claim.Attempt, Status = KeyStatus.Failed });
         return Landed(claim.Key);
     }
@@ -251,7 +261,7 @@ internal sealed class FileRunStore : IRunStore
 
     public void RecordPoisoned(string key, int attempts, ItemError error)
     {
-        var offset = AppendAndCommit(_records.ItemFailed(key, DateTime.UtcNow, attempts, 0, error));
+        var offset = AppendAndCommit(_records.ItemFailed(key, _clock(), attempts, 0, error));
         _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempts, Status = KeyStatus.Failed });
     }
 
@@ -270,7 +280,7 @@ internal sealed class FileRunStore : IRunStore
     }
 
     public void EndRun(string outcome, long seen, long completed, long failed, long skipped)
-        => _runs.NoteEnded(AppendAndCommit(_records.RunEnded(_run, DateTime.UtcNow, outcome, seen, completed, failed, skipped)), _run, outcome, seen);
+        => _runs.NoteEnded(AppendAndCommit(_records.RunEnded(_run, _clock(), outcome, seen, completed, failed, skipped)), _run, outcome, seen);
 
     public void Close(bool remove, bool compact)
     {
@@ -302,9 +312,13 @@ internal sealed class FileRunStore : IRunStore
             {
                 FileRetry.Delete(_location.FilePath);
             }
-            else if (compact && CompactionPolicy.AtEnd(_recordsInFile, _keys.Count))
+            else if (compact)
             {
-                TryCompact();
+                ForgetExpired();
+                if (CompactionPolicy.AtEnd(_recordsInFile, _keys.Count))
+                {
+                    TryCompact();
+                }
             }
         }
         finally
@@ -367,7 +381,7 @@ internal sealed class FileRunStore : IRunStore
     private void MarkInterrupted(string key, int deaths)
     {
         _keys.TryGet(key, out var entry);
-        entry.Offset = AppendAndCommit(_records.ItemInterrupted(key, DateTime.UtcNow, entry.Attempts, deaths));
+        entry.Offset = AppendAndCommit(_records.ItemInterrupted(key, _clock(), entry.Attempts, deaths));
         entry.Status = KeyStatus.Interrupted;
         entry.Deaths = deaths;
         entry.Run = _run;
@@ -590,6 +604,44 @@ internal sealed class FileRunStore : IRunStore
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// With <see cref="RunOptions.KeepFor"/>: forgets completed items recorded longer ago than that, just before the end
+    /// compaction rewrites the checkpoint without them. Reads each completed item's record for its time (the key table
+    /// holds none); a record without a time is kept.
+    /// </summary>
+    private void ForgetExpired()
+    {
+        if (_keepFor is not TimeSpan keepFor)
+        {
+            return;
+        }
+
+        var cutoff = _clock() - keepFor;
+        var expired = new List<string>();
+        using (var stream = JournalLoader.OpenShared(_location.FilePath, bufferSize: 4096))
+        {
+            var reader = new JournalRecordReader(stream, _location.FilePath, _version);
+            foreach (var pair in _keys.Entries)
+            {
+                if (pair.Value.Status == KeyStatus.Completed && pair.Value.Offset >= 0 && reader.ReadAt(pair.Value.Offset).Time is DateTime time && time < cutoff)
+                {
+                    expired.Add(pair.Key);
+                }
+            }
+        }
+
+        foreach (var key in expired)
+        {
+            _keys.Remove(key);
+        }
+    }
+
+    private static JournalHeader ReadHeader(string path)
+    {
+        using var stream = JournalLoader.OpenShared(path, bufferSize: 4096);
+        return JournalScanner.ReadHeader(stream, path);
     }
 
     private JournalRecord ReadRecord(long offset)

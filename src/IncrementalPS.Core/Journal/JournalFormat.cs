@@ -8,6 +8,15 @@ internal static class JournalFormat
     /// <summary>The version this build writes. Readers for every version up to it live beside this file.</summary>
     public const int CurrentVersion = 2;
 
+    /// <summary>
+    /// Version 2 whose keys are keyed hashes (its header says how, with a check value): written only for a checkpoint
+    /// created with key hashing, so that a build that does not know hashing refuses it instead of adding clear keys.
+    /// </summary>
+    public const int HashedKeysVersion = 3;
+
+    /// <summary>The newest version this build reads.</summary>
+    public const int NewestReadableVersion = HashedKeysVersion;
+
     public const string RunStarted = "run-started";
     public const string RunEnded = "run-ended";
     public const string ItemStarted = "item-started";

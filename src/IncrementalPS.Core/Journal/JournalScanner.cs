@@ -117,7 +117,8 @@ internal static class JournalScanner
     public static IJournalRecordReader ReaderFor(int version) => version switch
     {
         1 => JournalReaderV1.Instance,
-        2 => JournalReaderV2.Instance,
+        // Version 3 differs from 2 in its header only (its keys are hashes): the records read the same.
+        2 or 3 => JournalReaderV2.Instance,
         _ => throw new InvalidOperationException($"No reader for format version {version}."),
     };
 
@@ -173,9 +174,9 @@ internal static class JournalScanner
                 }
             }
 
-            if (version > JournalFormat.CurrentVersion)
+            if (version > JournalFormat.NewestReadableVersion)
             {
-                throw new CheckpointVersionException(path, version, JournalFormat.CurrentVersion);
+                throw new CheckpointVersionException(path, version, JournalFormat.NewestReadableVersion);
             }
 
             if (!hasVersion || version < 1)
@@ -196,8 +197,34 @@ internal static class JournalScanner
                 throw new CheckpointCorruptException(path, 1, "the header holds text that is not valid UTF-8", ex);
             }
 
-            return new JournalHeader(version, created, writer, name);
+            return new JournalHeader(version, created, writer, name, KeyHashCheckOf(root, version, path));
         }
+    }
+
+    /// <summary>The check value of a version 3 header's <c>keyHash</c> member; null for older versions, which have none.</summary>
+    private static string? KeyHashCheckOf(JsonElement root, int version, string path)
+    {
+        if (version < JournalFormat.HashedKeysVersion)
+        {
+            return null;
+        }
+
+        if (!root.TryGetProperty("keyHash", out var keyHash)
+            || keyHash.ValueKind != JsonValueKind.Object
+            || !keyHash.TryGetProperty("alg", out var alg)
+            || alg.ValueKind != JsonValueKind.String
+            || !keyHash.TryGetProperty("check", out var check)
+            || check.ValueKind != JsonValueKind.String)
+        {
+            throw new CheckpointCorruptException(path, 1, "the header of a checkpoint of hashed keys has no valid \"keyHash\"");
+        }
+
+        if (!alg.ValueEquals(KeyHasher.Algorithm))
+        {
+            throw new CheckpointFormatException(path, $"its keys are hashed with '{alg.GetString()}', which this build does not know (it knows '{KeyHasher.Algorithm}')");
+        }
+
+        return check.GetString();
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line)

@@ -22,7 +22,8 @@ internal static class JournalUpgrade
     {
         var loaded = JournalLoader.Load(path);
         FileOwnership.EnsureWritable(path);
-        if (loaded.Scan.Header.Version == JournalFormat.CurrentVersion)
+        // Version 3 (hashed keys) is version 2's records under another header: nothing to upgrade.
+        if (loaded.Scan.Header.Version >= JournalFormat.CurrentVersion)
         {
             return loaded;
         }

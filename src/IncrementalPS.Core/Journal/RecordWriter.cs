@@ -33,15 +33,24 @@ internal sealed class RecordWriter : IDisposable
         _json = new Utf8JsonWriter(_buffer, s_options);
     }
 
-    public ArraySegment<byte> Header(string name, string writer, DateTime created, IEnumerable<KeyValuePair<string, string>> settings)
+    /// <summary>The first line; with <paramref name="keyHashCheck"/>, that of a checkpoint of hashed keys (version 3).</summary>
+    public ArraySegment<byte> Header(string name, string writer, DateTime created, IEnumerable<KeyValuePair<string, string>> settings, string? keyHashCheck = null)
     {
         Begin();
         _json.WriteString("format"u8, JournalFormat.FormatId);
-        _json.WriteNumber("version"u8, JournalFormat.CurrentVersion);
+        _json.WriteNumber("version"u8, keyHashCheck is null ? JournalFormat.CurrentVersion : JournalFormat.HashedKeysVersion);
         _json.WriteString("created"u8, created);
         _json.WriteString("writer"u8, writer);
         _json.WriteString("name"u8, name);
         WriteSettings(settings);
+        if (keyHashCheck is not null)
+        {
+            _json.WriteStartObject("keyHash"u8);
+            _json.WriteString("alg"u8, KeyHasher.Algorithm);
+            _json.WriteString("check"u8, keyHashCheck);
+            _json.WriteEndObject();
+        }
+
         return End();
     }
 

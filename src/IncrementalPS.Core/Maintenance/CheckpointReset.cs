@@ -20,5 +20,22 @@ internal static class CheckpointReset
 
     /// <summary>Forgets the given keys, whatever their state. Returns how many of them the checkpoint knew.</summary>
     /// <exception cref="CheckpointLockedException">A live run holds the checkpoint.</exception>
-    public static int ResetKeys(CheckpointLocation location, IEnumerable<string> keys) => EngineBoundary.Call(location, () => ResetOperations.Forget(location, keys, failedOnly: false));
+    public static int ResetKeys(CheckpointLocation location, IEnumerable<string> keys) => ResetKeys(location, keys, hasher: null);
+
+    /// <summary>
+    /// Forgets the given clear keys, hashed with <paramref name="hasher"/> as a run with it stores them (null: keys are
+    /// stored as given). Returns how many of them the checkpoint knew.
+    /// </summary>
+    /// <exception cref="CheckpointKeyHashException">The secret (or its absence) does not fit the checkpoint.</exception>
+    public static int ResetKeys(CheckpointLocation location, IEnumerable<string> keys, KeyHasher? hasher)
+        => EngineBoundary.Call(location, () => ResetOperations.Forget(location, keys, failedOnly: false, hasher));
+
+    /// <summary>
+    /// Drops the saved output of completed items and replaces the error message of failed items with
+    /// <see cref="SavedTextRemoval.RemovedMessage"/>, keeping every item's state (and an error's type and category):
+    /// for output and errors that may hold personal data. Returns how many records lost text.
+    /// </summary>
+    /// <exception cref="CheckpointLockedException">A live run holds the checkpoint.</exception>
+    /// <exception cref="CheckpointFormatException">The file is not a checkpoint (and was not changed).</exception>
+    public static int DropSavedText(CheckpointLocation location) => EngineBoundary.Call(location, () => ResetOperations.DropSavedText(location));
 }

@@ -29,11 +29,17 @@ internal static class ResetOperations
         held.Release(deleteFiles: true);
     }
 
-    public static int Forget(CheckpointLocation location, IEnumerable<string>? keys, bool failedOnly)
+    public static int Forget(CheckpointLocation location, IEnumerable<string>? keys, bool failedOnly, KeyHasher? hasher = null)
     {
         EnsureCheckpointIfPresent(location);
         using var held = CheckpointLock.Acquire(location, Writer);
         var journal = JournalLoader.Load(location.FilePath);
+        if (!failedOnly)
+        {
+            // Keys given by a user are clear: they match only through the checkpoint's own secret.
+            KeyHashCheck.Verify(journal.Scan.Header.KeyHashCheck, hasher, location.FilePath);
+        }
+
         FileOwnership.EnsureWritable(location.FilePath);
         held.RemoveStaleRewrites();
         var died = InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: true);
@@ -52,9 +58,10 @@ internal static class ResetOperations
         {
             foreach (var key in keys ?? throw new ArgumentNullException(nameof(keys)))
             {
-                if (key is not null && journal.Keys.TryGet(key, out _))
+                var stored = key is null || hasher is null ? key : hasher.Hash(key);
+                if (stored is not null && journal.Keys.TryGet(stored, out _))
                 {
-                    forget.Add(key);
+                    forget.Add(stored);
                 }
             }
         }
@@ -77,6 +84,53 @@ internal static class ResetOperations
         }
 
         return removed;
+    }
+
+    public static int DropSavedText(CheckpointLocation location)
+    {
+        // Before the lock, so that neither a missing checkpoint nor a file that is no checkpoint gets a .lock beside it.
+        location.ThrowIfMissing();
+        CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+        using var held = CheckpointLock.Acquire(location, Writer);
+        if (!location.Exists)
+        {
+            held.Release(deleteFiles: true);
+            location.ThrowIfMissing();
+        }
+
+        // Again under the lock: this is the check that decides the rewrite.
+        CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+        var journal = JournalLoader.Load(location.FilePath);
+        FileOwnership.EnsureWritable(location.FilePath);
+        held.RemoveStaleRewrites();
+        InFlightRecovery.Apply(journal.Keys, InFlightSlots.ReadAll(location.InFlightPath), processDied: true);
+        foreach (var key in KeysWithOutput(journal.Keys))
+        {
+            journal.Keys.TryGet(key, out var entry);
+            entry.HasOutput = false;
+            journal.Keys.Set(key, entry);
+        }
+
+        // Always a rewrite, even when no live record holds text: the records a compaction leaves out (an earlier
+        // attempt's error, output of a key completed again) are in the file until it is rewritten.
+        using var removal = new SavedTextRemoval();
+        Compactor.Compact(location.FilePath, journal.Keys, journal.Runs, removal.Rewrite);
+        FileRetry.Delete(location.InFlightPath);
+        return removal.Changed;
+    }
+
+    private static List<string> KeysWithOutput(KeyTable keys)
+    {
+        var found = new List<string>();
+        foreach (var pair in keys.Entries)
+        {
+            if (pair.Value.HasOutput)
+            {
+                found.Add(pair.Key);
+            }
+        }
+
+        return found;
     }
 
     private static void EnsureCheckpointIfPresent(CheckpointLocation location)

@@ -5,7 +5,7 @@ namespace IncrementalPS.Core;
 
 /// <summary>
 /// Parses the durations both front ends take (incps --retry-delay, Invoke-Incremental -RetryDelay): "1.5" (seconds),
-/// "250ms", "2s", "5m", "1h" or "00:01:30". One parser, so that the same text means the same wait everywhere.
+/// "250ms", "2s", "5m", "1h", "30d" or "00:01:30". One parser, so that the same text means the same wait everywhere.
 /// </summary>
 internal static class DurationParser
 {
@@ -30,6 +30,7 @@ internal static class DurationParser
             _ when value.EndsWith("s", StringComparison.OrdinalIgnoreCase) => (value.Substring(0, value.Length - 1), 1.0),
             _ when value.EndsWith("m", StringComparison.OrdinalIgnoreCase) => (value.Substring(0, value.Length - 1), 60.0),
             _ when value.EndsWith("h", StringComparison.OrdinalIgnoreCase) => (value.Substring(0, value.Length - 1), 3600.0),
+            _ when value.EndsWith("d", StringComparison.OrdinalIgnoreCase) => (value.Substring(0, value.Length - 1), 86400.0),
             _ => (value, 1.0),
         };
 

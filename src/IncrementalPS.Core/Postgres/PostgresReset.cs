@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Npgsql;
 
 namespace IncrementalPS.Core;
@@ -57,10 +58,24 @@ internal static class PostgresReset
 
     /// <summary>Forgets <paramref name="keys"/>, except those a worker holds right now (its result would be lost).</summary>
     public static int ForgetKeys(PostgresTarget target, string name, IReadOnlyList<string> keys)
+        => ForgetKeys(target, name, keys, hasher: null);
+
+    /// <summary>
+    /// Forgets the clear <paramref name="keys"/>, hashed with <paramref name="hasher"/> as a run with it stores them
+    /// (null: keys are stored as given), except those a worker holds right now.
+    /// </summary>
+    /// <exception cref="CheckpointKeyHashException">The secret (or its absence) does not fit the checkpoint.</exception>
+    public static int ForgetKeys(PostgresTarget target, string name, IReadOnlyList<string> keys, KeyHasher? hasher)
         => Call(target, name, connection =>
         {
             using var transaction = connection.BeginTransaction();
             var (id, _) = Lock(connection, target, name);
+            KeyHashCheck.Verify(PostgresKeyHash.Read(connection, id), hasher, target.Display + "#" + name);
+            if (hasher is not null)
+            {
+                keys = keys.Select(hasher.Hash).ToList();
+            }
+
             using var delete = new NpgsqlCommand(
                 $"DELETE FROM {S}.items WHERE checkpoint_id = @c AND key = ANY(@k) AND NOT (status = 2 AND lease_until > now())", connection);
             delete.Parameters.AddWithValue("c", id);
@@ -68,6 +83,36 @@ internal static class PostgresReset
             var forgotten = delete.ExecuteNonQuery();
             transaction.Commit();
             return forgotten;
+        });
+
+    /// <summary>
+    /// Drops saved output and replaces error messages with <see cref="SavedTextRemoval.RemovedMessage"/> (type and category
+    /// stay), keeping every item's state. Refused while workers are live: one finishing an item meanwhile would save new
+    /// text. Returns how many items lost text.
+    /// </summary>
+    /// <exception cref="CheckpointInUseException">Workers are live.</exception>
+    public static int DropSavedText(PostgresTarget target, string name)
+        => Call(target, name, connection =>
+        {
+            using var transaction = connection.BeginTransaction();
+            var (id, live) = Lock(connection, target, name);
+            if (live > 0)
+            {
+                throw CheckpointInUseException.ForTextRemoval(target.Display + "#" + name, live);
+            }
+
+            using var update = new NpgsqlCommand(
+                $"""
+                UPDATE {S}.items SET output = NULL,
+                  error_message = CASE WHEN error_message IS NULL THEN NULL ELSE @removed END
+                WHERE checkpoint_id = @c AND (output IS NOT NULL OR error_message IS NOT NULL)
+                """,
+                connection);
+            update.Parameters.AddWithValue("c", id);
+            update.Parameters.AddWithValue("removed", SavedTextRemoval.RemovedMessage);
+            var changed = update.ExecuteNonQuery();
+            transaction.Commit();
+            return changed;
         });
 
     private static (long Id, int Live) Lock(NpgsqlConnection connection, PostgresTarget target, string name)

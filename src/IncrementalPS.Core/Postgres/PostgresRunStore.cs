@@ -34,6 +34,7 @@ internal sealed class PostgresRunStore : IRunStore
     private readonly int _poisonThreshold;
     private readonly bool _retryFailed;
     private readonly DateTime _openedAt;
+    private readonly TimeSpan? _keepFor;
     // The heartbeat is a thread of its own, not a timer: a beat that waits on the server must not pile further beats
     // up on the thread pool (which Npgsql itself needs), and it must keep beating when the pool is busy.
     private readonly Thread? _heartbeat;
@@ -53,6 +54,7 @@ internal sealed class PostgresRunStore : IRunStore
         _lease = lease;
         _poisonThreshold = options.PoisonThreshold;
         _retryFailed = options.RetryFailed;
+        _keepFor = options.KeepFor;
         _connection = new NpgsqlConnection(target.ConnectionString);
         try
         {
@@ -309,6 +311,11 @@ internal sealed class PostgresRunStore : IRunStore
         StopHeartbeat();
         try
         {
+            if (!remove && compact && _keepFor is TimeSpan keepFor)
+            {
+                Call(() => PostgresRetention.ForgetExpired(_connection, _checkpoint, keepFor));
+            }
+
             if (remove)
             {
                 Call(() =>
@@ -372,6 +379,8 @@ internal sealed class PostgresRunStore : IRunStore
             fingerprint = reader.IsDBNull(2) ? null : reader.GetString(2);
             total = reader.IsDBNull(3) ? null : reader.GetInt64(3);
         }
+
+        PostgresKeyHash.Settle(_connection, id, isNew: lastRun == 0, options.KeyHash, _display);
 
         var run = lastRun + 1;
         DateTime openedAt;

@@ -63,6 +63,11 @@ internal static class PostgresSchema
         CREATE INDEX items_leased ON incrementalps.items (checkpoint_id, run) WHERE status = 2;
         CREATE SEQUENCE incrementalps.tokens;
         """,
+
+        // Key hashing: the check value of the secret a checkpoint's keys are hashed with (KeyHasher.Check); null for clear keys.
+        """
+        ALTER TABLE incrementalps.checkpoints ADD COLUMN key_hash_check text;
+        """,
     };
 
     public static int CurrentVersion => Migrations.Length;

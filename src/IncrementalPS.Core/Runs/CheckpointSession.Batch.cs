@@ -145,7 +145,7 @@ internal sealed partial class CheckpointSession
             catch (StopForLaterException stop)
             {
                 // Not a result and not worth a retry now: the batch's items run again on the next run.
-                stop.Key ??= claims[0].Key;
+                stop.Key ??= keys[positions[0]];
                 LeaveAllUnfinished(claims);
                 throw;
             }
@@ -154,12 +154,12 @@ internal sealed partial class CheckpointSession
                 var error = _describeError(ex);
                 if (!_retry.ShouldRetry(attemptInRun))
                 {
-                    RecordAll(claims, positions, outcomes, ItemOutcomeKind.Failed, Since(started), output: null, error);
+                    RecordAll(keys, claims, positions, outcomes, ItemOutcomeKind.Failed, Since(started), output: null, error);
                     return outcomes;
                 }
 
                 var delay = _retry.DelayAfter(attemptInRun);
-                _options.OnRetry?.Invoke(new RetryNotice(claims[0].Key, attemptInRun, _retry.MaxAttempts, delay, error));
+                _options.OnRetry?.Invoke(new RetryNotice(keys[positions[0]], attemptInRun, _retry.MaxAttempts, delay, error));
                 if (cancellationToken.WaitHandle.WaitOne(delay))
                 {
                     LeaveAllUnfinished(claims);
@@ -169,13 +169,13 @@ internal sealed partial class CheckpointSession
                 continue;
             }
 
-            RecordAll(claims, positions, outcomes, ItemOutcomeKind.Completed, Since(started), output, error: null);
+            RecordAll(keys, claims, positions, outcomes, ItemOutcomeKind.Completed, Since(started), output, error: null);
             return outcomes;
         }
     }
 
     /// <summary>Records every claimed key of a batch under one lock, then waits once until the last is durable.</summary>
-    private void RecordAll(List<ItemClaim> claims, List<int> positions, ItemOutcome[] outcomes, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
+    private void RecordAll(IReadOnlyList<string> keys, List<ItemClaim> claims, List<int> positions, ItemOutcome[] outcomes, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
     {
         CommitPoint last = default;
         lock (_gate)
@@ -185,7 +185,7 @@ internal sealed partial class CheckpointSession
             {
                 var claim = claims[c];
                 last = RecordLocked(claim, kind, duration, output, error);
-                outcomes[positions[c]] = new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
+                outcomes[positions[c]] = new ItemOutcome(keys[positions[c]], kind, claim.Attempt, error, duration, hasSavedOutput: false);
             }
 
             _progress.MaybeReport();

@@ -106,6 +106,11 @@ internal sealed partial class CheckpointSession : IDisposable
     {
         try
         {
+            if (options.KeyHash is { } hasher)
+            {
+                store = new HashedKeyStore(store, hasher);
+            }
+
             return new CheckpointSession(location, store, options, progress);
         }
         catch
@@ -230,7 +235,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 var error = _describeError(ex);
                 if (!_retry.ShouldRetry(attemptInRun))
                 {
-                    return Record(claim, ItemOutcomeKind.Failed, Since(started), output: null, error);
+                    return Record(key, claim, ItemOutcomeKind.Failed, Since(started), output: null, error);
                 }
 
                 // Not a result: an item is failed only when its last allowed attempt failed. Until the next attempt it
@@ -249,7 +254,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 continue;
             }
 
-            return Record(claim, ItemOutcomeKind.Completed, Since(started), output, error: null);
+            return Record(key, claim, ItemOutcomeKind.Completed, Since(started), output, error: null);
         }
     }
 
@@ -418,7 +423,7 @@ internal sealed partial class CheckpointSession : IDisposable
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    private ItemOutcome Record(in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
+    private ItemOutcome Record(string key, in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
     {
         CommitPoint commit;
         lock (_gate)
@@ -430,7 +435,9 @@ internal sealed partial class CheckpointSession : IDisposable
         }
 
         _store.WaitDurable(commit);
-        return new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
+
+        // The caller's key: the claim holds what the store records, a hash under key hashing.
+        return new ItemOutcome(key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
     }
 
     /// <summary>Writes one result and counts it. Under <c>_gate</c>.</summary>

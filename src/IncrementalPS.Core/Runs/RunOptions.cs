@@ -31,6 +31,22 @@ internal sealed class RunOptions
     /// <summary>Keep the checkpoint when every item completed, as a ledger, so later runs process only new keys.</summary>
     public bool Keep { get; set; }
 
+    /// <summary>
+    /// Store a keyed hash of each key instead of the key (<see cref="KeyHasher"/>), for keys that are personal data. A
+    /// new checkpoint records that it is hashed; an existing one must have been created with the same secret. Saved
+    /// output and errors are not hashed. The run does not dispose it.
+    /// </summary>
+    public KeyHasher? KeyHash { get; set; }
+
+    /// <summary>
+    /// With <see cref="Keep"/>: when the checkpoint is compacted at the end of a run, completed items recorded longer ago
+    /// than this are forgotten (they run again if they come back). Null keeps them forever.
+    /// </summary>
+    public TimeSpan? KeepFor { get; set; }
+
+    /// <summary>The time records are stamped with, and that <see cref="KeepFor"/> counts from (tests move it).</summary>
+    internal Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
+
     /// <summary>The number of items in the input, when the caller knows it. Otherwise it is estimated from earlier runs (a total given to one, or the count of the last run that read its input to the end), and unknown until one did.</summary>
     public long? TotalCount { get; set; }
 
@@ -77,6 +93,11 @@ internal sealed class RunOptions
         yield return new("retryFailed", RetryFailed ? "true" : "false");
         yield return new("keep", Keep ? "true" : "false");
         yield return new("poisonThreshold", PoisonThreshold.ToString(c));
+        if (KeepFor is TimeSpan keepFor)
+        {
+            yield return new("keepFor", keepFor.ToString("c", c));
+        }
+
         foreach (var pair in Settings)
         {
             yield return pair;
@@ -98,6 +119,11 @@ internal sealed class RunOptions
         if (PoisonThreshold < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(PoisonThreshold), PoisonThreshold, "PoisonThreshold must be at least 1.");
+        }
+
+        if (KeepFor <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepFor), KeepFor, "KeepFor must be positive.");
         }
 
         if (TotalCount < 0)

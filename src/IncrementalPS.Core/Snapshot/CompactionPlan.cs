@@ -94,7 +94,7 @@ internal sealed class CompactionPlan
     /// Writes the header and the kept records read from <paramref name="source"/> (byte for byte; upgraded to the current
     /// version if older; unfinished keys as item-interrupted records). Returns where the prefix ends in <paramref name="target"/>.
     /// </summary>
-    public long CopyPrefix(Stream source, Stream target, string path)
+    public long CopyPrefix(Stream source, Stream target, string path, Func<byte[], byte[]>? rewrite = null)
     {
         var lines = new JournalLineReader(source);
         if (!lines.TryReadLine(out _, out var header, out _))
@@ -120,6 +120,10 @@ internal sealed class CompactionPlan
             if (key is not null && _entries[next].Status == KeyStatus.Interrupted)
             {
                 WriteInterrupted(target, serializer, key, _entries[next], now);
+            }
+            else if (rewrite is not null)
+            {
+                WriteLine(target, rewrite(upgrade ? JournalUpgrade.RecordToCurrent(line) : line.ToArray()));
             }
             else
             {

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 
 namespace IncrementalPS.Core;
@@ -14,7 +15,8 @@ namespace IncrementalPS.Core;
 internal static class Compactor
 {
     /// <summary>Compacts <paramref name="path"/>, updating the offsets in <paramref name="keys"/> and <paramref name="runs"/>. Returns the new length and record count.</summary>
-    public static (long Length, long Records) Compact(string path, KeyTable keys, RunHistory runs)
+    /// <remarks><paramref name="rewrite"/> turns each kept record line (current version, without its newline) into the line to write; null copies it as it is.</remarks>
+    public static (long Length, long Records) Compact(string path, KeyTable keys, RunHistory runs, Func<byte[], byte[]>? rewrite = null)
     {
         string temp;
         long length = 0;
@@ -22,7 +24,7 @@ internal static class Compactor
         using (var source = JournalLoader.OpenShared(path, bufferSize: 1 << 16))
         {
             plan = CompactionPlan.Take(keys, runs, source.Length);
-            temp = AtomicFile.WriteTemp(path, target => length = plan.CopyPrefix(source, target, path), durable: true);
+            temp = AtomicFile.WriteTemp(path, target => length = plan.CopyPrefix(source, target, path, rewrite), durable: true);
         }
 
         CompactionRemap remap;

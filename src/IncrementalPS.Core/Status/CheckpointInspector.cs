@@ -21,6 +21,18 @@ internal static class CheckpointInspector
     public static IReadOnlyList<CheckpointItem> ReadItems(CheckpointLocation location, ItemState? state = null, Func<string, bool>? keyFilter = null)
         => EngineBoundary.Call(location, () => ItemReader.Read(location, state, keyFilter));
 
+    /// <summary>
+    /// Throws unless <paramref name="hasher"/> (or none) fits the checkpoint: keys given by a user are hashed with it
+    /// before they are looked up, and the wrong secret would find nothing, silently.
+    /// </summary>
+    /// <exception cref="CheckpointKeyHashException">The checkpoint is hashed and no or another secret was given, or it holds clear keys and a secret was given.</exception>
+    public static void EnsureKeyHash(CheckpointLocation location, KeyHasher? hasher)
+        => EngineBoundary.Call(location, () =>
+        {
+            using var stream = JournalLoader.OpenExisting(location.FilePath, bufferSize: 4096);
+            KeyHashCheck.Verify(JournalScanner.ReadHeader(stream, location.FilePath).KeyHashCheck, hasher, location.FilePath);
+        });
+
     /// <summary>True when a live process holds the checkpoint's lock.</summary>
     public static bool IsRunning(CheckpointLocation location) => EngineBoundary.Call(location, () => CheckpointLock.IsHeld(location));
 }

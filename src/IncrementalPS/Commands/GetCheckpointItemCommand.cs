@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using IncrementalPS.Core;
 using IncrementalPS.Errors;
+using IncrementalPS.Keys;
 using IncrementalPS.Store;
 
 namespace IncrementalPS.Commands;
@@ -19,6 +20,8 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
 
     /// <summary>The note property naming the checkpoint an item belongs to.</summary>
     internal const string CheckpointProperty = "Checkpoint";
+
+    private KeyHasher? _keyHasher;
 
     /// <summary>The checkpoint's name in the store.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 0)]
@@ -42,6 +45,36 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Key { get; set; }
 
+    /// <summary>The checkpoint stores keyed hashes (it was made with -KeyHash): -Key is a clear key, hashed with the same secret, matched exactly.</summary>
+    [Parameter]
+    public SwitchParameter KeyHash { get; set; }
+
+    /// <summary>The environment variable holding the -KeyHash secret (default INCREMENTALPS_KEY_SECRET).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeySecretVariable { get; set; }
+
+    /// <summary>The file holding the -KeyHash secret.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeySecretPath { get; set; }
+
+    /// <summary>Reads the -KeyHash secret once for every checkpoint named.</summary>
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            _keyHasher = KeySecretParameters.Create(KeyHash, KeySecretVariable, KeySecretPath, SessionState.Path);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.KeySecretUnavailable(exception));
+        }
+    }
+
+    /// <summary>Lets the secret go.</summary>
+    protected override void EndProcessing() => _keyHasher?.Dispose();
+
     /// <summary>Reads the checkpoint's items and writes those that match.</summary>
     protected override void ProcessRecord()
     {
@@ -59,11 +92,19 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
         }
 
         ItemState? state = MyInvocation.BoundParameters.ContainsKey(nameof(State)) ? State : null;
-        var pattern = Key is null ? null : WildcardPattern.Get(Key, WildcardOptions.IgnoreCase);
+        var pattern = Key is null || _keyHasher is not null ? null : WildcardPattern.Get(Key, WildcardOptions.IgnoreCase);
         Func<string, bool>? filter = pattern is null ? null : pattern.IsMatch;
 
         try
         {
+            if (_keyHasher is not null)
+            {
+                // A hash matches only the one key it was made from: -Key is exact here, in the form a run stores it.
+                CheckpointInspector.EnsureKeyHash(location, _keyHasher);
+                var stored = Key is null ? null : _keyHasher.Hash(ItemKey.Bounded(Key));
+                filter = stored is null ? null : k => string.Equals(k, stored, StringComparison.Ordinal);
+            }
+
             foreach (var item in CheckpointInspector.ReadItems(location, state, filter))
             {
                 // The engine's own type, with the checkpoint's name added so that rows from several checkpoints can be

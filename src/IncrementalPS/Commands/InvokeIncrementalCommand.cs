@@ -43,6 +43,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ParallelRun? _parallel;
     private ItemBatcher? _batches;
     private KeySelector? _keys;
+    private KeyHasher? _keyHasher;
     private Exception? _lastFailure;
     private int _keyless;
     private long _skippedCompleted;
@@ -96,6 +97,25 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     /// <summary>Keep the checkpoint when every item completed, as a ledger: later runs process only new keys.</summary>
     [Parameter]
     public SwitchParameter Keep { get; set; }
+
+    /// <summary>With -Keep: completed items recorded longer ago than this are forgotten when the run ends; they run again if they come back.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan KeepFor { get; set; }
+
+    /// <summary>Store a keyed hash (HMAC-SHA-256) of each key instead of the key; the secret is named by -KeySecretVariable or -KeySecretPath.</summary>
+    [Parameter]
+    public SwitchParameter KeyHash { get; set; }
+
+    /// <summary>The environment variable holding the -KeyHash secret (default INCREMENTALPS_KEY_SECRET).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeySecretVariable { get; set; }
+
+    /// <summary>The file holding the -KeyHash secret.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeySecretPath { get; set; }
 
     /// <summary>The number of items in the input, for percent complete and ETA.</summary>
     [Parameter]
@@ -164,6 +184,22 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.ConflictingParameters(
                 "-ReplayOutput cannot be used with -BatchSize: a batch's output belongs to no single item, so it could not be replayed per item. Use one or the other.",
                 BatchSize));
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(KeepFor)) && !Keep)
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                "-KeepFor limits how long a -Keep ledger remembers completed items: add -Keep, or leave -KeepFor out.",
+                KeepFor));
+        }
+
+        try
+        {
+            _keyHasher = KeySecretParameters.Create(KeyHash, KeySecretVariable, KeySecretPath, SessionState.Path);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.KeySecretUnavailable(exception));
         }
 
         // Only -Restart destroys anything, so only it asks for consent; -WhatIf still shows what a run would do.
@@ -343,6 +379,8 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         _parallel?.Dispose();
         _session?.Dispose();
         _session = null;
+        _keyHasher?.Dispose();
+        _keyHasher = null;
         _cancellation?.Dispose();
         _cancellation = null;
     }
@@ -358,6 +396,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             RetryDelay = RetryDelay,
             Restart = Restart,
             Keep = Keep,
+            KeyHash = _keyHasher,
             Fingerprint = ItemKey.Fingerprint(Process.ToString()),
             DescribeError = ItemErrorDescriber.Describe,
             OnRetry = ReportRetry,
@@ -366,6 +405,11 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         if (MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)))
         {
             options.TotalCount = TotalCount;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(KeepFor)))
+        {
+            options.KeepFor = KeepFor;
         }
 
         if (ProgressFile is not null)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Management.Automation;
 using IncrementalPS.Core;
 using IncrementalPS.Errors;
+using IncrementalPS.Keys;
 using IncrementalPS.Store;
 
 namespace IncrementalPS.Commands;
@@ -24,6 +25,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
 
     private bool _yesToAll;
     private bool _noToAll;
+    private KeyHasher? _keyHasher;
 
     /// <summary>Checkpoint names in the store; wildcards allowed.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 0)]
@@ -48,19 +50,55 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Key { get; set; }
 
+    /// <summary>Drop saved output and error texts, keeping every item's state.</summary>
+    [Parameter]
+    public SwitchParameter Output { get; set; }
+
+    /// <summary>The checkpoint stores keyed hashes (it was made with -KeyHash): -Key gives clear keys, hashed with the same secret.</summary>
+    [Parameter]
+    public SwitchParameter KeyHash { get; set; }
+
+    /// <summary>The environment variable holding the -KeyHash secret (default INCREMENTALPS_KEY_SECRET).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeySecretVariable { get; set; }
+
+    /// <summary>The file holding the -KeyHash secret.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeySecretPath { get; set; }
+
     /// <summary>Remove a checkpoint with unfinished or failed work without asking.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Refuses -Failed with -Key.</summary>
+    /// <summary>Refuses -Failed, -Key and -Output together, and reads the -KeyHash secret.</summary>
     protected override void BeginProcessing()
     {
-        if (Failed && Key is not null)
+        if ((Failed ? 1 : 0) + (Key is null ? 0 : 1) + (Output ? 1 : 0) > 1)
         {
             ThrowTerminatingError(ErrorRecords.ConflictingParameters(
-                "Use -Failed to forget every failed item, or -Key to forget given keys, not both.", null));
+                "Use -Failed to forget every failed item, -Key to forget given keys, or -Output to drop saved output and error texts: one at a time.", null));
+        }
+
+        if (KeyHash && Key is null)
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                "-KeyHash says how the keys given with -Key are stored: give -Key too, or leave -KeyHash out (the other resets need no secret).", null));
+        }
+
+        try
+        {
+            _keyHasher = KeySecretParameters.Create(KeyHash, KeySecretVariable, KeySecretPath, SessionState.Path);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.KeySecretUnavailable(exception));
         }
     }
+
+    /// <summary>Lets the secret go.</summary>
+    protected override void EndProcessing() => _keyHasher?.Dispose();
 
     /// <summary>Resets each checkpoint named.</summary>
     protected override void ProcessRecord()
@@ -101,7 +139,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
                     stored.Add(ItemKey.Bounded(key));
                 }
 
-                var count = CheckpointReset.ResetKeys(location, stored);
+                var count = CheckpointReset.ResetKeys(location, stored, _keyHasher);
                 WriteVerbose(Format("Forgot {0} of {1} key(s) in checkpoint '{2}'.", count, Key.Length, location.Name));
                 if (count < Key.Length)
                 {
@@ -112,6 +150,14 @@ public sealed class ResetCheckpointCommand : PSCmdlet
                         Key.Length,
                         location.Name));
                 }
+            }
+        }
+        else if (Output)
+        {
+            if (Approve(location, "Drop the saved output and error texts, keeping every item's state"))
+            {
+                var count = CheckpointReset.DropSavedText(location);
+                WriteVerbose(Format("Dropped the saved text of {0} item(s) in checkpoint '{1}'.", count, location.Name));
             }
         }
         else if (Approve(location, "Remove the checkpoint") && ConfirmLosingWork(location))

@@ -24,4 +24,6 @@ internal static class ErrorIds
     public const string StoppedForLater = nameof(StoppedForLater);
     public const string ConflictingParameters = nameof(ConflictingParameters);
     public const string ForceRequired = nameof(ForceRequired);
+    public const string KeyHashMismatch = nameof(KeyHashMismatch);
+    public const string KeySecretUnavailable = nameof(KeySecretUnavailable);
 }

@@ -27,6 +27,7 @@ internal static class ErrorRecords
             CheckpointAccessException => (ErrorIds.CheckpointAccessDenied, ErrorCategory.PermissionDenied),
             CheckpointIOException => (ErrorIds.CheckpointIOFailed, ErrorCategory.WriteError),
             CheckpointPathException => (ErrorIds.InvalidCheckpointPath, ErrorCategory.InvalidArgument),
+            CheckpointKeyHashException => (ErrorIds.KeyHashMismatch, ErrorCategory.InvalidArgument),
             _ => (ErrorIds.CheckpointError, ErrorCategory.NotSpecified),
         };
 
@@ -119,6 +120,10 @@ internal static class ErrorRecords
     /// <summary>Removing a checkpoint with work in it needs a yes, and nobody can be asked.</summary>
     public static ErrorRecord ForceRequired(string message, string filePath, Exception hostError)
         => new(new InvalidOperationException(message, hostError), ErrorIds.ForceRequired, ErrorCategory.InvalidOperation, filePath);
+
+    /// <summary>-KeyHash was asked for and its secret cannot be had (not set, unreadable, too short), or its parameters conflict.</summary>
+    public static ErrorRecord KeySecretUnavailable(ArgumentException exception)
+        => new(exception, ErrorIds.KeySecretUnavailable, ErrorCategory.InvalidArgument, null);
 
     /// <summary>Two parameters that cannot be used together.</summary>
     public static ErrorRecord ConflictingParameters(string message, object? target)

@@ -26,7 +26,7 @@ internal sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribu
                 return span;
             case string text:
                 throw new ArgumentTransformationMetadataException(
-                    $"'{text}' is not a duration: give seconds (1.5), a unit (250ms, 2s, 5m, 1h) or a time span (00:00:30).");
+                    $"'{text}' is not a duration: give seconds (1.5), a unit (250ms, 2s, 5m, 1h, 30d) or a time span (00:00:30).");
             default:
                 return inputData;
         }

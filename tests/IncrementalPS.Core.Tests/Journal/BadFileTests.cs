@@ -83,9 +83,9 @@ public sealed class BadFileTests
         {
             var version = Assert.IsType<CheckpointVersionException>(e);
             Assert.Equal(99, version.FileVersion);
-            Assert.Equal(JournalFormat.CurrentVersion, version.SupportedVersion);
+            Assert.Equal(JournalFormat.NewestReadableVersion, version.SupportedVersion);
             Assert.Contains("99", version.Message, StringComparison.Ordinal);
-            Assert.Contains(JournalFormat.CurrentVersion.ToString(CultureInfo.InvariantCulture), version.Message.Replace("99", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains(JournalFormat.NewestReadableVersion.ToString(CultureInfo.InvariantCulture), version.Message.Replace("99", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         });
     }
 

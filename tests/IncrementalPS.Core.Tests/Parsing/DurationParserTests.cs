@@ -11,6 +11,7 @@ public sealed class DurationParserTests
     [InlineData("2s", 2000)]
     [InlineData("5m", 300000)]
     [InlineData("1h", 3600000)]
+    [InlineData("30d", 2592000000)]
     [InlineData("00:01:30", 90000)]
     [InlineData("0", 0)]
     public void Accepted_forms_give_the_duration(string text, double milliseconds)

@@ -1,0 +1,64 @@
+using System;
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// A store seen through key hashing: every key the run hands in is replaced by its keyed hash before the store sees
+/// it, so nothing the store writes (records, rows, the in-flight slots) holds a clear key. The run itself keeps the
+/// clear key for what it tells its caller (outcomes, retries, progress on screen).
+/// </summary>
+internal sealed class HashedKeyStore : IRunStore
+{
+    private readonly IRunStore _inner;
+    private readonly KeyHasher _hasher;
+
+    public HashedKeyStore(IRunStore inner, KeyHasher hasher)
+    {
+        _inner = inner;
+        _hasher = hasher;
+    }
+
+    public StoreOpening Opening => _inner.Opening;
+
+    public int Keys => _inner.Keys;
+
+    public long Completed => _inner.Completed;
+
+    public long Failed => _inner.Failed;
+
+    public long InFlight => _inner.InFlight;
+
+    /// <summary>The store underneath (tests reach the file store's hooks through it).</summary>
+    internal IRunStore Inner => _inner;
+
+    public bool TryGet(string key, out KeyEntry entry) => _inner.TryGet(_hasher.Hash(key), out entry);
+
+    // The claim carries the hash: it is what the store records the result under.
+    public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim) => _inner.TryClaim(_hasher.Hash(key), attempt, deaths, out claim);
+
+    public ItemClaim Reclaim(in ItemClaim claim, int attempt) => _inner.Reclaim(claim, attempt);
+
+    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output) => _inner.RecordCompleted(claim, duration, output);
+
+    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error) => _inner.RecordFailed(claim, duration, error);
+
+    public void RecordInterrupted(in ItemClaim claim, int deaths) => _inner.RecordInterrupted(claim, deaths);
+
+    public void InterruptAll() => _inner.InterruptAll();
+
+    public void RecordPoisoned(string key, int attempts, ItemError error) => _inner.RecordPoisoned(_hasher.Hash(key), attempts, error);
+
+    public ItemError? ReadError(string key) => _inner.ReadError(_hasher.Hash(key));
+
+    public string? ReadSavedOutput(string key) => _inner.ReadSavedOutput(_hasher.Hash(key));
+
+    public void WaitDurable(in CommitPoint point) => _inner.WaitDurable(point);
+
+    public void ThrowIfFailed() => _inner.ThrowIfFailed();
+
+    public void EndRun(string outcome, long seen, long completed, long failed, long skipped) => _inner.EndRun(outcome, seen, completed, failed, skipped);
+
+    public void Close(bool remove, bool compact) => _inner.Close(remove, compact);
+
+    public void Dispose() => _inner.Dispose();
+}
