@@ -63,6 +63,11 @@ internal static class PostgresSchema
         CREATE INDEX items_leased ON incrementalps.items (checkpoint_id, run) WHERE status = 2;
         CREATE SEQUENCE incrementalps.tokens;
         """,
+
+        // Suspend-Checkpoint / incps suspend: when the latest request to suspend was made (PostgresSuspend).
+        """
+        ALTER TABLE incrementalps.checkpoints ADD COLUMN suspend_requested_at timestamptz;
+        """,
     };
 
     public static int CurrentVersion => Migrations.Length;
