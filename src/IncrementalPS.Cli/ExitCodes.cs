@@ -18,6 +18,12 @@ internal static class ExitCodes
     /// </summary>
     public const int StoppedByError = 3;
 
+    /// <summary>
+    /// Suspended on request (incps suspend, Suspend-Checkpoint): the items in flight were recorded, nothing new started.
+    /// Running the same command again resumes.
+    /// </summary>
+    public const int Suspended = 4;
+
     /// <summary>Stopped by SIGINT or SIGTERM, with the checkpoint flushed and marked interrupted.</summary>
     public const int Interrupted = 130;
 }
