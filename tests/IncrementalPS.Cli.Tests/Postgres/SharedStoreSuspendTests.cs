@@ -66,4 +66,22 @@ public sealed class SharedStoreSuspendTests : IDisposable
         Assert.Contains("'idle' has no live run", refused.Stderr, StringComparison.Ordinal);
         Assert.Null(_db.Scalar("SELECT suspend_requested_at FROM incrementalps.checkpoints WHERE name = 'idle'") as DateTime?);
     }
+
+    [PosixFact]
+    public void Status_watch_follows_a_shared_checkpoint_until_no_worker_is_live_then_prints_its_status()
+    {
+        using var job = new Job();
+        var items = Job.Items(8);
+        using var worker = job.Start(Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString, "--keep", "--lease", "3s" }, job.MarkCommand("0.3")));
+        worker.Input.Write(Job.Lines(items));
+        worker.Input.Close();
+        Assert.True(worker.WaitUntil(() => job.Executions().Count >= 1, IncpsProcess.DefaultTimeout), worker.Stderr);
+
+        var watched = job.Incps(string.Empty, "status", job.Name, "--store", _db.ConnectionString, "--watch");
+
+        Assert.True(watched.ExitCode == 0, watched.ToString());
+        Assert.True(worker.WaitForResult(IncpsProcess.DefaultTimeout).ExitCode == 0);
+        Assert.Matches(@"Completed:\s+8\b", watched.Stdout);
+        Assert.Contains("0 live", watched.Stdout, StringComparison.Ordinal);
+    }
 }
