@@ -317,6 +317,9 @@ internal sealed class FileRunStore : IRunStore
             if (remove)
             {
                 FileRetry.Delete(_location.FilePath);
+
+                // A request that came too late to be seen goes with the checkpoint, not left beside nothing.
+                SuspendRequest.Clear(_location);
             }
             else if (compact && CompactionPolicy.AtEnd(_recordsInFile, _keys.Count))
             {

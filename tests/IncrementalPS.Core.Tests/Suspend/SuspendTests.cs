@@ -138,6 +138,22 @@ public sealed class SuspendTests
         Assert.Equal(CheckpointState.Suspended, session.Finish().State);
     }
 
+    [Fact]
+    public void A_request_the_run_did_not_see_before_it_completed_goes_with_the_removed_checkpoint()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using var session = CheckpointSession.Start(location, Sessions.Options(o => o.SuspendPoll = TimeSpan.FromHours(1)));
+        session.Complete("a");
+        SuspendRequest.Place(location);
+
+        var summary = session.Finish();
+
+        Assert.Equal(CheckpointState.Completed, summary.State);
+        Assert.True(summary.CheckpointRemoved);
+        Assert.False(File.Exists(location.SuspendPath));
+    }
+
     private static void Suspended(CheckpointLocation location, string[] done)
     {
         using var session = CheckpointSession.Start(location, FastPoll());
