@@ -18,7 +18,7 @@
 
     FormatsToProcess     = @('IncrementalPS.format.ps1xml')
 
-    CmdletsToExport      = @('Invoke-Incremental', 'Get-CheckpointStatus', 'Get-CheckpointItem', 'Reset-Checkpoint')
+    CmdletsToExport      = @('Invoke-Incremental', 'Get-CheckpointStatus', 'Get-CheckpointItem', 'Reset-Checkpoint', 'Suspend-Checkpoint')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -19,6 +19,12 @@ internal static class ExitCodes
     public const int StoppedByError = 3;
 
     /// <summary>
+    /// Suspended on request (incps suspend, Suspend-Checkpoint): the items in flight were recorded, nothing new started.
+    /// Running the same command again resumes.
+    /// </summary>
+    public const int Suspended = 4;
+
+    /// <summary>
     /// Stopped for later: a command exited with the --stop-exit-code (a rate limit, say). Its item is unfinished and runs
     /// again next time; no new item was started, the ones in flight finished and were recorded. 75 is sysexits.h's
     /// EX_TEMPFAIL, "try again later".

@@ -1,6 +1,6 @@
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
-    $script:Cmdlets = 'Invoke-Incremental', 'Get-CheckpointStatus', 'Get-CheckpointItem', 'Reset-Checkpoint'
+    $script:Cmdlets = 'Invoke-Incremental', 'Get-CheckpointStatus', 'Get-CheckpointItem', 'Reset-Checkpoint', 'Suspend-Checkpoint'
 }
 
 Describe 'The IncrementalPS module' -Tag 'CI' {
@@ -39,7 +39,7 @@ Describe 'The IncrementalPS module' -Tag 'CI' {
     }
 }
 
-Describe 'Help for <_>' -Tag 'CI' -ForEach 'Invoke-Incremental', 'Get-CheckpointStatus', 'Get-CheckpointItem', 'Reset-Checkpoint' {
+Describe 'Help for <_>' -Tag 'CI' -ForEach 'Invoke-Incremental', 'Get-CheckpointStatus', 'Get-CheckpointItem', 'Reset-Checkpoint', 'Suspend-Checkpoint' {
     BeforeAll {
         $script:Help = Get-Help $_ -Full
         $script:Command = Get-Command $_

@@ -14,6 +14,7 @@ internal sealed class StatusCommand : Command
 {
     private readonly CheckpointTarget _target = new();
     private readonly Option<bool> _json = new("--json") { Description = "Write JSON (the stable shape documented in docs/cli-json.md)." };
+    private readonly Option<bool> _watch = new("--watch", "-w") { Description = "Follow a live run with a progress bar until it ends, then show its final status (read-only; Ctrl+C stops watching)." };
 
     /// <summary>Creates the command.</summary>
     public StatusCommand()
@@ -21,12 +22,18 @@ internal sealed class StatusCommand : Command
     {
         _target.AddTo(this);
         Options.Add(_json);
+        Options.Add(_watch);
         SetAction(result => CliErrors.Run(() => Execute(result)));
     }
 
     private int Execute(ParseResult result)
     {
         var json = result.GetValue(_json);
+        if (result.GetValue(_watch))
+        {
+            return StatusWatch.Run(_target, result, json, WriteDetails);
+        }
+
         if (_target.Database(result) is { } database)
         {
             return SharedStatus(database, result, json);
@@ -103,7 +110,7 @@ internal sealed class StatusCommand : Command
         return exitCode;
     }
 
-    private static void WriteDetails(CheckpointStatus status)
+    internal static void WriteDetails(CheckpointStatus status)
     {
         var percent = status.PercentComplete is double p ? string.Format(CultureInfo.InvariantCulture, " ({0:0.0}%)", p) : string.Empty;
         var lines = new List<(string Label, string Value)>

@@ -101,13 +101,14 @@ internal static class JsonOutput
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown item state."),
     };
 
-    /// <summary>running, interrupted, completed or failed.</summary>
+    /// <summary>running, interrupted, completed, failed or suspended.</summary>
     public static string StateName(CheckpointState state) => state switch
     {
         CheckpointState.Running => "running",
         CheckpointState.Interrupted => "interrupted",
         CheckpointState.Completed => "completed",
         CheckpointState.Failed => "failed",
+        CheckpointState.Suspended => "suspended",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown checkpoint state."),
     };
 }

@@ -204,20 +204,23 @@ internal sealed class JobRunner
 
     private void Work(ChannelReader<string> items, CheckpointSession session, CancellationTokenSource stop, CancellationTokenSource intake)
     {
+        // A request to suspend ends the wait for input as a stop does, but the item in hand runs to its end (it gets
+        // stop.Token only): nothing new starts, and what is in flight is recorded. A stop for later cancels intake.
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(intake.Token, session.Suspending);
         try
         {
-            while (items.WaitToReadAsync(intake.Token).AsTask().GetAwaiter().GetResult())
+            while (items.WaitToReadAsync(wake.Token).AsTask().GetAwaiter().GetResult())
             {
-                while (!intake.IsCancellationRequested && items.TryRead(out var item))
+                while (!wake.IsCancellationRequested && items.TryRead(out var item))
                 {
                     ProcessItem(session, item, stop.Token);
                 }
             }
         }
-        catch (OperationCanceledException) when (intake.IsCancellationRequested)
+        catch (OperationCanceledException) when (wake.IsCancellationRequested)
         {
             // Stopping: the engine has left the item in flight, to run again on resume. Or stopping for later: no new
-            // item is taken, and the ones in flight on other workers finish.
+            // item is taken, and the ones in flight on other workers finish. Suspending: nothing was left.
         }
         catch (StopForLaterException ex)
         {
@@ -351,6 +354,11 @@ internal sealed class JobRunner
                     $"finished with failures: {counts}; {summary.FailedInCheckpoint} item(s) failed in the checkpoint. " +
                     $"List them with 'incps items {_settings.HintName} --state failed', run them again with --retry-failed.");
                 return ExitCodes.ItemsFailed;
+            case CheckpointState.Suspended:
+                CliConsole.Message(
+                    $"suspended on request: {counts}; the items in flight were recorded and nothing new was started. " +
+                    $"Run the same command again to resume; 'incps status {_settings.HintName}' shows it Suspended until then.");
+                return ExitCodes.Suspended;
             default:
                 CliConsole.Message(
                     $"finished with items left unfinished: {counts}. Run the job again to process them, " +

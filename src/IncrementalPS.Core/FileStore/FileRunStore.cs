@@ -177,6 +177,9 @@ internal sealed class FileRunStore : IRunStore
                 heldLock.RemoveStaleRewrites();
             }
 
+            // Running the command again resumes: a request left from an earlier run is answered by this start.
+            SuspendRequest.Clear(location);
+
             var deadMarks = loaded is null ? Array.Empty<InFlightMark>() : InFlightSlots.ReadAll(location.InFlightPath);
             return new FileRunStore(location, options, heldLock, loaded, deadMarks);
         }
@@ -280,7 +283,20 @@ internal sealed class FileRunStore : IRunStore
     }
 
     public void EndRun(string outcome, long seen, long completed, long failed, long skipped)
-        => _runs.NoteEnded(AppendAndCommit(_records.RunEnded(_run, _clock(), outcome, seen, completed, failed, skipped)), _run, outcome, seen);
+    {
+        // A suspended run is an interrupted one with a reason: older readers see a run to resume.
+        var reason = outcome == JournalFormat.OutcomeSuspended ? JournalFormat.ReasonSuspended : null;
+        var written = reason is null ? outcome : JournalFormat.OutcomeInterrupted;
+        _runs.NoteEnded(AppendAndCommit(_records.RunEnded(_run, _clock(), written, seen, completed, failed, skipped, reason)), _run, written, seen, reason);
+        if (reason is not null)
+        {
+            // Recorded: the request is answered. A failure here leaves it for the next run, which clears it on start.
+            SuspendRequest.Clear(_location);
+        }
+    }
+
+    /// <summary>A stat of the request file: the session asks about once a second, never per item.</summary>
+    public bool SuspendRequested => File.Exists(_location.SuspendPath);
 
     public void Close(bool remove, bool compact)
     {
@@ -311,6 +327,9 @@ internal sealed class FileRunStore : IRunStore
             if (remove)
             {
                 FileRetry.Delete(_location.FilePath);
+
+                // A request that came too late to be seen goes with the checkpoint, not left beside nothing.
+                SuspendRequest.Clear(_location);
             }
             else if (compact)
             {

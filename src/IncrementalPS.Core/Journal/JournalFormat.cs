@@ -28,4 +28,14 @@ internal static class JournalFormat
     public const string OutcomeFailed = "failed";
     public const string OutcomeIncomplete = "incomplete";
     public const string OutcomeInterrupted = "interrupted";
+
+    /// <summary>
+    /// The engine's outcome of a run that was asked to suspend. The journal writes it as outcome
+    /// <see cref="OutcomeInterrupted"/> with <c>"reason":"suspended"</c>, so that older readers see a run to resume
+    /// (and do not take its count of items seen for the input's size).
+    /// </summary>
+    public const string OutcomeSuspended = "suspended";
+
+    /// <summary>The <c>reason</c> of a run-ended record whose run was suspended on request.</summary>
+    public const string ReasonSuspended = "suspended";
 }

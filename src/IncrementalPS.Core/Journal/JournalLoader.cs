@@ -131,7 +131,7 @@ internal static class JournalLoader
                 break;
             case RecordType.RunEnded:
                 runs.LastRun = Math.Max(runs.LastRun, record.Run);
-                runs.NoteEnded(offset, record.Run, record.Outcome, record.Seen);
+                runs.NoteEnded(offset, record.Run, record.Outcome, record.Seen, record.Reason);
                 break;
         }
     }

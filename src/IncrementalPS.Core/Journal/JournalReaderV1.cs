@@ -175,6 +175,11 @@ internal sealed class JournalReaderV1 : IJournalRecordReader
             reader.Read();
             record.Outcome = reader.GetString();
         }
+        else if (reader.ValueTextEquals("reason"u8))
+        {
+            reader.Read();
+            record.Reason = reader.GetString();
+        }
         else if (reader.ValueTextEquals("seen"u8))
         {
             reader.Read();

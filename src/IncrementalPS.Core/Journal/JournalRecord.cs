@@ -26,6 +26,7 @@ internal sealed class JournalRecord
     public string? Fingerprint;
     public long? Total;
     public string? Outcome;
+    public string? Reason;
     public long Seen;
 
     public void Clear()
@@ -46,6 +47,7 @@ internal sealed class JournalRecord
         Fingerprint = null;
         Total = null;
         Outcome = null;
+        Reason = null;
         Seen = 0;
     }
 }

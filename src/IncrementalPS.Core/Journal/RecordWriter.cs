@@ -140,11 +140,16 @@ internal sealed class RecordWriter : IDisposable
         return End();
     }
 
-    public ArraySegment<byte> RunEnded(int run, DateTime time, string outcome, long seen, long completed, long failed, long skipped)
+    public ArraySegment<byte> RunEnded(int run, DateTime time, string outcome, long seen, long completed, long failed, long skipped, string? reason = null)
     {
         Begin(JournalFormat.RunEnded, time);
         _json.WriteNumber("run"u8, run);
         _json.WriteString("outcome"u8, outcome);
+        if (reason is not null)
+        {
+            _json.WriteString("reason"u8, reason);
+        }
+
         _json.WriteNumber("seen"u8, seen);
         _json.WriteNumber("completed"u8, completed);
         _json.WriteNumber("failed"u8, failed);

@@ -28,6 +28,8 @@ internal sealed class HashedKeyStore : IRunStore
 
     public long InFlight => _inner.InFlight;
 
+    public bool SuspendRequested => _inner.SuspendRequested;
+
     /// <summary>The store underneath (tests reach the file store's hooks through it).</summary>
     internal IRunStore Inner => _inner;
 

@@ -42,6 +42,7 @@ internal sealed class PostgresRunStore : IRunStore
     private readonly ManualResetEventSlim _stopHeartbeat = new();
     private NpgsqlConnection? _heartbeatConnection;
     private ExceptionDispatchInfo? _heartbeatFailure;
+    private volatile bool _suspendRequested;
     private long _completed;
     private long _failed;
     private long _inFlight;
@@ -86,6 +87,9 @@ internal sealed class PostgresRunStore : IRunStore
     public long Failed => _failed;
 
     public long InFlight => _inFlight;
+
+    /// <summary>Set by the heartbeat, which reads the request with every beat (<see cref="PostgresSuspend"/>).</summary>
+    public bool SuspendRequested => _suspendRequested;
 
     /// <summary>This worker's run number (tests).</summary>
     internal int Run => _run;
@@ -512,6 +516,7 @@ internal sealed class PostgresRunStore : IRunStore
             command.Parameters.AddWithValue("r", _run);
             command.Parameters.AddWithValue("lease", _lease);
             command.ExecuteNonQuery();
+            _suspendRequested |= PostgresSuspend.IsRequested(_heartbeatConnection, _checkpoint, _openedAt);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
         {

@@ -68,6 +68,11 @@ internal static class PostgresSchema
         """
         ALTER TABLE incrementalps.checkpoints ADD COLUMN key_hash_check text;
         """,
+
+        // Suspend-Checkpoint / incps suspend: when the latest request to suspend was made (PostgresSuspend).
+        """
+        ALTER TABLE incrementalps.checkpoints ADD COLUMN suspend_requested_at timestamptz;
+        """,
     };
 
     public static int CurrentVersion => Migrations.Length;

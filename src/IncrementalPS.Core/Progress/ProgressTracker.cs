@@ -30,6 +30,9 @@ internal sealed class ProgressTracker
     public long Failed;
     public long Skipped;
     public long SkippedFailed;
+
+    /// <summary>Items not started because the run was suspending (they run on resume).</summary>
+    public long Deferred;
     public string? CurrentKey;
 
     public long? Total { get; private set; }

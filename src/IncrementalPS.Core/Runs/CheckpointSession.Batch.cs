@@ -97,6 +97,12 @@ internal sealed partial class CheckpointSession
                     continue;
                 }
 
+                if (_suspending.IsCancellationRequested)
+                {
+                    outcomes[i] = Defer(key, entry);
+                    continue;
+                }
+
                 var deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
                 if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out var claim))
                 {

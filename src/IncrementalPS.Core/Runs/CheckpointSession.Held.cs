@@ -58,7 +58,9 @@ internal sealed partial class CheckpointSession
             lock (_gate)
             {
                 ThrowIfUnusable();
-                if (_held.Count == 0)
+
+                // Suspending: items other workers held are theirs to finish or to leave for the resume.
+                if (_held.Count == 0 || _suspending.IsCancellationRequested)
                 {
                     return;
                 }

@@ -68,6 +68,8 @@ internal sealed partial class CheckpointSession : IDisposable
         {
             _progressFileTimer = new Timer(_ => ProgressFileTick(), null, options.ProgressFileInterval, options.ProgressFileInterval);
         }
+
+        WatchForSuspend();
     }
 
     /// <summary>
@@ -176,6 +178,11 @@ internal sealed partial class CheckpointSession : IDisposable
             {
                 _progress.MaybeReport();
                 return skipped;
+            }
+
+            if (_suspending.IsCancellationRequested)
+            {
+                return Defer(key, entry);
             }
 
             deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
@@ -312,18 +319,27 @@ internal sealed partial class CheckpointSession : IDisposable
             // Finish is meant to come after every Process call has returned; an item still in flight is left
             // unfinished rather than losing its earlier history in the compaction below.
             _store.InterruptAll();
-            var outcome = _store.Failed > 0 ? JournalFormat.OutcomeFailed
+
+            // Suspended: the input was not read to its end, so neither its size nor "every item completed" is known.
+            var suspended = _suspending.IsCancellationRequested;
+            var outcome = suspended ? JournalFormat.OutcomeSuspended
+                : _store.Failed > 0 ? JournalFormat.OutcomeFailed
                 : _store.InFlight > 0 ? JournalFormat.OutcomeIncomplete
                 : JournalFormat.OutcomeCompleted;
             state = outcome switch
             {
+                JournalFormat.OutcomeSuspended => CheckpointState.Suspended,
                 JournalFormat.OutcomeFailed => CheckpointState.Failed,
                 JournalFormat.OutcomeIncomplete => CheckpointState.Interrupted,
                 _ => CheckpointState.Completed,
             };
 
             _store.EndRun(outcome, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped);
-            _progress.InputEnded();
+            if (!suspended)
+            {
+                _progress.InputEnded();
+            }
+
             removed = state == CheckpointState.Completed && !_options.Keep && !_keepAtFinish;
             _closed = true;
             _finished = true;
@@ -334,9 +350,13 @@ internal sealed partial class CheckpointSession : IDisposable
         }
 
         _progressFileTimer?.Dispose();
+        StopSuspendWatch();
         return new RunSummary(
             Location.Name, Location.FilePath, state, _progress.Seen, _progress.Completed, _progress.Failed, _progress.Skipped,
-            _progress.SkippedFailed, _store.Failed, _progress.Elapsed, removed);
+            _progress.SkippedFailed, _store.Failed, _progress.Elapsed, removed)
+        {
+            Deferred = _progress.Deferred,
+        };
     }
 
     /// <summary>Releases the checkpoint. Without <see cref="Finish"/>, the run is recorded as interrupted and can be resumed.</summary>
@@ -369,6 +389,7 @@ internal sealed partial class CheckpointSession : IDisposable
         }
 
         _progressFileTimer?.Dispose();
+        StopSuspendWatch();
     }
 
     /// <summary>

@@ -75,6 +75,12 @@ internal interface IRunStore : IDisposable
     /// <summary>Throws a failure of the store's background work (a flush to disk) before new work is taken on.</summary>
     void ThrowIfFailed();
 
+    /// <summary>
+    /// True once someone asked this run to suspend (see <see cref="SuspendRequest"/>). Cheap, and safe from any thread:
+    /// the session's timer asks about once a second, outside its lock.
+    /// </summary>
+    bool SuspendRequested { get; }
+
     /// <summary>Records how the run ended (a <see cref="JournalFormat"/> outcome) and what it did.</summary>
     void EndRun(string outcome, long seen, long completed, long failed, long skipped);
 

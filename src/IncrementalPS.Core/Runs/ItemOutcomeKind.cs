@@ -20,4 +20,7 @@ internal enum ItemOutcomeKind
 
     /// <summary>Not processed: the process died while handling this item too many times; now recorded as failed.</summary>
     Poisoned,
+
+    /// <summary>Not processed and not recorded: the run is suspending, so nothing new starts. It runs on resume.</summary>
+    Deferred,
 }

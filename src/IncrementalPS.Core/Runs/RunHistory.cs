@@ -17,6 +17,7 @@ internal sealed class RunHistory
     public long EndedOffset = -1;
     public int EndedRun;
     public string? Outcome;
+    public string? Reason;
 
     // The latest run-ended record of a run that saw the end of its input (any outcome but interrupted): how many
     // items it saw is the input's size. A stopped run's count is only how far it got.
@@ -46,7 +47,8 @@ internal sealed class RunHistory
     {
         if (!LastRunEnded || Outcome == JournalFormat.OutcomeInterrupted)
         {
-            return CheckpointState.Interrupted;
+            // Suspended on request: it stays so, whatever a reset did since, until the next run resumes it.
+            return LastRunEnded && Reason == JournalFormat.ReasonSuspended ? CheckpointState.Suspended : CheckpointState.Interrupted;
         }
 
         return keys.Failed > 0 ? CheckpointState.Failed
@@ -61,11 +63,12 @@ internal sealed class RunHistory
     public long? EstimatedTotal => Total ?? (FinishedSeen > 0 ? FinishedSeen : null);
 
     /// <summary>Notes a run-ended record at <paramref name="offset"/>.</summary>
-    public void NoteEnded(long offset, int run, string? outcome, long seen)
+    public void NoteEnded(long offset, int run, string? outcome, long seen, string? reason = null)
     {
         EndedOffset = offset;
         EndedRun = run;
         Outcome = outcome;
+        Reason = reason;
         if (outcome != JournalFormat.OutcomeInterrupted)
         {
             FinishedOffset = offset;

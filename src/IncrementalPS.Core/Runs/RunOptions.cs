@@ -59,6 +59,9 @@ internal sealed class RunOptions
     /// <summary>A fingerprint of the code processing the items (see <see cref="ItemKey.Fingerprint"/>); a change is reported on resume.</summary>
     public string? Fingerprint { get; set; }
 
+    /// <summary>How often the run looks for a request to suspend (a stat of the request file; a PostgreSQL worker reads it with its heartbeat).</summary>
+    public TimeSpan SuspendPoll { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The least time between two progress notifications (a final one is always sent).</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -129,6 +132,11 @@ internal sealed class RunOptions
         if (TotalCount < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(TotalCount), TotalCount, "TotalCount cannot be negative.");
+        }
+
+        if (SuspendPoll <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SuspendPoll), SuspendPoll, "SuspendPoll must be positive.");
         }
 
         if (ProgressInterval < TimeSpan.Zero || ProgressFileInterval <= TimeSpan.Zero)

@@ -28,7 +28,7 @@ internal sealed class RunSummary
     /// <summary>The checkpoint file.</summary>
     public string FilePath { get; }
 
-    /// <summary>Completed when every known item is done; Failed when some items failed; Interrupted when some were left unfinished.</summary>
+    /// <summary>Completed when every known item is done; Failed when some items failed; Interrupted when some were left unfinished; Suspended when the run was asked to stop after its items in flight.</summary>
     public CheckpointState State { get; }
 
     /// <summary>Items handed to the run.</summary>
@@ -51,6 +51,9 @@ internal sealed class RunSummary
 
     /// <summary>How long the run took.</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>Items not started because the run was suspending: they run on resume.</summary>
+    public long Deferred { get; internal set; }
 
     /// <summary>True when every item completed and the checkpoint was removed (no keep option).</summary>
     public bool CheckpointRemoved { get; }

@@ -14,4 +14,7 @@ public enum CheckpointState
 
     /// <summary>Its last run ended with some items failed: retry them on purpose.</summary>
     Failed,
+
+    /// <summary>Its last run was asked to suspend (Suspend-Checkpoint, incps suspend) and stopped after its items in flight: run it again to resume.</summary>
+    Suspended,
 }

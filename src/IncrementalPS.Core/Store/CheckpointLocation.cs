@@ -43,6 +43,9 @@ internal sealed class CheckpointLocation
     /// <summary>The in-flight file: which items the owning run is processing right now (memory-mapped, binary).</summary>
     public string InFlightPath => FilePath + ".inflight";
 
+    /// <summary>The suspend request: present while someone asks the live run to stop after its items in flight.</summary>
+    public string SuspendPath => FilePath + ".suspend";
+
     /// <summary>True when the journal file exists.</summary>
     public bool Exists => File.Exists(FilePath);
 

@@ -1,6 +1,8 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
 using IncrementalPS.Core;
+using IncrementalPS.Progress;
 using IncrementalPS.Store;
 
 namespace IncrementalPS.Commands;
@@ -8,13 +10,15 @@ namespace IncrementalPS.Commands;
 /// <summary>
 /// <para type="synopsis">Shows where checkpoints stand: state, counts, rate, ETA and the live run holding them.</para>
 /// </summary>
-/// <remarks>Reads without locking, so it works from another shell while a run is live.</remarks>
+/// <remarks>Reads without locking, so it works from another shell while a run is live; so does -Wait, which follows the run.</remarks>
 [Cmdlet(VerbsCommon.Get, "CheckpointStatus", DefaultParameterSetName = ByName)]
 [OutputType(typeof(CheckpointStatus))]
-public sealed class GetCheckpointStatusCommand : PSCmdlet
+public sealed class GetCheckpointStatusCommand : PSCmdlet, IDisposable
 {
     private const string ByName = "ByName";
     private const string ByPath = "ByPath";
+
+    private CancellationTokenSource? _stop;
 
     /// <summary>Checkpoint names in the store; wildcards allowed. None: every checkpoint in the store.</summary>
     [Parameter(ParameterSetName = ByName, Position = 0)]
@@ -30,6 +34,13 @@ public sealed class GetCheckpointStatusCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
+    /// <summary>Follow a live run with a progress bar until it ends, then write its final status.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>Prepares the cancellation Ctrl+C triggers during -Wait.</summary>
+    protected override void BeginProcessing() => _stop = new CancellationTokenSource();
+
     /// <summary>Reads each checkpoint named and writes its status.</summary>
     protected override void ProcessRecord()
     {
@@ -37,6 +48,28 @@ public sealed class GetCheckpointStatusCommand : PSCmdlet
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
             : CheckpointResolver.ByNames(Name);
 
-        CheckpointLoop.ForEach(this, resolutions, location => WriteObject(CheckpointInspector.ReadStatus(location)));
+        CheckpointLoop.ForEach(this, resolutions, location =>
+        {
+            if (!Wait)
+            {
+                WriteObject(CheckpointInspector.ReadStatus(location));
+                return;
+            }
+
+            if (new StatusWatcher(this, location).Follow(_stop!.Token) is { } final)
+            {
+                WriteObject(final);
+            }
+        });
+    }
+
+    /// <summary>Ctrl+C: ends the watch; the run goes on.</summary>
+    protected override void StopProcessing() => _stop?.Cancel();
+
+    /// <summary>Releases the cancellation.</summary>
+    public void Dispose()
+    {
+        _stop?.Dispose();
+        _stop = null;
     }
 }

@@ -29,7 +29,7 @@ namespace IncrementalPS.Commands;
 /// </remarks>
 [Cmdlet(VerbsLifecycle.Invoke, "Incremental", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(object))]
-public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
+public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
 {
     private const string ByName = "ByName";
     private const string ByPath = "ByPath";
@@ -260,7 +260,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
     private void ProcessItem()
     {
-        if (_session is null || (InputObject is null && !MyInvocation.ExpectingInput))
+        if (_session is null || (InputObject is null && !MyInvocation.ExpectingInput) || EndIfSuspending())
         {
             return;
         }
@@ -323,6 +323,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         }
 
         Report(outcome, item);
+        EndIfSuspending();
     }
 
     /// <summary>Records the run's end, removes or keeps the checkpoint, and warns about failed items.</summary>
@@ -670,6 +671,8 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 summary.Failed,
                 command));
         }
+
+        WarnIfSuspended(summary);
     }
 
     private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);

@@ -13,6 +13,7 @@ internal static class ErrorIds
     public const string CheckpointFormatTooNew = nameof(CheckpointFormatTooNew);
     public const string NotACheckpoint = nameof(NotACheckpoint);
     public const string CheckpointNotFound = nameof(CheckpointNotFound);
+    public const string CheckpointNotRunning = nameof(CheckpointNotRunning);
     public const string CheckpointAccessDenied = nameof(CheckpointAccessDenied);
     public const string CheckpointIOFailed = nameof(CheckpointIOFailed);
     public const string CheckpointError = nameof(CheckpointError);

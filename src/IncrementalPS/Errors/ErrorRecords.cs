@@ -24,6 +24,7 @@ internal static class ErrorRecords
             CheckpointVersionException => (ErrorIds.CheckpointFormatTooNew, ErrorCategory.InvalidData),
             CheckpointFormatException => (ErrorIds.NotACheckpoint, ErrorCategory.InvalidData),
             CheckpointNotFoundException => (ErrorIds.CheckpointNotFound, ErrorCategory.ObjectNotFound),
+            CheckpointNotRunningException => (ErrorIds.CheckpointNotRunning, ErrorCategory.InvalidOperation),
             CheckpointAccessException => (ErrorIds.CheckpointAccessDenied, ErrorCategory.PermissionDenied),
             CheckpointIOException => (ErrorIds.CheckpointIOFailed, ErrorCategory.WriteError),
             CheckpointPathException => (ErrorIds.InvalidCheckpointPath, ErrorCategory.InvalidArgument),

@@ -102,6 +102,11 @@ internal sealed class MemoryRunStore : IRunStore
     {
     }
 
+    /// <summary>Set by a test to ask the run to suspend.</summary>
+    public volatile bool AskToSuspend;
+
+    public bool SuspendRequested => AskToSuspend;
+
     public void ThrowIfFailed()
     {
     }

@@ -52,4 +52,22 @@ public sealed class RunLogicOverAStoreTests
         Assert.Equal(1, session.GetProgress().Skipped);
         Assert.Empty(store.Journal);
     }
+
+    [Fact]
+    public void A_request_to_suspend_seen_by_the_store_defers_new_items_and_ends_the_run_suspended()
+    {
+        var store = new MemoryRunStore();
+        using var session = CheckpointSession.Start(
+            CheckpointLocation.FromPath(Path.Combine(Path.GetTempPath(), "unused.jsonl")), store, Sessions.Options(o => o.SuspendPoll = TimeSpan.FromMilliseconds(20)));
+        session.Complete("a");
+
+        store.AskToSuspend = true;
+        Assert.True(session.Suspending.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)));
+        var deferred = session.Process("b", _ => throw new InvalidOperationException("b must not start"));
+        var summary = session.Finish();
+
+        Assert.Equal(ItemOutcomeKind.Deferred, deferred.Kind);
+        Assert.Equal(CheckpointState.Suspended, summary.State);
+        Assert.Equal(["claim a 1", "completed a 1", "ended suspended seen 2 completed 1 failed 0 skipped 0", "closed remove=False"], store.Journal);
+    }
 }
