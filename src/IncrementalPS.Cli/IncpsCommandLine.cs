@@ -30,6 +30,7 @@ internal static class IncpsCommandLine
             new StatusCommand(),
             new ItemsCommand(),
             new ResetCommand(),
+            new ServeCommand(),
         };
 
         var parsed = root.Parse(own, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -64,19 +64,14 @@ internal sealed class StatusCommand : Command
 
     private static int List(string? storeDirectory, bool json)
     {
-        var rows = new List<StatusJson>();
+        var rows = StatusRows.ReadStore(storeDirectory);
         var exitCode = ExitCodes.Success;
-        foreach (var location in CheckpointStore.List(storeDirectory))
+        foreach (var row in rows)
         {
-            try
+            if (row.State == JsonOutput.UnreadableState)
             {
-                rows.Add(JsonOutput.FromStatus(CheckpointInspector.ReadStatus(location)));
-            }
-            catch (CheckpointException ex)
-            {
-                // One damaged file must not hide the others: list it as unreadable, say why, and exit 2.
-                CliConsole.Message(ex.Message);
-                rows.Add(JsonOutput.Unreadable(location, ex.Message));
+                // A damaged file is listed as unreadable; say why, and exit 2.
+                CliConsole.Message(row.Error!);
                 exitCode = ExitCodes.CouldNotRun;
             }
         }

@@ -19,6 +19,10 @@ internal static class JsonOutput
         WriteIndented = true,
     });
 
+    // The same shapes for the status page (incps serve): compact, and with <, >, & and ' escaped (\u003C) so that
+    // no key or error can read as markup even to a client that mistakes the JSON for HTML.
+    private static readonly CliJsonContext s_webContext = new(new JsonSerializerOptions());
+
     /// <summary>
     /// Writes <paramref name="value"/> as JSON, then a newline, to standard output: UTF-8 bytes when it is redirected, as
     /// JSON requires (RFC 8259), whatever the console's code page (on Windows Console.Out would write the OEM code page,
@@ -39,6 +43,13 @@ internal static class JsonOutput
         var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json + Environment.NewLine);
         stdout.Write(bytes, 0, bytes.Length);
         stdout.Flush();
+    }
+
+    /// <summary><paramref name="value"/> as UTF-8 JSON for an HTTP response: the same shape as <see cref="Write"/> writes.</summary>
+    public static byte[] ToWebUtf8<T>(T value, Func<CliJsonContext, JsonTypeInfo<T>> type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return JsonSerializer.SerializeToUtf8Bytes(value, type(s_webContext));
     }
 
     /// <summary>The JSON view of a checkpoint's status.</summary>

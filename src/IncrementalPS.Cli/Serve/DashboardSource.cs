@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using IncrementalPS.Core;
+
+namespace IncrementalPS.Cli;
+
+/// <summary>
+/// Reads the store at most once per interval however many browsers poll, and keeps the rate history. The interval
+/// is a second, or four times as long as the last read took (a store of huge checkpoints is read less often, so the
+/// server never spends most of its time, or the disk's, reading), at most <see cref="MaxInterval"/>.
+/// </summary>
+internal sealed class DashboardSource
+{
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(30);
+
+    private readonly IServedStore _store;
+    private readonly RateHistory _history = new();
+    private readonly FailedItemsCache _failed = new();
+    private readonly object _gate = new();
+    private readonly Stopwatch _sinceRead = new();
+    private TimeSpan _interval = MinInterval;
+    private ServedSnapshot? _current;
+
+    public DashboardSource(IServedStore store)
+    {
+        _store = store;
+    }
+
+    /// <summary>The latest read, made now when the last one is older than the interval.</summary>
+    public ServedSnapshot Current()
+    {
+        // Requests that arrive during a read wait for it and share it, rather than each starting one.
+        lock (_gate)
+        {
+            if (_current is null || _sinceRead.Elapsed >= _interval)
+            {
+                var watch = Stopwatch.StartNew();
+                _current = Read();
+                var spent = watch.Elapsed;
+                _interval = TimeSpan.FromTicks(Math.Clamp(spent.Ticks * 4, MinInterval.Ticks, MaxInterval.Ticks));
+                _sinceRead.Restart();
+            }
+
+            return _current;
+        }
+    }
+
+    private ServedSnapshot Read()
+    {
+        List<StatusJson> rows;
+        string? error = null;
+        try
+        {
+            rows = _store.ReadStatuses();
+        }
+        catch (CheckpointException ex)
+        {
+            rows = new List<StatusJson>();
+            error = ex.Message;
+        }
+
+        var now = DateTime.UtcNow;
+        var time = new DateTimeOffset(now).ToUnixTimeMilliseconds();
+        var views = new List<CheckpointViewJson>(rows.Count);
+        foreach (var row in rows)
+        {
+            _history.Add(row.Name, new RateSampleJson { Time = time, Rate = row.Rate ?? 0, Done = (row.Completed ?? 0) + (row.Failed ?? 0) });
+            views.Add(new CheckpointViewJson
+            {
+                Status = row,
+                History = _history.Of(row.Name),
+                FailedItems = _failed.Get(_store, row),
+                Workers = _store.Workers(row),
+            });
+        }
+
+        if (error is null)
+        {
+            // A store that failed to read keeps its history: the checkpoints are likely still there.
+            var names = rows.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            _history.Retain(names);
+            _failed.Retain(names);
+        }
+
+        var dashboard = new DashboardJson { ReadAt = now, Store = _store.Display, Error = error, Checkpoints = views };
+        return new ServedSnapshot(
+            error is null ? JsonOutput.ToWebUtf8(rows, c => c.ListStatusJson) : null,
+            JsonOutput.ToWebUtf8(dashboard, c => c.DashboardJson),
+            error);
+    }
+}
