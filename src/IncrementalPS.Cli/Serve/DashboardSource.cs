@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Text;
 using IncrementalPS.Core;
 
 namespace IncrementalPS.Cli;
@@ -89,6 +90,7 @@ internal sealed class DashboardSource
         return new ServedSnapshot(
             error is null ? JsonOutput.ToWebUtf8(rows, c => c.ListStatusJson) : null,
             JsonOutput.ToWebUtf8(dashboard, c => c.DashboardJson),
+            error is null ? new UTF8Encoding(false).GetBytes(StatusMetrics.Format(rows)) : null,
             error);
     }
 }

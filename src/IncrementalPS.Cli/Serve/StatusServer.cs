@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using IncrementalPS.Core;
 
 namespace IncrementalPS.Cli;
 
@@ -129,11 +130,23 @@ internal sealed class StatusServer : IDisposable
                 }
 
                 break;
+            case "/metrics":
+                var current = _source.Current();
+                if (current.Metrics is { } metrics)
+                {
+                    Send(request, response, 200, PrometheusText.ContentType, metrics);
+                }
+                else
+                {
+                    Text(request, response, 503, "cannot read the store: " + current.StoreError);
+                }
+
+                break;
             case "/api/dashboard":
                 Send(request, response, 200, "application/json; charset=utf-8", _source.Current().Dashboard);
                 break;
             default:
-                Text(request, response, 404, "not found: the page is /, the API /api/checkpoints.");
+                Text(request, response, 404, "not found: the page is /, the API /api/checkpoints, Prometheus metrics /metrics.");
                 break;
         }
     }

@@ -34,6 +34,26 @@ public sealed class ServeCommandTests
     }
 
     [PosixFact]
+    public void Metrics_are_every_checkpoint_in_prometheus_text_that_promtool_accepts()
+    {
+        using var job = new Job();
+        job.Incps("a\nb\n", Job.RunArgs("alpha", new[] { "--keep" }, job.MarkCommand()));
+        job.Incps("a\n", Job.RunArgs("beta", Array.Empty<string>(), job.MarkCommandFailingFor("a")));
+        using var serve = ServeProcess.Start(job);
+        using var client = new HttpClient();
+
+        var response = client.GetAsync(new Uri(serve.Url, "metrics")).GetAwaiter().GetResult();
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("0.0.4", response.Content.Headers.ContentType?.Parameters.Single(p => p.Name == "version").Value);
+        Assert.Equal(string.Empty, Core.Tests.Support.Promtool.Check(text));
+        var lines = text.Split('\n');
+        Assert.Contains("incrementalps_items_completed{checkpoint=\"alpha\"} 2", lines);
+        Assert.Contains("incrementalps_items_failed{checkpoint=\"beta\"} 1", lines);
+    }
+
+    [PosixFact]
     public void A_key_with_markup_is_served_as_escaped_json_text()
     {
         using var job = new Job();
