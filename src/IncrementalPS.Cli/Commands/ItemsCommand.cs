@@ -24,7 +24,6 @@ internal sealed class ItemsCommand : Command
 
     private int Execute(ParseResult result)
     {
-        var location = _target.Resolve(result);
         ItemState? state = result.GetValue(_state) switch
         {
             "completed" => ItemState.Completed,
@@ -33,7 +32,9 @@ internal sealed class ItemsCommand : Command
             _ => null,
         };
 
-        var items = CheckpointInspector.ReadItems(location, state);
+        var items = _target.Database(result) is { } database
+            ? PostgresItemReader.Read(database, _target.ResolveRun(result, out _).Name, state)
+            : CheckpointInspector.ReadItems(_target.Resolve(result), state);
         if (result.GetValue(_json))
         {
             JsonOutput.Write(JsonOutput.FromItems(items), c => c.ListItemJson);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
+using System.Linq;
 using IncrementalPS.Core;
 
 namespace IncrementalPS.Cli;
@@ -52,13 +53,22 @@ internal sealed class StatusCommand : Command
 
     private int SharedStatus(PostgresTarget database, ParseResult result, bool json)
     {
-        if (json || _target.IsEmpty(result))
+        if (_target.IsEmpty(result))
         {
-            throw new UsageException("a PostgreSQL store shows one checkpoint at a time, as text: give its name, without --json (not done yet).");
+            var rows = PostgresStatusReader.List(database).Select(JsonOutput.FromShared).ToList();
+            return WriteList(rows, json, database.Display, ExitCodes.Success);
         }
 
-        var location = _target.ResolveRun(result, out _);
-        SharedStatusView.Write(PostgresStatusReader.Read(database, location.Name), Console.Out);
+        var status = PostgresStatusReader.Read(database, _target.ResolveRun(result, out _).Name);
+        if (json)
+        {
+            JsonOutput.Write(JsonOutput.FromShared(status), c => c.StatusJson);
+        }
+        else
+        {
+            SharedStatusView.Write(status, Console.Out);
+        }
+
         return ExitCodes.Success;
     }
 
@@ -76,6 +86,11 @@ internal sealed class StatusCommand : Command
             }
         }
 
+        return WriteList(rows, json, storeDirectory ?? CheckpointStore.DefaultDirectory, exitCode);
+    }
+
+    private static int WriteList(List<StatusJson> rows, bool json, string store, int exitCode)
+    {
         if (json)
         {
             JsonOutput.Write(rows, c => c.ListStatusJson);
@@ -84,7 +99,7 @@ internal sealed class StatusCommand : Command
 
         if (rows.Count == 0)
         {
-            CliConsole.Message($"no checkpoints in {storeDirectory ?? CheckpointStore.DefaultDirectory}.");
+            CliConsole.Message($"no checkpoints in {store}.");
             return exitCode;
         }
 

@@ -16,8 +16,4 @@ internal sealed class CheckpointViewJson
     /// <summary>The most recently recorded failed items, at most a page's worth; <see cref="Status"/> has the count.</summary>
     [JsonPropertyName("failedItems")]
     public required List<ItemJson> FailedItems { get; init; }
-
-    /// <summary>The live workers of a checkpoint in a PostgreSQL store; empty for the file store (see the status's owner).</summary>
-    [JsonPropertyName("workers")]
-    public required List<WorkerJson> Workers { get; init; }
 }

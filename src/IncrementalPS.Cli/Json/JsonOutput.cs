@@ -78,6 +78,43 @@ internal static class JsonOutput
         };
     }
 
+    /// <summary>
+    /// The JSON view of a checkpoint in a PostgreSQL store: the same shape, with <c>path</c> naming the server and the
+    /// checkpoint (never a password), <c>formatVersion</c> the schema's version, no single owner, and the live workers.
+    /// </summary>
+    public static StatusJson FromShared(SharedCheckpointStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new StatusJson
+        {
+            Name = status.Name,
+            Path = status.Store + "#" + status.Name,
+            State = StateName(status.State),
+            Completed = status.Completed,
+            Failed = status.Failed,
+            InFlight = status.InFlight,
+            Total = status.Total,
+            PercentComplete = status.PercentComplete is double p ? Math.Round(p, 2) : null,
+            Rate = status.Rate is double r ? Math.Round(r, 3) : null,
+            EtaSeconds = status.Eta?.TotalSeconds is double eta ? Math.Round(eta, 1) : null,
+            StartedAt = status.StartedAt?.UtcDateTime,
+            UpdatedAt = status.UpdatedAt?.UtcDateTime,
+            Owner = null,
+            FormatVersion = status.SchemaVersion,
+            Runs = status.Runs,
+            Workers = status.LiveWorkers.Select(w => new WorkerJson
+            {
+                Run = w.Run,
+                HostName = w.Host,
+                ProcessId = w.ProcessId,
+                StartedAt = w.Since.UtcDateTime,
+                HeartbeatAt = w.LastHeartbeat.UtcDateTime,
+                Writer = w.Writer,
+                Done = w.Done,
+            }).ToList(),
+        };
+    }
+
     /// <summary>The JSON view of a checkpoint that could not be read, in a listing.</summary>
     public static StatusJson Unreadable(CheckpointLocation location, string error)
     {

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace IncrementalPS.Cli;
 
-/// <summary>A live worker of a checkpoint in a PostgreSQL store, on the status page.</summary>
+/// <summary>A live worker of a checkpoint in a PostgreSQL store, in <c>incps status --json</c>.</summary>
 internal sealed class WorkerJson
 {
     [JsonPropertyName("run")]
@@ -15,13 +15,15 @@ internal sealed class WorkerJson
     [JsonPropertyName("processId")]
     public required int ProcessId { get; init; }
 
-    [JsonPropertyName("since")]
-    public required DateTime Since { get; init; }
+    [JsonPropertyName("startedAt")]
+    public required DateTime StartedAt { get; init; }
 
-    [JsonPropertyName("lastHeartbeat")]
-    public required DateTime LastHeartbeat { get; init; }
+    [JsonPropertyName("heartbeatAt")]
+    public required DateTime HeartbeatAt { get; init; }
 
-    /// <summary>Items it completed or failed that no worker touched since.</summary>
+    [JsonPropertyName("writer")]
+    public string? Writer { get; init; }
+
     [JsonPropertyName("done")]
     public required long Done { get; init; }
 }

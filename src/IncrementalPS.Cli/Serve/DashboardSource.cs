@@ -74,7 +74,6 @@ internal sealed class DashboardSource
                 Status = row,
                 History = _history.Of(row.Name),
                 FailedItems = _failed.Get(_store, row),
-                Workers = _store.Workers(row),
             });
         }
 

@@ -20,7 +20,4 @@ internal sealed class FileServedStore : IServedStore
 
     public List<ItemJson> ReadFailedItems(StatusJson row)
         => JsonOutput.FromItems(CheckpointInspector.ReadItems(CheckpointLocation.FromName(row.Name, _directory), ItemState.Failed));
-
-    // One owner at a time: the status row's owner says who.
-    public List<WorkerJson> Workers(StatusJson row) => new();
 }

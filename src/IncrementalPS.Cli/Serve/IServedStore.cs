@@ -15,7 +15,4 @@ internal interface IServedStore
     /// <summary>The failed items of the checkpoint <paramref name="row"/> shows, in the order they were recorded.</summary>
     /// <exception cref="IncrementalPS.Core.CheckpointException">The checkpoint cannot be read.</exception>
     List<ItemJson> ReadFailedItems(StatusJson row);
-
-    /// <summary>The live workers of the checkpoint <paramref name="row"/> shows (a shared store only).</summary>
-    List<WorkerJson> Workers(StatusJson row);
 }

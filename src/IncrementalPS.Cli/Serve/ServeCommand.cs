@@ -12,8 +12,9 @@ internal sealed class ServeCommand : Command
 {
     private readonly Option<string?> _store = new("--store")
     {
-        Description = $"The store directory to show (default: ${CheckpointStore.HomeVariable}, else the user's data directory).",
-        HelpName = "dir",
+        Description = $"The store to show: a directory (default: ${CheckpointStore.HomeVariable}, else the user's data directory), " +
+            $"or a PostgreSQL store: postgres://user@host:port/database or a connection string (default: ${CheckpointTarget.DatabaseVariable}).",
+        HelpName = "dir|uri",
     };
 
     private readonly Option<string> _listen = new("--listen")
@@ -41,14 +42,6 @@ internal sealed class ServeCommand : Command
 
     private int Execute(ParseResult result)
     {
-        var store = result.GetValue(_store);
-        var fromEnvironment = store is null ? Environment.GetEnvironmentVariable(CheckpointTarget.DatabaseVariable) : null;
-        if (store is not null && PostgresTarget.Names(store) || fromEnvironment is { Length: > 0 })
-        {
-            // Never echo the value: it may hold a password.
-            throw new UsageException("serving a PostgreSQL store is not done yet; give a store directory (--store <dir>).");
-        }
-
         var address = ListenAddress.Parse(result.GetValue(_listen) ?? ListenAddress.Default);
         var token = AccessToken.Load(result.GetValue(_tokenFile));
         if (!address.IsLoopback && token is null)
@@ -58,7 +51,7 @@ internal sealed class ServeCommand : Command
                 "clients then send 'Authorization: Bearer <token>' or open /?token=<token>.");
         }
 
-        var served = new FileServedStore(store);
+        var served = Store(result.GetValue(_store));
         using var signals = new ServeSignals();
         using var server = new StatusServer(address, token, new DashboardSource(served));
         server.Start();
@@ -66,5 +59,32 @@ internal sealed class ServeCommand : Command
         server.RunAsync(signals.Token).GetAwaiter().GetResult();
         CliConsole.Message("stopped.");
         return ExitCodes.Success;
+    }
+
+    /// <summary>The store --store names (a directory, a postgres:// URI or a connection string), else $INCREMENTALPS_STORE, else the default directory.</summary>
+    private static IServedStore Store(string? store)
+    {
+        var value = store ?? Environment.GetEnvironmentVariable(CheckpointTarget.DatabaseVariable);
+        if (string.IsNullOrEmpty(value))
+        {
+            return new FileServedStore(null);
+        }
+
+        if (!PostgresTarget.Names(value))
+        {
+            return store is not null
+                ? new FileServedStore(store)
+                : throw new UsageException($"${CheckpointTarget.DatabaseVariable} names a PostgreSQL store (postgres://user@host/database or a connection string); for a directory use --store or ${CheckpointStore.HomeVariable}.");
+        }
+
+        try
+        {
+            return new PostgresServedStore(PostgresTarget.Parse(value));
+        }
+        catch (System.ArgumentException ex)
+        {
+            // The parser's message names what is wrong, not the value (which may hold a password).
+            throw new UsageException(ex.Message);
+        }
     }
 }

@@ -21,10 +21,15 @@ internal sealed class ServeProcess : IDisposable
     /// <summary>The page, as incps announced it.</summary>
     public Uri Url { get; }
 
-    /// <summary>Starts <c>incps serve --store {store} --listen 127.0.0.1:{free port} {args}</c> and waits until it listens.</summary>
+    /// <summary>
+    /// Starts <c>incps serve --listen 127.0.0.1:{free port} {args}</c> and waits until it listens; with
+    /// <c>--store {job's store}</c> unless <paramref name="args"/> or $INCREMENTALPS_STORE name another.
+    /// </summary>
     public static ServeProcess Start(Job job, IEnumerable<string>? args = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var all = new[] { "serve", "--store", job.Store, "--listen", "127.0.0.1:" + FreePort() }.Concat(args ?? Array.Empty<string>());
+        var given = (args ?? Array.Empty<string>()).ToList();
+        var store = given.Contains("--store") || environment?.ContainsKey("INCREMENTALPS_STORE") == true ? Array.Empty<string>() : new[] { "--store", job.Store };
+        var all = new[] { "serve", "--listen", "127.0.0.1:" + FreePort() }.Concat(store).Concat(given);
         var process = IncpsProcess.Start(job.Directory, job.Store, all, environment: environment);
         process.Input.Close();
         var announced = new Regex(@"at (http://\S+/) ");
