@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace IncrementalPS.Cli.Tests;
+
+public sealed class DashboardSourceTests
+{
+    [Fact]
+    public void Many_requests_at_once_share_one_read_of_the_store()
+    {
+        var store = new CountingStore();
+        var source = new DashboardSource(store);
+
+        Parallel.For(0, 32, _ => source.Current());
+
+        Assert.Equal(1, store.Reads);
+    }
+
+    [Fact]
+    public void The_rate_history_keeps_at_most_its_capacity_oldest_dropped_first()
+    {
+        var history = new RateHistory();
+
+        for (var i = 0; i < RateHistory.Capacity + 25; i++)
+        {
+            history.Add("job", new RateSampleJson { Time = i, Rate = 1, Done = i });
+        }
+
+        var samples = history.Of("job");
+        Assert.Equal(RateHistory.Capacity, samples.Count);
+        Assert.Equal(25, samples[0].Time);
+        Assert.Equal(RateHistory.Capacity + 24, samples[^1].Time);
+    }
+
+    [Fact]
+    public void A_checkpoint_removed_from_the_store_leaves_the_history()
+    {
+        var history = new RateHistory();
+        history.Add("gone", new RateSampleJson { Time = 1, Rate = 1, Done = 1 });
+        history.Add("kept", new RateSampleJson { Time = 1, Rate = 1, Done = 1 });
+
+        history.Retain(new HashSet<string> { "kept" });
+
+        Assert.Empty(history.Of("gone"));
+        Assert.Single(history.Of("kept"));
+    }
+
+    [Fact]
+    public void A_store_that_cannot_be_read_is_an_error_in_the_dashboard_and_no_list()
+    {
+        var source = new DashboardSource(new FailingStore());
+
+        var snapshot = source.Current();
+
+        Assert.Null(snapshot.Checkpoints);
+        Assert.Null(snapshot.Metrics);
+        Assert.Contains("store is gone", Encoding.UTF8.GetString(snapshot.Dashboard), StringComparison.Ordinal);
+    }
+
+    private sealed class CountingStore : IServedStore
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public string Display => "counting";
+
+        public List<StatusJson> ReadStatuses()
+        {
+            Interlocked.Increment(ref _reads);
+            // Long enough that the other requests arrive while this read is under way.
+            Thread.Sleep(200);
+            return new List<StatusJson> { new() { Name = "job", Path = "job", State = "running", Completed = 1, Failed = 0 } };
+        }
+
+        public List<ItemJson> ReadFailedItems(StatusJson row) => new();
+    }
+
+    private sealed class FailingStore : IServedStore
+    {
+        public string Display => "failing";
+
+        public List<StatusJson> ReadStatuses() => throw new Core.CheckpointNotFoundException("store is gone");
+
+        public List<ItemJson> ReadFailedItems(StatusJson row) => throw new InvalidOperationException("not reached");
+    }
+}
