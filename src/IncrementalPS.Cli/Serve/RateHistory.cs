@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace IncrementalPS.Cli;
 
@@ -9,18 +10,31 @@ namespace IncrementalPS.Cli;
 /// </summary>
 internal sealed class RateHistory
 {
-    /// <summary>Ten minutes at one sample a second.</summary>
-    public const int Capacity = 600;
+    /// <summary>Ten minutes at one sample every <see cref="SpacingMilliseconds"/>.</summary>
+    public const int Capacity = 120;
+
+    /// <summary>
+    /// The page fetches every checkpoint's history every second: samples five seconds apart keep that small (a few KB a
+    /// checkpoint) while still showing how the rate moved.
+    /// </summary>
+    public const long SpacingMilliseconds = 5000;
 
     private readonly Dictionary<string, Queue<RateSampleJson>> _samples = new(StringComparer.Ordinal);
 
-    /// <summary>Adds a sample of <paramref name="name"/>, dropping its oldest beyond <see cref="Capacity"/>.</summary>
+    /// <summary>
+    /// Adds a sample of <paramref name="name"/> unless the last one is younger than <see cref="SpacingMilliseconds"/>;
+    /// drops its oldest beyond <see cref="Capacity"/>.
+    /// </summary>
     public void Add(string name, RateSampleJson sample)
     {
         if (!_samples.TryGetValue(name, out var ring))
         {
             ring = new Queue<RateSampleJson>();
             _samples[name] = ring;
+        }
+        else if (ring.Count > 0 && sample.Time - ring.Last().Time < SpacingMilliseconds)
+        {
+            return;
         }
 
         ring.Enqueue(sample);

@@ -28,13 +28,25 @@ public sealed class DashboardSourceTests
 
         for (var i = 0; i < RateHistory.Capacity + 25; i++)
         {
-            history.Add("job", new RateSampleJson { Time = i, Rate = 1, Done = i });
+            history.Add("job", new RateSampleJson { Time = i * RateHistory.SpacingMilliseconds, Rate = 1, Done = i });
         }
 
         var samples = history.Of("job");
         Assert.Equal(RateHistory.Capacity, samples.Count);
-        Assert.Equal(25, samples[0].Time);
-        Assert.Equal(RateHistory.Capacity + 24, samples[^1].Time);
+        Assert.Equal(25, samples[0].Done);
+        Assert.Equal(RateHistory.Capacity + 24, samples[^1].Done);
+    }
+
+    [Fact]
+    public void Samples_closer_than_the_spacing_are_not_kept()
+    {
+        var history = new RateHistory();
+
+        history.Add("job", new RateSampleJson { Time = 1000, Rate = 1, Done = 1 });
+        history.Add("job", new RateSampleJson { Time = 1000 + RateHistory.SpacingMilliseconds - 1, Rate = 2, Done = 2 });
+        history.Add("job", new RateSampleJson { Time = 1000 + RateHistory.SpacingMilliseconds, Rate = 3, Done = 3 });
+
+        Assert.Equal(new long[] { 1, 3 }, history.Of("job").Select(s => s.Done));
     }
 
     [Fact]
