@@ -11,7 +11,8 @@ internal sealed class FileServedStore : IServedStore
     public FileServedStore(string? directory)
     {
         _directory = directory;
-        Display = directory ?? CheckpointStore.DefaultDirectory;
+        // In full: the page is read elsewhere, where "store" or "." would say nothing.
+        Display = directory is null ? CheckpointStore.DefaultDirectory : System.IO.Path.GetFullPath(directory);
     }
 
     public string Display { get; }
