@@ -78,6 +78,12 @@ internal sealed class StatusServer : IDisposable
         {
             // The browser went away mid-answer; nothing to tell it.
         }
+        catch (Exception ex)
+        {
+            // A bug in incps: this request fails, loudly, and the server goes on answering the others.
+            CliConsole.Error($"incps serve failed to answer {context.Request.Url?.AbsolutePath}; please report this.{Environment.NewLine}{ex}");
+            TryFail(context.Request, response);
+        }
         finally
         {
             try
@@ -148,6 +154,18 @@ internal sealed class StatusServer : IDisposable
             default:
                 Text(request, response, 404, "not found: the page is /, the API /api/checkpoints, Prometheus metrics /metrics.");
                 break;
+        }
+    }
+
+    private static void TryFail(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        try
+        {
+            Text(request, response, 500, "incps serve failed to answer; its console says why.");
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException or System.IO.IOException)
+        {
+            // Part of an answer was already sent, or the browser went away: the console has the error.
         }
     }
 
