@@ -215,6 +215,35 @@ public sealed class ServeCommandTests
     }
 
     [PosixFact]
+    public void Runs_start_and_finish_while_browsers_poll_the_page()
+    {
+        using var job = new Job();
+        using var serve = ServeProcess.Start(job);
+        using var client = new HttpClient();
+        using var stop = new System.Threading.CancellationTokenSource();
+        var polls = 0;
+        // Four browsers polling as fast as they can: the server reads the store at most once a second for all of them.
+        var browsers = Enumerable.Range(0, 4).Select(_ => System.Threading.Tasks.Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                (await client.GetAsync(new Uri(serve.Url, "api/dashboard"))).EnsureSuccessStatusCode();
+                System.Threading.Interlocked.Increment(ref polls);
+            }
+        })).ToArray();
+
+        var results = Enumerable.Range(1, 5)
+            .Select(i => job.Incps($"item-{i}\n", Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommand())))
+            .ToList();
+        stop.Cancel();
+        System.Threading.Tasks.Task.WaitAll(browsers);
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.Equal(5, job.Executions().Count);
+        Assert.True(polls > 0);
+    }
+
+    [PosixFact]
     public void Sigterm_stops_the_server_with_exit_code_0()
     {
         using var job = new Job();
