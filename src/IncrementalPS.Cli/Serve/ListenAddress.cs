@@ -64,6 +64,13 @@ internal sealed class ListenAddress
             return new ListenAddress(host, port, false, new[] { $"http://{host}:{port}/" });
         }
 
+        if (OperatingSystem.IsWindows())
+        {
+            // http.sys lets a user who is not an administrator listen on "localhost" only; an IP address prefix needs
+            // a URL reservation. (Not tried on Windows: no Windows machine was available.)
+            return new ListenAddress("localhost", port, true, new[] { $"http://localhost:{port}/" });
+        }
+
         // A browser may name this machine either way; both reach the same socket.
         var prefixes = new List<string> { $"http://{host}:{port}/" };
         if (!string.Equals(bare, "localhost", StringComparison.OrdinalIgnoreCase))
