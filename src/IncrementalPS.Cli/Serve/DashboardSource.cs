@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using IncrementalPS.Core;
 
 namespace IncrementalPS.Cli;
@@ -21,8 +22,8 @@ internal sealed class DashboardSource
     private readonly RateHistory _history = new();
     private readonly FailedItemsCache _failed = new();
     private readonly object _gate = new();
-    private readonly Stopwatch _sinceRead = new();
     private TimeSpan _interval = MinInterval;
+    private long _readAt;
     private ServedSnapshot? _current;
 
     public DashboardSource(IServedStore store)
@@ -30,24 +31,51 @@ internal sealed class DashboardSource
         _store = store;
     }
 
-    /// <summary>The latest read, made now when the last one is older than the interval.</summary>
+    /// <summary>
+    /// The latest read, made now when the last one is older than the interval. While a read is under way the others
+    /// get the last one at once: a store that is slow to answer (a server timing out) never holds up the page.
+    /// </summary>
     public ServedSnapshot Current()
     {
-        // Requests that arrive during a read wait for it and share it, rather than each starting one.
-        lock (_gate)
+        var current = Volatile.Read(ref _current);
+        if (current is not null && !Due())
         {
-            if (_current is null || _sinceRead.Elapsed >= _interval)
+            return current;
+        }
+
+        if (current is not null)
+        {
+            if (!Monitor.TryEnter(_gate))
+            {
+                return current;
+            }
+        }
+        else
+        {
+            // Nothing to show yet: wait for the first read, and share it.
+            Monitor.Enter(_gate);
+        }
+
+        try
+        {
+            if (_current is null || Due())
             {
                 var watch = Stopwatch.StartNew();
-                _current = Read();
-                var spent = watch.Elapsed;
-                _interval = TimeSpan.FromTicks(Math.Clamp(spent.Ticks * 4, MinInterval.Ticks, MaxInterval.Ticks));
-                _sinceRead.Restart();
+                var read = Read();
+                _interval = TimeSpan.FromTicks(Math.Clamp(watch.Elapsed.Ticks * 4, MinInterval.Ticks, MaxInterval.Ticks));
+                Volatile.Write(ref _readAt, Stopwatch.GetTimestamp());
+                Volatile.Write(ref _current, read);
             }
 
             return _current;
         }
+        finally
+        {
+            Monitor.Exit(_gate);
+        }
     }
+
+    private bool Due() => Stopwatch.GetElapsedTime(Volatile.Read(ref _readAt)) >= _interval;
 
     private ServedSnapshot Read()
     {

@@ -22,6 +22,26 @@ public sealed class DashboardSourceTests
     }
 
     [Fact]
+    public async Task While_a_slow_read_is_under_way_requests_get_the_last_read_at_once()
+    {
+        using var store = new GatedStore();
+        var source = new DashboardSource(store);
+        var first = source.Current();
+        // Past the one-second interval, so the next request reads again.
+        await Task.Delay(DashboardSource.MinInterval + TimeSpan.FromMilliseconds(100));
+        store.Block();
+
+        var reading = Task.Run(source.Current);
+        Assert.True(store.ReadStarted.Wait(TimeSpan.FromSeconds(30)));
+        var meanwhile = await Task.Run(source.Current).WaitAsync(TimeSpan.FromSeconds(30));
+        store.Release();
+        var fresh = await reading.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Same(first, meanwhile);
+        Assert.NotSame(first, fresh);
+    }
+
+    [Fact]
     public void The_rate_history_keeps_at_most_its_capacity_oldest_dropped_first()
     {
         var history = new RateHistory();
@@ -91,6 +111,38 @@ public sealed class DashboardSourceTests
         }
 
         public List<ItemJson> ReadFailedItems(StatusJson row) => new();
+    }
+
+    private sealed class GatedStore : IServedStore, IDisposable
+    {
+        private readonly ManualResetEventSlim _open = new(true);
+
+        public ManualResetEventSlim ReadStarted { get; } = new();
+
+        public string Display => "gated";
+
+        public void Block()
+        {
+            _open.Reset();
+            ReadStarted.Reset();
+        }
+
+        public void Release() => _open.Set();
+
+        public List<StatusJson> ReadStatuses()
+        {
+            ReadStarted.Set();
+            _open.Wait();
+            return new List<StatusJson>();
+        }
+
+        public List<ItemJson> ReadFailedItems(StatusJson row) => new();
+
+        public void Dispose()
+        {
+            _open.Dispose();
+            ReadStarted.Dispose();
+        }
     }
 
     private sealed class FailingStore : IServedStore
