@@ -75,7 +75,8 @@ internal sealed class CheckpointTarget
         ArgumentNullException.ThrowIfNull(result);
         if (Database(result) is not null)
         {
-            throw new UsageException("only 'incps run', 'incps status' and 'incps reset' work with a PostgreSQL store so far; give a store directory (--store <dir>) or --path.");
+            // Every command reads a PostgreSQL store through ResolveRun; this one names a file or a name in a directory.
+            throw new UsageException("this command does not work with a PostgreSQL store; give a store directory (--store <dir>) or --path.");
         }
 
         var name = result.GetValue(Name);

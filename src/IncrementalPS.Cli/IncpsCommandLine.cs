@@ -31,6 +31,7 @@ internal static class IncpsCommandLine
             new ItemsCommand(),
             new ResetCommand(),
             new SuspendCommand(),
+            new ServeCommand(),
         };
 
         var parsed = root.Parse(own, new ParserConfiguration { ResponseFileTokenReplacer = null });

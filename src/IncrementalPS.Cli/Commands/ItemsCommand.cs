@@ -28,7 +28,6 @@ internal sealed class ItemsCommand : Command
 
     private int Execute(ParseResult result)
     {
-        var location = _target.Resolve(result);
         ItemState? state = result.GetValue(_state) switch
         {
             "completed" => ItemState.Completed,
@@ -39,10 +38,17 @@ internal sealed class ItemsCommand : Command
 
         using var keyHasher = _keyHash.Create(result);
         Func<string, bool>? filter = null;
+        var database = _target.Database(result);
         if (keyHasher is not null)
         {
+            if (database is not null)
+            {
+                // Its secret could not be checked here, and a wrong one would match nothing, silently.
+                throw new UsageException("--key-hash with 'incps items' reads checkpoint files only for now; for a PostgreSQL store, list the items without --key (their keys are the hashes).");
+            }
+
             // The wrong secret would match nothing, silently: it is refused first.
-            CheckpointInspector.EnsureKeyHash(location, keyHasher);
+            CheckpointInspector.EnsureKeyHash(_target.Resolve(result), keyHasher);
         }
 
         if (result.GetValue(_key) is string key)
@@ -51,7 +57,9 @@ internal sealed class ItemsCommand : Command
             filter = k => string.Equals(k, stored, StringComparison.Ordinal);
         }
 
-        var items = CheckpointInspector.ReadItems(location, state, filter);
+        var items = database is not null
+            ? PostgresItemReader.Read(database, _target.ResolveRun(result, out _).Name, state, filter)
+            : CheckpointInspector.ReadItems(_target.Resolve(result), state, filter);
         if (result.GetValue(_json))
         {
             JsonOutput.Write(JsonOutput.FromItems(items), c => c.ListItemJson);

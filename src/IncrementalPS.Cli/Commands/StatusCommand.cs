@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
+using System.Linq;
 using IncrementalPS.Core;
 
 namespace IncrementalPS.Cli;
@@ -59,35 +60,44 @@ internal sealed class StatusCommand : Command
 
     private int SharedStatus(PostgresTarget database, ParseResult result, bool json)
     {
-        if (json || _target.IsEmpty(result))
+        if (_target.IsEmpty(result))
         {
-            throw new UsageException("a PostgreSQL store shows one checkpoint at a time, as text: give its name, without --json (not done yet).");
+            var rows = PostgresStatusReader.List(database).Select(JsonOutput.FromShared).ToList();
+            return WriteList(rows, json, database.Display, ExitCodes.Success);
         }
 
-        var location = _target.ResolveRun(result, out _);
-        SharedStatusView.Write(PostgresStatusReader.Read(database, location.Name), Console.Out);
+        var status = PostgresStatusReader.Read(database, _target.ResolveRun(result, out _).Name);
+        if (json)
+        {
+            JsonOutput.Write(JsonOutput.FromShared(status), c => c.StatusJson);
+        }
+        else
+        {
+            SharedStatusView.Write(status, Console.Out);
+        }
+
         return ExitCodes.Success;
     }
 
     private static int List(string? storeDirectory, bool json)
     {
-        var rows = new List<StatusJson>();
+        var rows = StatusRows.ReadStore(storeDirectory);
         var exitCode = ExitCodes.Success;
-        foreach (var location in CheckpointStore.List(storeDirectory))
+        foreach (var row in rows)
         {
-            try
+            if (row.State == JsonOutput.UnreadableState)
             {
-                rows.Add(JsonOutput.FromStatus(CheckpointInspector.ReadStatus(location)));
-            }
-            catch (CheckpointException ex)
-            {
-                // One damaged file must not hide the others: list it as unreadable, say why, and exit 2.
-                CliConsole.Message(ex.Message);
-                rows.Add(JsonOutput.Unreadable(location, ex.Message));
+                // A damaged file is listed as unreadable; say why, and exit 2.
+                CliConsole.Message(row.Error!);
                 exitCode = ExitCodes.CouldNotRun;
             }
         }
 
+        return WriteList(rows, json, storeDirectory ?? CheckpointStore.DefaultDirectory, exitCode);
+    }
+
+    private static int WriteList(List<StatusJson> rows, bool json, string store, int exitCode)
+    {
         if (json)
         {
             JsonOutput.Write(rows, c => c.ListStatusJson);
@@ -96,7 +106,7 @@ internal sealed class StatusCommand : Command
 
         if (rows.Count == 0)
         {
-            CliConsole.Message($"no checkpoints in {storeDirectory ?? CheckpointStore.DefaultDirectory}.");
+            CliConsole.Message($"no checkpoints in {store}.");
             return exitCode;
         }
 

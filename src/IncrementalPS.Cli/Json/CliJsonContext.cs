@@ -8,6 +8,7 @@ namespace IncrementalPS.Cli;
 [JsonSerializable(typeof(StatusJson))]
 [JsonSerializable(typeof(List<StatusJson>))]
 [JsonSerializable(typeof(List<ItemJson>))]
+[JsonSerializable(typeof(DashboardJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

@@ -19,6 +19,10 @@ internal static class JsonOutput
         WriteIndented = true,
     });
 
+    // The same shapes for the status page (incps serve): compact, and with <, >, & and ' escaped (\u003C) so that
+    // no key or error can read as markup even to a client that mistakes the JSON for HTML.
+    private static readonly CliJsonContext s_webContext = new(new JsonSerializerOptions());
+
     /// <summary>
     /// Writes <paramref name="value"/> as JSON, then a newline, to standard output: UTF-8 bytes when it is redirected, as
     /// JSON requires (RFC 8259), whatever the console's code page (on Windows Console.Out would write the OEM code page,
@@ -39,6 +43,13 @@ internal static class JsonOutput
         var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(json + Environment.NewLine);
         stdout.Write(bytes, 0, bytes.Length);
         stdout.Flush();
+    }
+
+    /// <summary><paramref name="value"/> as UTF-8 JSON for an HTTP response: the same shape as <see cref="Write"/> writes.</summary>
+    public static byte[] ToWebUtf8<T>(T value, Func<CliJsonContext, JsonTypeInfo<T>> type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return JsonSerializer.SerializeToUtf8Bytes(value, type(s_webContext));
     }
 
     /// <summary>The JSON view of a checkpoint's status.</summary>
@@ -64,6 +75,43 @@ internal static class JsonOutput
                 : null,
             FormatVersion = status.FormatVersion,
             Runs = status.Runs,
+        };
+    }
+
+    /// <summary>
+    /// The JSON view of a checkpoint in a PostgreSQL store: the same shape, with <c>path</c> naming the server and the
+    /// checkpoint (never a password), <c>formatVersion</c> the schema's version, no single owner, and the live workers.
+    /// </summary>
+    public static StatusJson FromShared(SharedCheckpointStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new StatusJson
+        {
+            Name = status.Name,
+            Path = status.Store + "#" + status.Name,
+            State = StateName(status.State),
+            Completed = status.Completed,
+            Failed = status.Failed,
+            InFlight = status.InFlight,
+            Total = status.Total,
+            PercentComplete = status.PercentComplete is double p ? Math.Round(p, 2) : null,
+            Rate = status.Rate is double r ? Math.Round(r, 3) : null,
+            EtaSeconds = status.Eta?.TotalSeconds is double eta ? Math.Round(eta, 1) : null,
+            StartedAt = status.StartedAt?.UtcDateTime,
+            UpdatedAt = status.UpdatedAt?.UtcDateTime,
+            Owner = null,
+            FormatVersion = status.SchemaVersion,
+            Runs = status.Runs,
+            Workers = status.LiveWorkers.Select(w => new WorkerJson
+            {
+                Run = w.Run,
+                HostName = w.Host,
+                ProcessId = w.ProcessId,
+                StartedAt = w.Since.UtcDateTime,
+                HeartbeatAt = w.LastHeartbeat.UtcDateTime,
+                Writer = w.Writer,
+                Done = w.Done,
+            }).ToList(),
         };
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
 namespace IncrementalPS.Cli;
@@ -51,6 +52,10 @@ internal sealed class StatusJson
 
     [JsonPropertyName("runs")]
     public int? Runs { get; init; }
+
+    /// <summary>The live workers of a checkpoint in a PostgreSQL store; null for a checkpoint file (see <see cref="Owner"/>).</summary>
+    [JsonPropertyName("workers")]
+    public List<WorkerJson>? Workers { get; init; }
 
     [JsonPropertyName("error")]
     public string? Error { get; init; }

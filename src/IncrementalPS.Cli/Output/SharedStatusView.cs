@@ -19,12 +19,15 @@ internal static class SharedStatusView
         {
             ("Name", status.Name),
             ("Store", status.Store),
+            ("State", JsonOutput.StateName(status.State)),
             ("Completed", CliFormat.Number(status.Completed)),
             ("Failed", CliFormat.Number(status.Failed)),
             ("In flight", CliFormat.Number(status.InFlight)),
             ("Total", status.Total is null ? "unknown (at least " + CliFormat.Number(seen) + " seen)" : CliFormat.Number(status.Total) + percent),
             ("Rate", status.Rate is double rate ? rate.ToString("0.0", CultureInfo.InvariantCulture) + " items/s (all workers)" : "-"),
             ("ETA", status.Eta is TimeSpan eta ? CliFormat.Duration(eta) : "-"),
+            ("Started", CliFormat.Time(status.StartedAt)),
+            ("Updated", CliFormat.Time(status.UpdatedAt)),
             ("Runs", CliFormat.Number(status.Runs)),
             ("Workers", CliFormat.Number(status.LiveWorkers.Count) + " live"),
         };

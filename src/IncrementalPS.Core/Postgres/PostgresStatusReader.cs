@@ -17,72 +17,128 @@ internal static class PostgresStatusReader
     /// <exception cref="CheckpointSchemaVersionException">The database's schema is newer than this build.</exception>
     public static SharedCheckpointStatus Read(PostgresTarget target, string name)
     {
+        if (target is null)
+        {
+            throw new ArgumentNullException(nameof(target));
+        }
+
         var display = target.Display + "#" + name;
-        try
-        {
-            using var connection = new NpgsqlConnection(target.ConnectionString);
-            connection.Open();
-            var version = PostgresSchema.ReadVersion(connection);
-            if (version > PostgresSchema.CurrentVersion)
-            {
-                throw new CheckpointSchemaVersionException(target.Display, version, PostgresSchema.CurrentVersion);
-            }
-
-            using var command = new NpgsqlCommand(
-                $"""
-                SELECT c.id, c.total, c.last_run,
-                       count(i.key) FILTER (WHERE i.status = 0),
-                       count(i.key) FILTER (WHERE i.status = 1),
-                       count(i.key) FILTER (WHERE i.status >= 2),
-                       count(i.key) FILTER (WHERE i.status IN (0, 1) AND i.finished_at > now() - make_interval(secs => @window)),
-                       extract(epoch FROM now() - (SELECT min(w.started_at) FROM {S}.workers w WHERE w.checkpoint_id = c.id
-                                                   AND w.ended_at IS NULL AND w.heartbeat_at > now() - make_interval(secs => w.lease_seconds)))
-                FROM {S}.checkpoints c LEFT JOIN {S}.items i ON i.checkpoint_id = c.id
-                WHERE c.name = @n GROUP BY c.id
-                """,
-                connection);
-            command.Parameters.AddWithValue("n", name);
-            command.Parameters.AddWithValue("window", RateWindowSeconds);
-            long id;
-            long? total;
-            int runs;
-            long completed, failed, inFlight, recent;
-            double? liveFor;
-            using (var reader = version == 0 ? null : command.ExecuteReader())
-            {
-                if (reader is null || !reader.Read())
-                {
-                    throw new CheckpointNotFoundException(display);
-                }
-
-                id = reader.GetInt64(0);
-                total = reader.IsDBNull(1) ? null : reader.GetInt64(1);
-                runs = reader.GetInt32(2);
-                completed = reader.GetInt64(3);
-                failed = reader.GetInt64(4);
-                inFlight = reader.GetInt64(5);
-                recent = reader.GetInt64(6);
-                liveFor = reader.IsDBNull(7) ? null : Convert.ToDouble(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            // Only while workers are live: a rate of a job nobody runs would promise an ETA nobody keeps.
-            double? rate = liveFor is double seconds && seconds > 0 ? recent / Math.Min(RateWindowSeconds, seconds) : null;
-            TimeSpan? eta = rate is > 0 && total is long all && all >= completed + failed
-                ? TimeSpan.FromSeconds((all - completed - failed) / rate.Value)
-                : null;
-            return new SharedCheckpointStatus(name, target.Display, completed, failed, inFlight, total, rate, eta, runs, LiveWorkers(connection, id));
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
-        {
-            throw new CheckpointServerException(display, ex);
-        }
+        return PostgresInspection.Call(target, display, (connection, version) =>
+            version == 0 ? throw new CheckpointNotFoundException(display) : Read(connection, target, name, version));
     }
+
+    /// <summary>Every checkpoint in the store, by name; none when the store has no schema yet.</summary>
+    /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
+    /// <exception cref="CheckpointSchemaVersionException">The database's schema is newer than this build.</exception>
+    public static IReadOnlyList<SharedCheckpointStatus> List(PostgresTarget target)
+    {
+        if (target is null)
+        {
+            throw new ArgumentNullException(nameof(target));
+        }
+
+        return PostgresInspection.Call(target, target.Display, (connection, version) =>
+        {
+            var names = new List<string>();
+            if (version > 0)
+            {
+                using var command = new NpgsqlCommand($"SELECT name FROM {S}.checkpoints ORDER BY name COLLATE \"C\"", connection);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+
+            var statuses = new List<SharedCheckpointStatus>(names.Count);
+            foreach (var name in names)
+            {
+                try
+                {
+                    statuses.Add(Read(connection, target, name, version));
+                }
+                catch (CheckpointNotFoundException)
+                {
+                    // Removed between the two reads by a reset or by the last worker of a completed job: not a checkpoint any more.
+                }
+            }
+
+            return (IReadOnlyList<SharedCheckpointStatus>)statuses;
+        });
+    }
+
+    private static SharedCheckpointStatus Read(NpgsqlConnection connection, PostgresTarget target, string name, int version)
+    {
+        const string Live = "w.ended_at IS NULL AND w.heartbeat_at > now() - make_interval(secs => w.lease_seconds)";
+        using var command = new NpgsqlCommand(
+            $"""
+            SELECT c.id, c.total, c.last_run,
+                   count(i.key) FILTER (WHERE i.status = 0),
+                   count(i.key) FILTER (WHERE i.status = 1),
+                   count(i.key) FILTER (WHERE i.status >= 2),
+                   count(i.key) FILTER (WHERE i.status IN (0, 1) AND i.finished_at > now() - make_interval(secs => @window)),
+                   extract(epoch FROM now() - (SELECT min(w.started_at) FROM {S}.workers w WHERE w.checkpoint_id = c.id AND {Live})),
+                   (SELECT max(w.started_at) FROM {S}.workers w WHERE w.checkpoint_id = c.id),
+                   greatest(max(i.finished_at), (SELECT max(greatest(w.heartbeat_at, w.ended_at)) FROM {S}.workers w WHERE w.checkpoint_id = c.id)),
+                   (SELECT w.outcome FROM {S}.workers w WHERE w.checkpoint_id = c.id AND w.ended_at IS NOT NULL ORDER BY w.ended_at DESC LIMIT 1)
+            FROM {S}.checkpoints c LEFT JOIN {S}.items i ON i.checkpoint_id = c.id
+            WHERE c.name = @n GROUP BY c.id
+            """,
+            connection);
+        command.Parameters.AddWithValue("n", name);
+        command.Parameters.AddWithValue("window", RateWindowSeconds);
+        long id;
+        long? total;
+        int runs;
+        long completed, failed, inFlight, recent;
+        double? liveFor;
+        DateTimeOffset? startedAt, updatedAt;
+        string? lastOutcome;
+        using (var reader = command.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                throw new CheckpointNotFoundException(target.Display + "#" + name);
+            }
+
+            id = reader.GetInt64(0);
+            total = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+            runs = reader.GetInt32(2);
+            completed = reader.GetInt64(3);
+            failed = reader.GetInt64(4);
+            inFlight = reader.GetInt64(5);
+            recent = reader.GetInt64(6);
+            liveFor = reader.IsDBNull(7) ? null : Convert.ToDouble(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture);
+            startedAt = reader.IsDBNull(8) ? null : Utc(reader.GetDateTime(8));
+            updatedAt = reader.IsDBNull(9) ? null : Utc(reader.GetDateTime(9));
+            lastOutcome = reader.IsDBNull(10) ? null : reader.GetString(10);
+        }
+
+        var workers = LiveWorkers(connection, id);
+
+        // Only while workers are live: a rate of a job nobody runs would promise an ETA nobody keeps.
+        double? rate = liveFor is double seconds && seconds > 0 ? recent / Math.Min(RateWindowSeconds, seconds) : null;
+        TimeSpan? eta = rate is > 0 && total is long all && all >= completed + failed
+            ? TimeSpan.FromSeconds((all - completed - failed) / rate.Value)
+            : null;
+
+        // Without a live worker: items left unfinished (or no worker that ended normally) mean it stopped before the end.
+        var state = workers.Count > 0 ? CheckpointState.Running
+            : inFlight > 0 ? CheckpointState.Interrupted
+            : failed > 0 ? CheckpointState.Failed
+            : lastOutcome == JournalFormat.OutcomeCompleted ? CheckpointState.Completed
+            : CheckpointState.Interrupted;
+        return new SharedCheckpointStatus(
+            name, target.Display, state, completed, failed, inFlight, total, rate, eta, startedAt, updatedAt, runs, version, workers);
+    }
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     private static List<SharedWorker> LiveWorkers(NpgsqlConnection connection, long checkpoint)
     {
         using var command = new NpgsqlCommand(
             $"""
-            SELECT w.run, w.host, w.pid, w.started_at, w.heartbeat_at,
+            SELECT w.run, w.host, w.pid, w.started_at, w.heartbeat_at, w.writer,
                    (SELECT count(*) FROM {S}.items i WHERE i.checkpoint_id = w.checkpoint_id AND i.run = w.run AND i.status IN (0, 1))
             FROM {S}.workers w
             WHERE w.checkpoint_id = @c AND w.ended_at IS NULL AND w.heartbeat_at > now() - make_interval(secs => w.lease_seconds)
@@ -94,7 +150,9 @@ internal static class PostgresStatusReader
         var workers = new List<SharedWorker>();
         while (reader.Read())
         {
-            workers.Add(new SharedWorker(reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reader.GetDateTime(3), reader.GetDateTime(4), reader.GetInt64(5)));
+            workers.Add(new SharedWorker(
+                reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), Utc(reader.GetDateTime(3)), Utc(reader.GetDateTime(4)),
+                reader.GetString(5), reader.GetInt64(6)));
         }
 
         return workers;

@@ -110,17 +110,6 @@ public sealed class SharedStoreWorkerTests : IDisposable
     }
 
     [PosixFact]
-    public void Items_refuses_a_PostgreSQL_store_until_it_can_read_one()
-    {
-        using var job = new Job();
-
-        var items = job.Incps(string.Empty, "items", job.Name, "--store", _db.ConnectionString);
-
-        Assert.Equal(2, items.ExitCode);
-        Assert.Contains("only 'incps run', 'incps status' and 'incps reset' work with a PostgreSQL store", items.Stderr, StringComparison.Ordinal);
-    }
-
-    [PosixFact]
     public void Reset_is_refused_while_a_worker_is_live_unless_forced()
     {
         using var job = new Job();
