@@ -42,15 +42,30 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Key { get; set; }
 
+    /// <summary>A PostgreSQL store shared by many workers (a postgres:// URI or a connection string); default $env:INCREMENTALPS_STORE.</summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <summary>Reads the checkpoint's items and writes those that match.</summary>
     protected override void ProcessRecord()
     {
+        PostgresTarget? database = null;
+        try
+        {
+            database = SharedStore.Resolve(Store, ParameterSetName == ByName);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
+        }
+
         CheckpointLocation location;
         try
         {
             location = ParameterSetName == ByPath
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
-                : CheckpointResolver.FromName(Name);
+                : database is not null ? PostgresCheckpoint.Locate(database, Name) : CheckpointResolver.FromName(Name);
         }
         catch (CheckpointException exception)
         {
@@ -64,7 +79,10 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
 
         try
         {
-            foreach (var item in CheckpointInspector.ReadItems(location, state, filter))
+            var items = database is not null
+                ? PostgresItemReader.Read(database, location.Name, state, filter)
+                : CheckpointInspector.ReadItems(location, state, filter);
+            foreach (var item in items)
             {
                 // The engine's own type, with the checkpoint's name added so that rows from several checkpoints can be
                 // told apart (the format file groups the table by it).

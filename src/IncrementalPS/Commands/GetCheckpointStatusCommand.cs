@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using IncrementalPS.Core;
+using IncrementalPS.Errors;
 using IncrementalPS.Store;
 
 namespace IncrementalPS.Commands;
@@ -10,7 +11,7 @@ namespace IncrementalPS.Commands;
 /// </summary>
 /// <remarks>Reads without locking, so it works from another shell while a run is live.</remarks>
 [Cmdlet(VerbsCommon.Get, "CheckpointStatus", DefaultParameterSetName = ByName)]
-[OutputType(typeof(CheckpointStatus))]
+[OutputType(typeof(CheckpointStatus), typeof(SharedCheckpointStatus))]
 public sealed class GetCheckpointStatusCommand : PSCmdlet
 {
     private const string ByName = "ByName";
@@ -30,13 +31,32 @@ public sealed class GetCheckpointStatusCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// A PostgreSQL store shared by many workers (a postgres:// URI or a connection string); default
+    /// $env:INCREMENTALPS_STORE. Its checkpoints are SharedCheckpointStatus objects, with their live workers.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <summary>Reads each checkpoint named and writes its status.</summary>
     protected override void ProcessRecord()
     {
+        PostgresTarget? database = null;
+        try
+        {
+            database = SharedStore.Resolve(Store, ParameterSetName == ByName);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
+        }
+
         var resolutions = ParameterSetName == ByPath
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
-            : CheckpointResolver.ByNames(Name);
+            : CheckpointResolver.ByNames(Name, database);
 
-        CheckpointLoop.ForEach(this, resolutions, location => WriteObject(CheckpointInspector.ReadStatus(location)));
+        CheckpointLoop.ForEach(this, resolutions, location => WriteObject(
+            database is not null ? PostgresStatusReader.Read(database, location.Name) : CheckpointInspector.ReadStatus(location)));
     }
 }

@@ -36,6 +36,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private const long SkipReportInterval = 1000;
 
     private CheckpointLocation? _location;
+    private PostgresTarget? _database;
     private CheckpointSession? _session;
     private CancellationTokenSource? _cancellation;
     private ProgressReporter? _progress;
@@ -59,6 +60,14 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = ByPath, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
+
+    /// <summary>
+    /// A PostgreSQL store shared by many workers (a postgres:// URI or a connection string); default
+    /// $env:INCREMENTALPS_STORE. This run joins the checkpoint as one more worker.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
 
     /// <summary>The script block run once per item, with $_ and $PSItem bound, in the caller's scope.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 1)]
@@ -135,9 +144,18 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     {
         try
         {
+            _database = SharedStore.Resolve(Store, ParameterSetName == ByName);
+        }
+        catch (ArgumentException exception)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
+        }
+
+        try
+        {
             _location = ParameterSetName == ByPath
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
-                : CheckpointResolver.FromName(Name);
+                : _database is not null ? PostgresCheckpoint.Locate(_database, Name) : CheckpointResolver.FromName(Name);
         }
         catch (CheckpointException exception)
         {
@@ -159,6 +177,14 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.ConflictingParameters(
                 "-ReplayOutput cannot be used with -BatchSize: a batch's output belongs to no single item, so it could not be replayed per item. Use one or the other.",
                 BatchSize));
+        }
+
+        if (_database is not null && (ThrottleLimit > 1 || TimeoutSeconds > 0 || BatchSize > 1))
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                "-ThrottleLimit, -TimeoutSeconds and -BatchSize do not work with a PostgreSQL store yet: a worker there runs one item at a time. " +
+                "To share the work, run more workers (on this machine or others) with the same command.",
+                Store ?? "$env:" + SharedStore.Variable));
         }
 
         // Only -Restart destroys anything, so only it asks for consent; -WhatIf still shows what a run would do.
@@ -183,7 +209,9 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 options.OnRetry = _parallel.OnRetry(options.OnRetry);
             }
 
-            _session = CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
+            _session = _database is not null
+                ? PostgresCheckpoint.Start(_database, _location, options, PostgresCheckpoint.DefaultLease, _progress)
+                : CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
             _parallel?.Start(_session);
             _batches = BatchSize <= 1 ? null
                 : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
@@ -299,6 +327,8 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             {
                 RunStep(_parallel.Drain);
             }
+
+            SharedStoreEnd.ProcessHeld(_session, outcome => Report(outcome, null), _cancellation!.Token);
 
             summary = _session.Finish();
         }

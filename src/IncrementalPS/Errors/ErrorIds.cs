@@ -23,4 +23,9 @@ internal static class ErrorIds
     public const string ItemPoisoned = nameof(ItemPoisoned);
     public const string ConflictingParameters = nameof(ConflictingParameters);
     public const string ForceRequired = nameof(ForceRequired);
+    public const string InvalidStore = nameof(InvalidStore);
+    public const string StoreServerFailed = nameof(StoreServerFailed);
+    public const string StoreSchemaTooNew = nameof(StoreSchemaTooNew);
+    public const string CheckpointInUse = nameof(CheckpointInUse);
+    public const string LeaseLost = nameof(LeaseLost);
 }

@@ -27,6 +27,10 @@ internal static class ErrorRecords
             CheckpointAccessException => (ErrorIds.CheckpointAccessDenied, ErrorCategory.PermissionDenied),
             CheckpointIOException => (ErrorIds.CheckpointIOFailed, ErrorCategory.WriteError),
             CheckpointPathException => (ErrorIds.InvalidCheckpointPath, ErrorCategory.InvalidArgument),
+            CheckpointServerException => (ErrorIds.StoreServerFailed, ErrorCategory.ConnectionError),
+            CheckpointSchemaVersionException => (ErrorIds.StoreSchemaTooNew, ErrorCategory.InvalidData),
+            CheckpointInUseException => (ErrorIds.CheckpointInUse, ErrorCategory.ResourceBusy),
+            CheckpointLeaseLostException => (ErrorIds.LeaseLost, ErrorCategory.OperationStopped),
             _ => (ErrorIds.CheckpointError, ErrorCategory.NotSpecified),
         };
 
@@ -99,6 +103,10 @@ internal static class ErrorRecords
     /// <summary>Removing a checkpoint with work in it needs a yes, and nobody can be asked.</summary>
     public static ErrorRecord ForceRequired(string message, string filePath, Exception hostError)
         => new(new InvalidOperationException(message, hostError), ErrorIds.ForceRequired, ErrorCategory.InvalidOperation, filePath);
+
+    /// <summary>-Store (or $env:INCREMENTALPS_STORE) names no PostgreSQL store; the target is the parameter, never its value (a password).</summary>
+    public static ErrorRecord InvalidStore(ArgumentException exception)
+        => new(exception, ErrorIds.InvalidStore, ErrorCategory.InvalidArgument, exception.ParamName == "store" ? "-Store" : "$env:" + exception.ParamName);
 
     /// <summary>Two parameters that cannot be used together.</summary>
     public static ErrorRecord ConflictingParameters(string message, object? target)
