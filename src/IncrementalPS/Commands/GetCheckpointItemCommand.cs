@@ -50,15 +50,7 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
     /// <summary>Reads the checkpoint's items and writes those that match.</summary>
     protected override void ProcessRecord()
     {
-        PostgresTarget? database = null;
-        try
-        {
-            database = SharedStore.Resolve(Store, ParameterSetName == ByName);
-        }
-        catch (ArgumentException exception)
-        {
-            ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
-        }
+        var database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
 
         CheckpointLocation location;
         try

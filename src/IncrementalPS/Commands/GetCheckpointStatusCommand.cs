@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using IncrementalPS.Core;
-using IncrementalPS.Errors;
 using IncrementalPS.Store;
 
 namespace IncrementalPS.Commands;
@@ -42,15 +41,7 @@ public sealed class GetCheckpointStatusCommand : PSCmdlet
     /// <summary>Reads each checkpoint named and writes its status.</summary>
     protected override void ProcessRecord()
     {
-        PostgresTarget? database = null;
-        try
-        {
-            database = SharedStore.Resolve(Store, ParameterSetName == ByName);
-        }
-        catch (ArgumentException exception)
-        {
-            ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
-        }
+        var database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
 
         var resolutions = ParameterSetName == ByPath
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)

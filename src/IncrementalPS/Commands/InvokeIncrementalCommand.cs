@@ -69,6 +69,14 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? Store { get; set; }
 
+    /// <summary>
+    /// With -Store: how long this worker's claims outlive its last heartbeat before another worker takes its items over
+    /// (seconds or a TimeSpan; default 30 s), as incps --lease.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [SecondsToTimeSpan]
+    public TimeSpan Lease { get; set; } = PostgresCheckpoint.DefaultLease;
+
     /// <summary>The script block run once per item, with $_ and $PSItem bound, in the caller's scope.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 1)]
     [Parameter(ParameterSetName = ByPath, Mandatory = true, Position = 0)]
@@ -142,14 +150,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
     /// <summary>Opens the checkpoint (terminating errors here leave everything on disk as it was).</summary>
     protected override void BeginProcessing()
     {
-        try
-        {
-            _database = SharedStore.Resolve(Store, ParameterSetName == ByName);
-        }
-        catch (ArgumentException exception)
-        {
-            ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
-        }
+        _database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
 
         try
         {
@@ -177,6 +178,13 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.ConflictingParameters(
                 "-ReplayOutput cannot be used with -BatchSize: a batch's output belongs to no single item, so it could not be replayed per item. Use one or the other.",
                 BatchSize));
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Lease)) && (_database is null || Lease <= TimeSpan.Zero))
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                _database is null ? "-Lease applies to a PostgreSQL store (-Store, or $env:INCREMENTALPS_STORE)." : "-Lease must be positive.",
+                Lease));
         }
 
         if (_database is not null && (ThrottleLimit > 1 || TimeoutSeconds > 0 || BatchSize > 1))
@@ -210,7 +218,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             }
 
             _session = _database is not null
-                ? PostgresCheckpoint.Start(_database, _location, options, PostgresCheckpoint.DefaultLease, _progress)
+                ? PostgresCheckpoint.Start(_database, _location, options, Lease, _progress)
                 : CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
             _parallel?.Start(_session);
             _batches = BatchSize <= 1 ? null

@@ -70,14 +70,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
                 "Use -Failed to forget every failed item, or -Key to forget given keys, not both.", null));
         }
 
-        try
-        {
-            _database = SharedStore.Resolve(Store, ParameterSetName == ByName);
-        }
-        catch (ArgumentException exception)
-        {
-            ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
-        }
+        _database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
     }
 
     /// <summary>Resets each checkpoint named.</summary>

@@ -24,6 +24,7 @@ internal static class ErrorIds
     public const string ConflictingParameters = nameof(ConflictingParameters);
     public const string ForceRequired = nameof(ForceRequired);
     public const string InvalidStore = nameof(InvalidStore);
+    public const string StoreNeedsPowerShell7 = nameof(StoreNeedsPowerShell7);
     public const string StoreServerFailed = nameof(StoreServerFailed);
     public const string StoreSchemaTooNew = nameof(StoreSchemaTooNew);
     public const string CheckpointInUse = nameof(CheckpointInUse);

@@ -1,5 +1,7 @@
 using System;
+using System.Management.Automation;
 using IncrementalPS.Core;
+using IncrementalPS.Errors;
 
 namespace IncrementalPS.Store;
 
@@ -15,10 +17,39 @@ internal static class SharedStore
 
     /// <summary>
     /// The store named by <paramref name="store"/>, else by the environment when <paramref name="byName"/> (a -Path
-    /// names a file, which no database holds); null for the file store.
+    /// names a file, which no database holds); null for the file store. A value that names no PostgreSQL store is a
+    /// terminating InvalidStore error (that never repeats the value: it may hold a password); any store in Windows
+    /// PowerShell is a terminating StoreNeedsPowerShell7 error.
     /// </summary>
-    /// <exception cref="ArgumentException">The value names no PostgreSQL store (the message never repeats it: it may hold a password).</exception>
-    public static PostgresTarget? Resolve(string? store, bool byName)
+    public static PostgresTarget? Resolve(PSCmdlet cmdlet, string? store, bool byName)
+    {
+        try
+        {
+            var target = Resolve(store, byName);
+#if NETSTANDARD2_0
+            if (target is not null)
+            {
+                // The driver is not shipped for .NET Framework: its netstandard2.0 build needs a set of dependencies
+                // that Windows PowerShell lacks and that this module could not test.
+                cmdlet.ThrowTerminatingError(new ErrorRecord(
+                    new PlatformNotSupportedException(
+                        "A PostgreSQL store needs PowerShell 7.4 or later; in Windows PowerShell 5.1 IncrementalPS keeps checkpoints in files only. " +
+                        $"Run this command in pwsh, or leave out -Store (and $env:{Variable})."),
+                    ErrorIds.StoreNeedsPowerShell7,
+                    ErrorCategory.NotImplemented,
+                    target.Display));
+            }
+#endif
+            return target;
+        }
+        catch (ArgumentException exception)
+        {
+            cmdlet.ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
+            return null;
+        }
+    }
+
+    private static PostgresTarget? Resolve(string? store, bool byName)
     {
         if (store is not null)
         {
