@@ -82,3 +82,101 @@ Import-Module '$($script:ManifestPath)'
         $result.Output | Should -Match '8\.\d+\.\d+\.\d+ in IncrementalPS'
     }
 }
+
+Describe 'Five workers on one checkpoint in a PostgreSQL store, some killed' -Tag 'CI' {
+    BeforeAll {
+        # incps as built by dotnet build (Debug or Release); built here when missing (./build.ps1 -Task Test runs Pester first).
+        $repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+        $find = { Get-ChildItem (Join-Path $repo 'src/IncrementalPS.Cli/bin/*/net8.0/incps.dll') -ErrorAction Ignore | Sort-Object LastWriteTime -Descending | Select-Object -First 1 }
+        $script:Incps = & $find
+        if (-not $script:Incps) {
+            dotnet build (Join-Path $repo 'src/IncrementalPS.Cli') -c Release -nologo -v q | Out-Null
+            $script:Incps = & $find
+        }
+        $script:Incps | Should -Not -BeNullOrEmpty -Because 'incps must be built for this test'
+        $script:Dotnet = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source
+    }
+
+    It '2 Invoke-Incremental and 3 incps workers complete 2,000 items; only items in flight in killed workers run twice' {
+        $name = New-CheckpointName
+        $work = Join-Path $TestDrive "workers-$name"
+        $null = New-Item -ItemType Directory -Path $work
+        $itemsFile = Join-Path $work 'items.txt'
+        $items = 1..2000 | ForEach-Object { 'k{0:D4}' -f $_ }
+        Set-Content -LiteralPath $itemsFile -Value $items
+        $random = [System.Random]::new()
+        $started = [ref]0
+
+        # Each worker logs every run of an item to a file of its own (no two processes append to one file). A lease of
+        # 2 s lets the others take over a killed worker's item within the test.
+        function Start-Worker([string] $Kind) {
+            $n = ++$started.Value
+            $log = Join-Path $work "$Kind-$n.log"
+            if ($Kind -eq 'pwsh') {
+                $script = Join-Path $work "worker-$n.ps1"
+                Set-Content -LiteralPath $script -Value @"
+Import-Module '$($script:ManifestPath)'
+Get-Content -LiteralPath '$itemsFile' | Invoke-Incremental $name -Store '$($script:Server)' -Keep -Lease 2 { [System.IO.File]::AppendAllText('$log', "`$_`n") }
+"@
+                $process = Start-Process -FilePath (Get-ChildPowerShell) -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -PassThru `
+                    -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
+            }
+            else {
+                # Through sh, which execs incps (same process id, so a kill hits incps): argument quoting stays sh's.
+                $script = Join-Path $work "worker-$n.sh"
+                $command = @($script:Dotnet, $script:Incps.FullName, 'run', $name, '--store', $script:Server, '--keep', '--lease', '2s', '--',
+                    '/bin/sh', '-c', 'echo "$1" >> "$2"', 'sh', '{}', $log) | ForEach-Object { "'" + $_.Replace("'", "'\''") + "'" }
+                Set-Content -LiteralPath $script -Value "exec $($command -join ' ') < '$itemsFile' > '$log.out' 2> '$log.err'"
+                $process = Start-Process -FilePath '/bin/sh' -ArgumentList $script -PassThru
+            }
+            [pscustomobject]@{ Kind = $Kind; Process = $process; Log = $log }
+        }
+
+        $running = [System.Collections.Generic.List[object]]::new()
+        foreach ($kind in 'pwsh', 'pwsh', 'incps', 'incps', 'incps') { $running.Add((Start-Worker $kind)) }
+        $kills = 0
+        $killed = [System.Collections.Generic.List[string]]::new()
+        try {
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            # Kill workers at work, not while they start: wait until both kinds have run items.
+            while ([datetime]::UtcNow -lt $deadline -and
+                   (@(Get-ChildItem $work -Filter 'pwsh-*.log').Count -eq 0 -or @(Get-ChildItem $work -Filter 'incps-*.log').Count -eq 0)) {
+                Start-Sleep -Milliseconds 100
+            }
+            while ($kills -lt 4 -and [datetime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds $random.Next(500, 2500)
+                $alive = @($running | Where-Object { -not $_.Process.HasExited })
+                if ($alive.Count -eq 0) { break }
+                $victim = $alive[$random.Next($alive.Count)]
+                Stop-Process -Id $victim.Process.Id -Force   # SIGKILL
+                $victim.Process.WaitForExit()
+                $kills++
+                $killed.Add($victim.Kind)
+                $victim | Add-Member -NotePropertyName Killed -NotePropertyValue $true
+                # A machine that dies is replaced by one that starts over on the same input.
+                $running.Add((Start-Worker $victim.Kind))
+            }
+
+            foreach ($worker in $running) {
+                if ($worker.PSObject.Properties['Killed']) { continue }
+                $worker.Process.WaitForExit(120000) | Should -BeTrue -Because "$($worker.Kind) worker $($worker.Process.Id) must finish"
+                $worker.Process.ExitCode | Should -Be 0 -Because (Get-Content -Raw "$($worker.Log).err" -ErrorAction Ignore)
+            }
+        }
+        finally {
+            $running | Where-Object { -not $_.Process.HasExited } | ForEach-Object { Stop-Process -Id $_.Process.Id -Force }
+        }
+
+        $runs = @(Get-ChildItem $work -Filter '*.log' | ForEach-Object { Get-Content -LiteralPath $_.FullName } | Where-Object { $_ })
+        Write-Host "$kills kills ($($killed -join ', ')), $($runs.Count) runs of $($items.Count) items"
+        $kills | Should -BeGreaterThan 0
+        @($runs | Sort-Object -Unique) | Should -Be @($items)
+        # One item at a time per worker: a killed worker leaves at most one item half done, which runs again.
+        ($runs.Count - $items.Count) | Should -BeLessOrEqual $kills
+        $status = Get-CheckpointStatus $name -Store $script:Server
+        $status.Completed | Should -Be 2000
+        $status.Failed | Should -Be 0
+        $status.InFlight | Should -Be 0
+        Reset-Checkpoint $name -Store $script:Server -Force
+    }
+}
