@@ -40,6 +40,37 @@ internal static class PostgresStatusReader
         return PostgresInspection.Call(target, target.Display, (connection, version) => Names(connection, version));
     }
 
+    /// <summary>
+    /// Items that live workers other than run <paramref name="run"/> hold now (claimed, lease not lapsed): a joining
+    /// worker counts them among the unfinished items at its start, but they are not unfinished, only busy elsewhere.
+    /// </summary>
+    /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
+    public static long HeldByOtherWorkers(PostgresTarget target, string name, int run)
+    {
+        if (target is null)
+        {
+            throw new ArgumentNullException(nameof(target));
+        }
+
+        return PostgresInspection.Call(target, target.Display + "#" + name, (connection, version) =>
+        {
+            if (version == 0)
+            {
+                return 0L;
+            }
+
+            using var command = new NpgsqlCommand(
+                $"""
+                SELECT count(*) FROM {S}.items i JOIN {S}.checkpoints c ON c.id = i.checkpoint_id
+                WHERE c.name = @n AND i.status = 2 AND i.run <> @r AND i.lease_until > now()
+                """,
+                connection);
+            command.Parameters.AddWithValue("n", name);
+            command.Parameters.AddWithValue("r", run);
+            return (long)command.ExecuteScalar()!;
+        });
+    }
+
     /// <summary>Every checkpoint in the store, by name; none when the store has no schema yet.</summary>
     /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
     /// <exception cref="CheckpointSchemaVersionException">The database's schema is newer than this build.</exception>

@@ -37,6 +37,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
     private CheckpointLocation? _location;
     private PostgresTarget? _database;
+    private long _heldElsewhereAtStart;
     private CheckpointSession? _session;
     private CancellationTokenSource? _cancellation;
     private ProgressReporter? _progress;
@@ -221,6 +222,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 ? PostgresCheckpoint.Start(_database, _location, options, Lease, _progress)
                 : CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
             _parallel?.Start(_session);
+            _heldElsewhereAtStart = _database is null ? 0 : PostgresStatusReader.HeldByOtherWorkers(_database, _location.Name, _session.Resume.RunNumber);
             _batches = BatchSize <= 1 ? null
                 : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
                 : BatchesInCallersScope(_session);
@@ -563,13 +565,14 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
         if (resume.IsResume)
         {
             WriteVerbose(Format(
-                "Resuming checkpoint '{0}' (run {1}, was {2}): {3} completed, {4} failed, {5} unfinished to run again.",
+                "Resuming checkpoint '{0}' (run {1}, was {2}): {3} completed, {4} failed, {5} unfinished to run again{6}.",
                 _location!.Name,
                 resume.RunNumber,
                 resume.PreviousState,
                 resume.Completed,
                 resume.Failed,
-                resume.InFlight));
+                Math.Max(0, resume.InFlight - _heldElsewhereAtStart),
+                _heldElsewhereAtStart > 0 ? Format(", {0} held by other live workers", _heldElsewhereAtStart) : string.Empty));
         }
         else
         {

@@ -146,6 +146,29 @@ public sealed class SharedStoreCmdletTests : IDisposable
     }
 
     [Fact]
+    public void A_joining_worker_counts_the_items_other_workers_hold_as_held_not_unfinished()
+    {
+        using var release = new ManualResetEventSlim();
+        using var holding = new ManualResetEventSlim();
+        using var holder = StartWorker("job");
+        var held = new Thread(() => holder.Process("b", _ =>
+        {
+            holding.Set();
+            release.Wait();
+            return null;
+        }));
+        held.Start();
+        Assert.True(holding.Wait(TimeSpan.FromSeconds(30)));
+
+        using var shell = _host.Run("'x' | Invoke-Incremental job { } -Store $cs -Keep -Verbose", out _);
+        release.Set();
+        held.Join();
+
+        var resume = Assert.Single(shell.Streams.Verbose, v => v.Message.StartsWith("Resuming", StringComparison.Ordinal));
+        Assert.Contains("0 unfinished to run again, 1 held by other live workers.", resume.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parallel_options_are_refused_with_a_PostgreSQL_store()
     {
         using var shell = _host.Run(Caught("1 | Invoke-Incremental job { } -Store $cs -ThrottleLimit 2"), out _);
