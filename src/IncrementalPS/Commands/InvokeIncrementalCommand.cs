@@ -193,7 +193,7 @@ public sealed class InvokeIncrementalCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.ConflictingParameters(
                 "-ThrottleLimit, -TimeoutSeconds and -BatchSize do not work with a PostgreSQL store yet: a worker there runs one item at a time. " +
                 "To share the work, run more workers (on this machine or others) with the same command.",
-                Store ?? "$env:" + SharedStore.Variable));
+                Store is null ? "$env:" + SharedStore.Variable : "-Store"));
         }
 
         // Only -Restart destroys anything, so only it asks for consent; -WhatIf still shows what a run would do.

@@ -105,8 +105,8 @@ internal static class ErrorRecords
         => new(new InvalidOperationException(message, hostError), ErrorIds.ForceRequired, ErrorCategory.InvalidOperation, filePath);
 
     /// <summary>-Store (or $env:INCREMENTALPS_STORE) names no PostgreSQL store; the target is the parameter, never its value (a password).</summary>
-    public static ErrorRecord InvalidStore(ArgumentException exception)
-        => new(exception, ErrorIds.InvalidStore, ErrorCategory.InvalidArgument, exception.ParamName == "store" ? "-Store" : "$env:" + exception.ParamName);
+    public static ErrorRecord InvalidStore(Store.InvalidStoreException exception)
+        => new(exception, ErrorIds.InvalidStore, ErrorCategory.InvalidArgument, exception.Origin);
 
     /// <summary>Two parameters that cannot be used together.</summary>
     public static ErrorRecord ConflictingParameters(string message, object? target)

@@ -25,9 +25,8 @@ internal static class SharedStore
     {
         try
         {
-            var target = Resolve(store, byName);
 #if NETSTANDARD2_0
-            if (target is not null)
+            if (store is not null || (byName && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))))
             {
                 // The driver is not shipped for .NET Framework: its netstandard2.0 build needs a set of dependencies
                 // that Windows PowerShell lacks and that this module could not test.
@@ -37,12 +36,12 @@ internal static class SharedStore
                         $"Run this command in pwsh, or leave out -Store (and $env:{Variable})."),
                     ErrorIds.StoreNeedsPowerShell7,
                     ErrorCategory.NotImplemented,
-                    target.Display));
+                    store is null ? "$env:" + Variable : "-Store"));
             }
 #endif
-            return target;
+            return Resolve(store, byName);
         }
-        catch (ArgumentException exception)
+        catch (InvalidStoreException exception)
         {
             cmdlet.ThrowTerminatingError(ErrorRecords.InvalidStore(exception));
             return null;
@@ -55,13 +54,14 @@ internal static class SharedStore
         {
             if (!PostgresTarget.Names(store))
             {
-                throw new ArgumentException(
+                throw Invalid(
                     "-Store takes a PostgreSQL store: a postgres://user@host:port/database URI or a connection string (Host=…;Database=…). " +
                     "A checkpoint file outside the store is given with -Path.",
-                    nameof(store));
+                    "-Store",
+                    null);
             }
 
-            return Parse(store, nameof(store));
+            return Parse(store, "-Store");
         }
 
         var fromEnvironment = byName ? Environment.GetEnvironmentVariable(Variable) : null;
@@ -75,14 +75,14 @@ internal static class SharedStore
             throw Invalid(
                 $"$env:{Variable} names no PostgreSQL store: give it a postgres://user@host:port/database URI or a connection string, " +
                 $"or remove it to use the checkpoint files in the store directory ($env:{CheckpointStore.HomeVariable}).",
-                Variable,
+                "$env:" + Variable,
                 null);
         }
 
-        return Parse(fromEnvironment!, Variable);
+        return Parse(fromEnvironment!, "$env:" + Variable);
     }
 
-    private static PostgresTarget Parse(string value, string parameter)
+    private static PostgresTarget Parse(string value, string origin)
     {
         try
         {
@@ -90,10 +90,12 @@ internal static class SharedStore
         }
         catch (ArgumentException exception)
         {
-            throw Invalid(exception.Message, parameter, exception);
+            // The error names its origin as its target: the "(Parameter 'value')" tail would only confuse.
+            var message = exception.ParamName is { } name ? exception.Message.Replace($" (Parameter '{name}')", string.Empty) : exception.Message;
+            throw Invalid(message, origin, exception);
         }
     }
 
     // Named for where the value came from (the parameter or the variable), so that the error's target says what to fix.
-    private static ArgumentException Invalid(string message, string source, Exception? inner) => new(message, source, inner);
+    private static InvalidStoreException Invalid(string message, string origin, Exception? inner) => new(message, origin, inner);
 }

@@ -187,6 +187,7 @@ public sealed class SharedStoreCmdletTests : IDisposable
         Assert.Equal("InvalidStore,IncrementalPS.Commands.GetCheckpointStatusCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Equal("-Store", error.TargetObject);
+        Assert.DoesNotContain("(Parameter", error.Exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
