@@ -11,7 +11,7 @@ public sealed class StatusCommandTests
     private static readonly string[] s_statusProperties =
     {
         "name", "path", "state", "completed", "failed", "inFlight", "total", "percentComplete", "rate", "etaSeconds",
-        "startedAt", "updatedAt", "owner", "formatVersion", "runs", "error",
+        "startedAt", "updatedAt", "owner", "formatVersion", "runs", "workers", "error",
     };
 
     [PosixFact]
