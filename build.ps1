@@ -55,6 +55,10 @@ $moduleOut = Join-Path $out "IncrementalPS/$version"
 # What ships from each build: the cmdlets, the engine and, on Windows PowerShell only, System.Text.Json 8 and the
 # assemblies it needs. Listed rather than copied wholesale so that nothing else slips into the package.
 $coreFiles = 'IncrementalPS.dll', 'IncrementalPS.pdb', 'IncrementalPS.Core.dll', 'IncrementalPS.Core.pdb'
+# PowerShell 7 loads the engine and the PostgreSQL driver in an AssemblyLoadContext of the module's own, from
+# core/dependencies/ (see src/IncrementalPS/Loading/CoreModuleInitializer.cs); the cmdlets stay in core/.
+$coreDependencies = 'IncrementalPS.Core.dll', 'IncrementalPS.Core.pdb', 'Npgsql.dll', 'Microsoft.Extensions.Logging.Abstractions.dll',
+    'Microsoft.Extensions.DependencyInjection.Abstractions.dll'
 $desktopFiles = $coreFiles + @(
     'System.Text.Json.dll', 'System.Text.Encodings.Web.dll', 'Microsoft.Bcl.AsyncInterfaces.dll', 'System.Buffers.dll',
     'System.Memory.dll', 'System.Numerics.Vectors.dll', 'System.Runtime.CompilerServices.Unsafe.dll',
@@ -94,12 +98,18 @@ function Invoke-Build {
     New-Item -ItemType Directory -Force -Path (Join-Path $moduleOut 'en-US') | Out-Null
     Copy-Item (Join-Path $help 'about_IncrementalPS.help.txt'), (Join-Path $help 'IncrementalPS.dll-Help.xml') (Join-Path $moduleOut 'en-US')
 
-    foreach ($build in @(@{ Folder = 'core'; Framework = 'net8.0'; Files = $coreFiles },
-                         @{ Folder = 'desktop'; Framework = 'netstandard2.0'; Files = $desktopFiles })) {
+    foreach ($build in @(@{ Folder = 'core'; Framework = 'net8.0'; Files = $coreFiles[0..1]; Dependencies = $coreDependencies },
+                         @{ Folder = 'desktop'; Framework = 'netstandard2.0'; Files = $desktopFiles; Dependencies = @() })) {
         $target = Join-Path $moduleOut $build.Folder
         New-Item -ItemType Directory -Force -Path (Join-Path $target 'en-US') | Out-Null
         foreach ($file in $build.Files) {
             Copy-Item (Join-Path $publish $build.Framework $file) $target
+        }
+        if ($build.Dependencies) {
+            $dependencies = New-Item -ItemType Directory -Force -Path (Join-Path $target 'dependencies')
+            foreach ($file in $build.Dependencies) {
+                Copy-Item (Join-Path $publish $build.Framework $file) $dependencies
+            }
         }
         Copy-Item (Join-Path $help 'IncrementalPS.dll-Help.xml') (Join-Path $target 'en-US')
     }

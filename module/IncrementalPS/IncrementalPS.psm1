@@ -1,5 +1,6 @@
 # Loads the build of IncrementalPS that fits this PowerShell:
-#   PowerShell 7.4+ (Core)        core/IncrementalPS.dll     net8.0; uses the System.Text.Json PowerShell already loads
+#   PowerShell 7.4+ (Core)        core/IncrementalPS.dll     net8.0; uses the System.Text.Json PowerShell already loads;
+#                                                            the engine and Npgsql in core/dependencies/, in their own context
 #   Windows PowerShell 5.1        desktop/IncrementalPS.dll  netstandard2.0; System.Text.Json 8 and its dependencies
 #                                                            beside it, resolved without touching other modules
 if ($PSEdition -eq 'Core') {
@@ -7,6 +8,11 @@ if ($PSEdition -eq 'Core') {
         throw "IncrementalPS needs PowerShell 7.4 or later (this is $($PSVersionTable.PSVersion)), or Windows PowerShell 5.1."
     }
     $folder = 'core'
+    # The engine and the PostgreSQL driver load in an AssemblyLoadContext of the module's own (core/dependencies/), so
+    # that other modules' versions of Npgsql and Microsoft.Extensions.* neither break nor are broken by this one. The
+    # resolver must be in place before Import-Module reads the cmdlets, whose parameter types come from the engine.
+    $null = [System.Reflection.Assembly]::LoadFrom((Join-Path $PSScriptRoot 'core/IncrementalPS.dll'))
+    [IncrementalPS.Loading.CoreModuleInitializer]::Register()
 }
 else {
     # Windows PowerShell does not enforce the manifest's DotNetFrameworkVersion. The netstandard2.0 build needs the

@@ -330,9 +330,12 @@ internal sealed class JobRunner
         var failed = resume.Failed > 0 && !_settings.Options.RetryFailed
             ? $"; {resume.Failed} failed item(s) are skipped (add --retry-failed to run them again)"
             : string.Empty;
+        // Items that other live workers hold are busy, not unfinished: a joining worker must not report them as left behind.
+        var held = _settings.Database is { } database ? PostgresStatusReader.HeldByOtherWorkers(database, _settings.Location.Name, resume.RunNumber) : 0;
+        var busy = held > 0 ? $", {held} held by other live workers" : string.Empty;
         CliConsole.Message(
             $"resuming '{_settings.Location.Name}' (run {resume.RunNumber}): {resume.Completed} completed, {resume.Failed} failed, " +
-            $"{resume.InFlight} unfinished (these run again){failed}.");
+            $"{Math.Max(0, resume.InFlight - held)} unfinished (these run again){busy}{failed}.");
         if (resume.FingerprintChanged)
         {
             CliConsole.Warning("the command differs from the one that processed the earlier items; items already done are not run again. Use --restart to start over.");

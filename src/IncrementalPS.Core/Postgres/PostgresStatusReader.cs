@@ -27,6 +27,50 @@ internal static class PostgresStatusReader
             version == 0 ? throw new CheckpointNotFoundException(display) : Read(connection, target, name, version));
     }
 
+    /// <summary>The names of the checkpoints in the store, sorted; none when the store has no schema yet.</summary>
+    /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
+    /// <exception cref="CheckpointSchemaVersionException">The database's schema is newer than this build.</exception>
+    public static IReadOnlyList<string> Names(PostgresTarget target)
+    {
+        if (target is null)
+        {
+            throw new ArgumentNullException(nameof(target));
+        }
+
+        return PostgresInspection.Call(target, target.Display, (connection, version) => Names(connection, version));
+    }
+
+    /// <summary>
+    /// Items that live workers other than run <paramref name="run"/> hold now (claimed, lease not lapsed): a joining
+    /// worker counts them among the unfinished items at its start, but they are not unfinished, only busy elsewhere.
+    /// </summary>
+    /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
+    public static long HeldByOtherWorkers(PostgresTarget target, string name, int run)
+    {
+        if (target is null)
+        {
+            throw new ArgumentNullException(nameof(target));
+        }
+
+        return PostgresInspection.Call(target, target.Display + "#" + name, (connection, version) =>
+        {
+            if (version == 0)
+            {
+                return 0L;
+            }
+
+            using var command = new NpgsqlCommand(
+                $"""
+                SELECT count(*) FROM {S}.items i JOIN {S}.checkpoints c ON c.id = i.checkpoint_id
+                WHERE c.name = @n AND i.status = 2 AND i.run <> @r AND i.lease_until > now()
+                """,
+                connection);
+            command.Parameters.AddWithValue("n", name);
+            command.Parameters.AddWithValue("r", run);
+            return (long)command.ExecuteScalar()!;
+        });
+    }
+
     /// <summary>Every checkpoint in the store, by name; none when the store has no schema yet.</summary>
     /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
     /// <exception cref="CheckpointSchemaVersionException">The database's schema is newer than this build.</exception>
@@ -39,17 +83,7 @@ internal static class PostgresStatusReader
 
         return PostgresInspection.Call(target, target.Display, (connection, version) =>
         {
-            var names = new List<string>();
-            if (version > 0)
-            {
-                using var command = new NpgsqlCommand($"SELECT name FROM {S}.checkpoints ORDER BY name COLLATE \"C\"", connection);
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    names.Add(reader.GetString(0));
-                }
-            }
-
+            var names = Names(connection, version);
             var statuses = new List<SharedCheckpointStatus>(names.Count);
             foreach (var name in names)
             {
@@ -65,6 +99,24 @@ internal static class PostgresStatusReader
 
             return (IReadOnlyList<SharedCheckpointStatus>)statuses;
         });
+    }
+
+    private static List<string> Names(NpgsqlConnection connection, int version)
+    {
+        var names = new List<string>();
+        if (version == 0)
+        {
+            return names;
+        }
+
+        using var command = new NpgsqlCommand($"SELECT name FROM {S}.checkpoints ORDER BY name COLLATE \"C\"", connection);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     private static SharedCheckpointStatus Read(NpgsqlConnection connection, PostgresTarget target, string name, int version)

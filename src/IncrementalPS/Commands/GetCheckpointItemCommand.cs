@@ -75,15 +75,22 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
     /// <summary>Lets the secret go.</summary>
     protected override void EndProcessing() => _keyHasher?.Dispose();
 
+    /// <summary>A PostgreSQL store shared by many workers (a postgres:// URI or a connection string); default $env:INCREMENTALPS_STORE.</summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <summary>Reads the checkpoint's items and writes those that match.</summary>
     protected override void ProcessRecord()
     {
+        var database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
+
         CheckpointLocation location;
         try
         {
             location = ParameterSetName == ByPath
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
-                : CheckpointResolver.FromName(Name);
+                : database is not null ? PostgresCheckpoint.Locate(database, Name) : CheckpointResolver.FromName(Name);
         }
         catch (CheckpointException exception)
         {
@@ -97,6 +104,15 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
 
         try
         {
+            if (_keyHasher is not null && database is not null)
+            {
+                // Its secret is not checked against a shared store here, and a wrong one would match nothing, silently.
+                WriteError(ErrorRecords.ConflictingParameters(
+                    "-KeyHash with Get-CheckpointItem reads checkpoint files only for now; for a PostgreSQL store, list the items without -Key (their keys are the hashes).",
+                    "-KeyHash"));
+                return;
+            }
+
             if (_keyHasher is not null)
             {
                 // A hash matches only the one key it was made from: -Key is exact here, in the form a run stores it.
@@ -105,7 +121,10 @@ public sealed class GetCheckpointItemCommand : PSCmdlet
                 filter = stored is null ? null : k => string.Equals(k, stored, StringComparison.Ordinal);
             }
 
-            foreach (var item in CheckpointInspector.ReadItems(location, state, filter))
+            var items = database is not null
+                ? PostgresItemReader.Read(database, location.Name, state, filter)
+                : CheckpointInspector.ReadItems(location, state, filter);
+            foreach (var item in items)
             {
                 // The engine's own type, with the checkpoint's name added so that rows from several checkpoints can be
                 // told apart (the format file groups the table by it).

@@ -12,7 +12,7 @@ namespace IncrementalPS.Commands;
 /// </summary>
 /// <remarks>Reads without locking, so it works from another shell while a run is live; so does -Wait, which follows the run.</remarks>
 [Cmdlet(VerbsCommon.Get, "CheckpointStatus", DefaultParameterSetName = ByName)]
-[OutputType(typeof(CheckpointStatus))]
+[OutputType(typeof(CheckpointStatus), typeof(SharedCheckpointStatus))]
 public sealed class GetCheckpointStatusCommand : PSCmdlet, IDisposable
 {
     private const string ByName = "ByName";
@@ -34,6 +34,14 @@ public sealed class GetCheckpointStatusCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// A PostgreSQL store shared by many workers (a postgres:// URI or a connection string); default
+    /// $env:INCREMENTALPS_STORE. Its checkpoints are SharedCheckpointStatus objects, with their live workers.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <summary>Follow a live run with a progress bar until it ends, then write its final status.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
@@ -44,19 +52,23 @@ public sealed class GetCheckpointStatusCommand : PSCmdlet, IDisposable
     /// <summary>Reads each checkpoint named and writes its status.</summary>
     protected override void ProcessRecord()
     {
+        var database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
+
         var resolutions = ParameterSetName == ByPath
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
-            : CheckpointResolver.ByNames(Name);
+            : CheckpointResolver.ByNames(Name, database);
 
         CheckpointLoop.ForEach(this, resolutions, location =>
         {
             if (!Wait)
             {
-                WriteObject(CheckpointInspector.ReadStatus(location));
+                WriteObject(database is not null ? PostgresStatusReader.Read(database, location.Name) : CheckpointInspector.ReadStatus(location));
                 return;
             }
 
-            if (new StatusWatcher(this, location).Follow(_stop!.Token) is { } final)
+            var watcher = new StatusWatcher(this, location.Name);
+            object? final = database is not null ? watcher.Follow(database, _stop!.Token) : watcher.Follow(location, _stop!.Token);
+            if (final is not null)
             {
                 WriteObject(final);
             }

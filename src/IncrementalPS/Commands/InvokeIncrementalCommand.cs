@@ -36,6 +36,8 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private const long SkipReportInterval = 1000;
 
     private CheckpointLocation? _location;
+    private PostgresTarget? _database;
+    private long _heldElsewhereAtStart;
     private CheckpointSession? _session;
     private CancellationTokenSource? _cancellation;
     private ProgressReporter? _progress;
@@ -60,6 +62,22 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = ByPath, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
+
+    /// <summary>
+    /// A PostgreSQL store shared by many workers (a postgres:// URI or a connection string); default
+    /// $env:INCREMENTALPS_STORE. This run joins the checkpoint as one more worker.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
+    /// <summary>
+    /// With -Store: how long this worker's claims outlive its last heartbeat before another worker takes its items over
+    /// (seconds or a TimeSpan; default 30 s), as incps --lease.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [SecondsToTimeSpan]
+    public TimeSpan Lease { get; set; } = PostgresCheckpoint.DefaultLease;
 
     /// <summary>The script block run once per item, with $_ and $PSItem bound, in the caller's scope.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 1)]
@@ -158,11 +176,13 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     /// <summary>Opens the checkpoint (terminating errors here leave everything on disk as it was).</summary>
     protected override void BeginProcessing()
     {
+        _database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
+
         try
         {
             _location = ParameterSetName == ByPath
                 ? new CheckpointResolver(SessionState.Path).FromPath(Path)
-                : CheckpointResolver.FromName(Name);
+                : _database is not null ? PostgresCheckpoint.Locate(_database, Name) : CheckpointResolver.FromName(Name);
         }
         catch (CheckpointException exception)
         {
@@ -202,6 +222,21 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.KeySecretUnavailable(exception));
         }
 
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Lease)) && (_database is null || Lease <= TimeSpan.Zero))
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                _database is null ? "-Lease applies to a PostgreSQL store (-Store, or $env:INCREMENTALPS_STORE)." : "-Lease must be positive.",
+                Lease));
+        }
+
+        if (_database is not null && (ThrottleLimit > 1 || TimeoutSeconds > 0 || BatchSize > 1))
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                "-ThrottleLimit, -TimeoutSeconds and -BatchSize do not work with a PostgreSQL store yet: a worker there runs one item at a time. " +
+                "To share the work, run more workers (on this machine or others) with the same command.",
+                Store is null ? "$env:" + SharedStore.Variable : "-Store"));
+        }
+
         // Only -Restart destroys anything, so only it asks for consent; -WhatIf still shows what a run would do.
         var askConsent = Restart || MyInvocation.BoundParameters.ContainsKey("WhatIf");
         var action = Restart
@@ -224,8 +259,11 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 options.OnRetry = _parallel.OnRetry(options.OnRetry);
             }
 
-            _session = CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
+            _session = _database is not null
+                ? PostgresCheckpoint.Start(_database, _location, options, Lease, _progress)
+                : CheckpointSession.Start(_location, options, (IProgress<RunProgress>?)_parallel?.Progress ?? _progress);
             _parallel?.Start(_session);
+            _heldElsewhereAtStart = _database is null ? 0 : PostgresStatusReader.HeldByOtherWorkers(_database, _location.Name, _session.Resume.RunNumber);
             _batches = BatchSize <= 1 ? null
                 : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
                 : BatchesInCallersScope(_session);
@@ -347,6 +385,8 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             {
                 RunStep(_parallel.Drain);
             }
+
+            SharedStoreEnd.ProcessHeld(_session, outcome => Report(outcome, null), _cancellation!.Token);
 
             summary = _session.Finish();
         }
@@ -598,13 +638,14 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
         if (resume.IsResume)
         {
             WriteVerbose(Format(
-                "Resuming checkpoint '{0}' (run {1}, was {2}): {3} completed, {4} failed, {5} unfinished to run again.",
+                "Resuming checkpoint '{0}' (run {1}, was {2}): {3} completed, {4} failed, {5} unfinished to run again{6}.",
                 _location!.Name,
                 resume.RunNumber,
                 resume.PreviousState,
                 resume.Completed,
                 resume.Failed,
-                resume.InFlight));
+                Math.Max(0, resume.InFlight - _heldElsewhereAtStart),
+                _heldElsewhereAtStart > 0 ? Format(", {0} held by other live workers", _heldElsewhereAtStart) : string.Empty));
         }
         else
         {

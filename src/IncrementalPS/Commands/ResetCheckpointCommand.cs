@@ -26,6 +26,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     private bool _yesToAll;
     private bool _noToAll;
     private KeyHasher? _keyHasher;
+    private PostgresTarget? _database;
 
     /// <summary>Checkpoint names in the store; wildcards allowed.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 0)]
@@ -72,7 +73,15 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Refuses -Failed, -Key and -Output together, and reads the -KeyHash secret.</summary>
+    /// <summary>
+    /// A PostgreSQL store shared by many workers (a postgres:// URI or a connection string); default
+    /// $env:INCREMENTALPS_STORE. Removing a checkpoint there is refused while workers are live, unless -Force.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
+    /// <summary>Refuses -Failed, -Key and -Output together, reads the -KeyHash secret, and refuses a -Store that names no PostgreSQL store.</summary>
     protected override void BeginProcessing()
     {
         if ((Failed ? 1 : 0) + (Key is null ? 0 : 1) + (Output ? 1 : 0) > 1)
@@ -95,6 +104,8 @@ public sealed class ResetCheckpointCommand : PSCmdlet
         {
             ThrowTerminatingError(ErrorRecords.KeySecretUnavailable(exception));
         }
+
+        _database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
     }
 
     /// <summary>Lets the secret go.</summary>
@@ -105,9 +116,19 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     {
         var resolutions = ParameterSetName == ByPath
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
-            : CheckpointResolver.ByNames(Name);
+            : CheckpointResolver.ByNames(Name, _database);
 
-        CheckpointLoop.ForEach(this, resolutions, Reset);
+        CheckpointLoop.ForEach(this, resolutions, location =>
+        {
+            if (_database is not null)
+            {
+                new SharedCheckpointReset(this, _database).Reset(location, Failed, Key, Output, _keyHasher, Force);
+            }
+            else
+            {
+                Reset(location);
+            }
+        });
     }
 
     private void Reset(CheckpointLocation location)
@@ -200,6 +221,12 @@ public sealed class ResetCheckpointCommand : PSCmdlet
             query = Format("Checkpoint '{0}' cannot be read ({1}). Remove it?", location.Name, exception.Message);
         }
 
+        return AskToRemove(query, location.FilePath);
+    }
+
+    /// <summary>Asks (ShouldContinue) before removing a checkpoint with work in it; an error saying to add -Force when nobody can be asked.</summary>
+    internal bool AskToRemove(string query, string target)
+    {
         try
         {
             return ShouldContinue(query, "Remove checkpoint", ref _yesToAll, ref _noToAll);
@@ -210,7 +237,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
             WriteError(ErrorRecords.ForceRequired(
                 query.Replace(" Remove it?", string.Empty) +
                 " Nobody can be asked to confirm removing it in this session: add -Force to remove it.",
-                location.FilePath,
+                target,
                 exception));
             return false;
         }
@@ -220,7 +247,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     /// ShouldProcess, with -Confirm in a session where nobody can be asked turned into an error that says what to do
     /// instead of the host's own "NonInteractive mode" error.
     /// </summary>
-    private bool Approve(CheckpointLocation location, string action)
+    internal bool Approve(CheckpointLocation location, string action)
     {
         try
         {

@@ -16,7 +16,7 @@ namespace IncrementalPS.Commands;
 /// live run is a CheckpointNotRunning error.
 /// </remarks>
 [Cmdlet(VerbsLifecycle.Suspend, "Checkpoint", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(CheckpointStatus))]
+[OutputType(typeof(CheckpointStatus), typeof(SharedCheckpointStatus))]
 public sealed class SuspendCheckpointCommand : PSCmdlet
 {
     private const string ByName = "ByName";
@@ -34,6 +34,14 @@ public sealed class SuspendCheckpointCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// A PostgreSQL store shared by many workers (a postgres:// URI or a connection string); default
+    /// $env:INCREMENTALPS_STORE. Every live worker of the checkpoint is asked; each notices it with its heartbeat.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
     /// <summary>Write the checkpoint's status (still Running, until its items in flight are recorded) after asking.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -41,6 +49,13 @@ public sealed class SuspendCheckpointCommand : PSCmdlet
     /// <summary>Asks each checkpoint's live run to suspend.</summary>
     protected override void ProcessRecord()
     {
+        var database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
+        if (database is not null)
+        {
+            CheckpointLoop.ForEach(this, CheckpointResolver.ByNames(Name, database), location => SuspendShared(database, location));
+            return;
+        }
+
         var resolver = new CheckpointResolver(SessionState.Path);
         var names = ParameterSetName == ByPath ? Path : Name;
         foreach (var name in names)
@@ -58,6 +73,26 @@ public sealed class SuspendCheckpointCommand : PSCmdlet
         catch (CheckpointException exception)
         {
             return Resolution.Failed(Errors.ErrorRecords.ForCheckpoint(exception, name));
+        }
+    }
+
+    private void SuspendShared(PostgresTarget database, CheckpointLocation location)
+    {
+        if (!ShouldProcess(location.FilePath, "Suspend every live worker after its items in flight"))
+        {
+            return;
+        }
+
+        var workers = PostgresSuspend.Place(database, location.Name);
+        WriteVerbose(string.Format(
+            CultureInfo.CurrentCulture,
+            "Asked the {0} live worker(s) of checkpoint '{1}' to suspend: each notices it with its heartbeat (every third of its lease), " +
+            "finishes and records its items in flight, starts nothing new, and ends Suspended. Follow it with 'Get-CheckpointStatus {1} -Store … -Wait'.",
+            workers,
+            location.Name));
+        if (PassThru)
+        {
+            WriteObject(PostgresStatusReader.Read(database, location.Name));
         }
     }
 

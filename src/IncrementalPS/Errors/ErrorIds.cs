@@ -27,4 +27,10 @@ internal static class ErrorIds
     public const string ForceRequired = nameof(ForceRequired);
     public const string KeyHashMismatch = nameof(KeyHashMismatch);
     public const string KeySecretUnavailable = nameof(KeySecretUnavailable);
+    public const string InvalidStore = nameof(InvalidStore);
+    public const string StoreNeedsPowerShell7 = nameof(StoreNeedsPowerShell7);
+    public const string StoreServerFailed = nameof(StoreServerFailed);
+    public const string StoreSchemaTooNew = nameof(StoreSchemaTooNew);
+    public const string CheckpointInUse = nameof(CheckpointInUse);
+    public const string LeaseLost = nameof(LeaseLost);
 }

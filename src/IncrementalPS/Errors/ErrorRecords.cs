@@ -29,6 +29,10 @@ internal static class ErrorRecords
             CheckpointIOException => (ErrorIds.CheckpointIOFailed, ErrorCategory.WriteError),
             CheckpointPathException => (ErrorIds.InvalidCheckpointPath, ErrorCategory.InvalidArgument),
             CheckpointKeyHashException => (ErrorIds.KeyHashMismatch, ErrorCategory.InvalidArgument),
+            CheckpointServerException => (ErrorIds.StoreServerFailed, ErrorCategory.ConnectionError),
+            CheckpointSchemaVersionException => (ErrorIds.StoreSchemaTooNew, ErrorCategory.InvalidData),
+            CheckpointInUseException => (ErrorIds.CheckpointInUse, ErrorCategory.ResourceBusy),
+            CheckpointLeaseLostException => (ErrorIds.LeaseLost, ErrorCategory.OperationStopped),
             _ => (ErrorIds.CheckpointError, ErrorCategory.NotSpecified),
         };
 
@@ -125,6 +129,10 @@ internal static class ErrorRecords
     /// <summary>-KeyHash was asked for and its secret cannot be had (not set, unreadable, too short), or its parameters conflict.</summary>
     public static ErrorRecord KeySecretUnavailable(ArgumentException exception)
         => new(exception, ErrorIds.KeySecretUnavailable, ErrorCategory.InvalidArgument, null);
+
+    /// <summary>-Store (or $env:INCREMENTALPS_STORE) names no PostgreSQL store; the target is the parameter, never its value (a password).</summary>
+    public static ErrorRecord InvalidStore(Store.InvalidStoreException exception)
+        => new(exception, ErrorIds.InvalidStore, ErrorCategory.InvalidArgument, exception.Origin);
 
     /// <summary>Two parameters that cannot be used together.</summary>
     public static ErrorRecord ConflictingParameters(string message, object? target)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using IncrementalPS.Core;
 using IncrementalPS.Errors;
@@ -35,12 +36,40 @@ internal sealed class CheckpointResolver
     }
 
     /// <summary>The checkpoints named, with wildcards; every checkpoint in the store when <paramref name="names"/> is empty.</summary>
-    public static IEnumerable<Resolution> ByNames(IReadOnlyList<string>? names)
+    public static IEnumerable<Resolution> ByNames(IReadOnlyList<string>? names) => ByNames(names, null);
+
+    /// <summary>
+    /// Like <see cref="ByNames(IReadOnlyList{string})"/>, in the PostgreSQL store <paramref name="database"/> when it is
+    /// not null. A store that cannot be listed is one error, and no checkpoints.
+    /// </summary>
+    public static IEnumerable<Resolution> ByNames(IReadOnlyList<string>? names, PostgresTarget? database)
     {
-        var store = CheckpointStore.List();
-        if (names is null || names.Count == 0)
+        var wanted = names ?? Array.Empty<string>();
+        IReadOnlyList<CheckpointLocation>? store = null;
+        ErrorRecord? listingError = null;
+        if (wanted.Count == 0 || wanted.Any(WildcardPattern.ContainsWildcardCharacters))
         {
-            foreach (var location in store)
+            try
+            {
+                store = database is null
+                    ? CheckpointStore.List()
+                    : PostgresStatusReader.Names(database).Select(name => PostgresCheckpoint.Locate(database, name)).ToList();
+            }
+            catch (CheckpointException exception) when (database is not null)
+            {
+                listingError = ErrorRecords.ForCheckpoint(exception, database.Display);
+            }
+        }
+
+        if (listingError is not null)
+        {
+            yield return Resolution.Failed(listingError);
+            yield break;
+        }
+
+        if (wanted.Count == 0)
+        {
+            foreach (var location in store!)
             {
                 yield return Resolution.Found(location);
             }
@@ -48,12 +77,12 @@ internal sealed class CheckpointResolver
             yield break;
         }
 
-        foreach (var name in names)
+        foreach (var name in wanted)
         {
             if (WildcardPattern.ContainsWildcardCharacters(name))
             {
                 var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-                foreach (var location in store)
+                foreach (var location in store!)
                 {
                     if (pattern.IsMatch(location.Name))
                     {
@@ -68,7 +97,7 @@ internal sealed class CheckpointResolver
             ErrorRecord? error = null;
             try
             {
-                found = FromName(name);
+                found = database is null ? FromName(name) : PostgresCheckpoint.Locate(database, name);
             }
             catch (CheckpointNameException exception)
             {

@@ -104,6 +104,23 @@ public sealed class SharedStoreInspectionTests : IDisposable
     }
 
     [PosixFact]
+    public void A_joining_worker_counts_the_items_other_workers_hold_as_held_not_unfinished()
+    {
+        using var job = new Job();
+        // The holder's item takes long enough for the joining worker to start and finish beside it.
+        using var holder = job.Start(Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString }, job.MarkCommand("5")));
+        holder.Input.Write("b\n");
+        holder.Input.Flush();
+        Assert.True(holder.WaitUntil(() => job.Executions().Count >= 1, IncpsProcess.DefaultTimeout), holder.Stderr);
+
+        var joining = job.Incps("x\n", Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString, "--keep" }, job.MarkCommand("5")));
+        holder.Input.Close();
+        holder.WaitForResult(IncpsProcess.DefaultTimeout);
+
+        Assert.Contains("0 unfinished (these run again), 1 held by other live workers.", joining.Stderr, StringComparison.Ordinal);
+    }
+
+    [PosixFact]
     public void An_empty_store_lists_no_checkpoints()
     {
         using var job = new Job();
