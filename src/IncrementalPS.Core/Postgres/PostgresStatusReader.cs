@@ -175,7 +175,9 @@ internal static class PostgresStatusReader
             : null;
 
         // Without a live worker: items left unfinished (or no worker that ended normally) mean it stopped before the end.
+        // A job whose last worker ended on a request to suspend stays Suspended until a worker joins again.
         var state = workers.Count > 0 ? CheckpointState.Running
+            : lastOutcome == JournalFormat.OutcomeSuspended ? CheckpointState.Suspended
             : inFlight > 0 ? CheckpointState.Interrupted
             : failed > 0 ? CheckpointState.Failed
             : lastOutcome == JournalFormat.OutcomeCompleted ? CheckpointState.Completed

@@ -46,6 +46,11 @@ public sealed class SharedStoreSuspendTests : IDisposable
         Assert.True(started.Count < items.Count, "the workers stopped before the end of their input");
         Assert.Equal(2L, _db.Scalar("SELECT count(*) FROM incrementalps.workers WHERE outcome = 'suspended'"));
 
+        // Status says Suspended until the job runs again.
+        var status = job.Incps(string.Empty, "status", job.Name, "--store", _db.ConnectionString, "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("\"state\":\"suspended\"", status.Stdout.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+
         var resumed = job.Incps(Job.Lines(items), Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString, "--keep" }, job.MarkCommand()));
 
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
