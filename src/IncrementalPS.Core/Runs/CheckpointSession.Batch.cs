@@ -100,8 +100,12 @@ internal sealed partial class CheckpointSession
                 var deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
                 if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out var claim))
                 {
-                    _progress.Skipped++;
-                    outcomes[i] = new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                    outcomes[i] = DeclinedOutcome(key, entry.Attempts);
+                    if (outcomes[i].Kind == ItemOutcomeKind.SkippedDuplicate)
+                    {
+                        _progress.Skipped++;
+                    }
+
                     continue;
                 }
 

@@ -119,7 +119,16 @@ internal sealed partial class CheckpointSession
                 return true;
             }
 
-            // Declined again: the store now knows why. Still held: wait; otherwise it was finished meanwhile.
+            // Declined again: the store now knows why. Poisoned (its lease lapsed once too often) or finished
+            // meanwhile: settled; still held: wait.
+            var declined = DeclinedOutcome(key, entry.Attempts);
+            if (declined.Kind == ItemOutcomeKind.Poisoned)
+            {
+                _held.Remove(key);
+                settled = declined;
+                return false;
+            }
+
             TrySkipSettled(key, out settled);
             return false;
         }

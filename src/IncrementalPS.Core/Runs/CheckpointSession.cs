@@ -171,14 +171,20 @@ internal sealed partial class CheckpointSession : IDisposable
             if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out claim))
             {
                 // Another worker sharing the store holds or finished the item: it is not this run's to run now. One it
-                // holds is remembered, to be taken over at the end of the input if that worker dies (ProcessHeld).
-                if (!RememberIfHeld(key, work))
+                // holds is remembered, to be taken over at the end of the input if that worker dies (ProcessHeld),
+                // which reports its outcome then: once, not here too.
+                var declined = DeclinedOutcome(key, entry.Attempts);
+                if (declined.Kind == ItemOutcomeKind.SkippedDuplicate && RememberIfHeld(key, work))
+                {
+                    declined = new ItemOutcome(key, ItemOutcomeKind.HeldElsewhere, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                }
+                else if (declined.Kind == ItemOutcomeKind.SkippedDuplicate)
                 {
                     _progress.Skipped++;
                 }
 
                 _progress.MaybeReport();
-                return new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                return declined;
             }
         }
 
@@ -395,6 +401,22 @@ internal sealed partial class CheckpointSession : IDisposable
 
         _progress.Skipped++;
         return true;
+    }
+
+    /// <summary>
+    /// What a declined claim means for the run: the store poisoned the item (its lease lapsed once too often, a failure
+    /// the run reports and counts), or the item is not this run's to run now (a skip, counted by the caller).
+    /// </summary>
+    private ItemOutcome DeclinedOutcome(string key, int attempts)
+    {
+        // A store records a poison item it found at the claim as failed by this run; nothing else declined is.
+        if (_store.TryGet(key, out var now) && now.Status == KeyStatus.Failed && now.Run == _run)
+        {
+            _progress.Failed++;
+            return new ItemOutcome(key, ItemOutcomeKind.Poisoned, now.Attempts, _store.ReadError(key), TimeSpan.Zero, hasSavedOutput: false);
+        }
+
+        return new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, attempts, null, TimeSpan.Zero, hasSavedOutput: false);
     }
 
     /// <summary>Records an item's result, then waits (outside the lock, so results of other threads share a flush) until it is durable.</summary>

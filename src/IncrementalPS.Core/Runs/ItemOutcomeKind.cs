@@ -20,4 +20,10 @@ internal enum ItemOutcomeKind
 
     /// <summary>Not processed: the process died while handling this item too many times; now recorded as failed.</summary>
     Poisoned,
+
+    /// <summary>
+    /// Not processed yet: another worker sharing the store holds it. Not a result: its outcome is reported once, by
+    /// <see cref="CheckpointSession.ProcessHeld"/> at the end of the input (a skip when the holder finishes it).
+    /// </summary>
+    HeldElsewhere,
 }

@@ -146,6 +146,29 @@ public sealed class PostgresRunStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_third_lapse_found_by_a_running_worker_is_reported_poisoned_not_skipped()
+    {
+        // The worker opened before the item ever lapsed: it learns of the third lapse from its claim, not at open.
+        using var session = Start("job", Sessions.Options(o => o.Keep = true));
+        for (var i = 0; i < 3; i++)
+        {
+            using var dying = Open("job", ShortLease, Timeout.InfiniteTimeSpan);
+            Assert.True(dying.TryClaim("k", 1, 0, out _));
+            Thread.Sleep(ShortLease * 3);
+        }
+
+        var ran = false;
+        var outcome = session.Process("k", _ => { ran = true; return null; });
+
+        Assert.False(ran);
+        Assert.Equal(ItemOutcomeKind.Poisoned, outcome.Kind);
+        Assert.Equal("IncrementalPS.PoisonItem", outcome.Error?.Type);
+        var summary = session.Finish();
+        Assert.Equal(1, summary.Failed);
+        Assert.Equal(0, summary.Skipped);
+    }
+
+    [Fact]
     public void Failed_items_are_skipped_with_their_error_and_run_again_with_RetryFailed()
     {
         using (var first = Start("job", Sessions.Options()))
