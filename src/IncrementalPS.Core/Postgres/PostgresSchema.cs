@@ -63,6 +63,12 @@ internal static class PostgresSchema
         CREATE INDEX items_leased ON incrementalps.items (checkpoint_id, run) WHERE status = 2;
         CREATE SEQUENCE incrementalps.tokens;
         """,
+
+        // Claims in token order: each claim also brings the keys other workers claimed since this worker last asked,
+        // so that a worker declines those without a round trip of their own.
+        """
+        CREATE INDEX items_claimed ON incrementalps.items (checkpoint_id, token);
+        """,
     };
 
     public static int CurrentVersion => Migrations.Length;

@@ -171,24 +171,28 @@ internal sealed partial class CheckpointSession
         }
     }
 
-    /// <summary>Records every claimed key of a batch under one lock, then waits once until the last is durable.</summary>
+    /// <summary>Records every claimed key of a batch under one lock, then waits until they are durable.</summary>
     private void RecordAll(List<ItemClaim> claims, List<int> positions, ItemOutcome[] outcomes, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
     {
-        CommitPoint last = default;
+        var points = new CommitPoint[claims.Count];
         lock (_gate)
         {
             EnsureOpen();
             for (var c = 0; c < claims.Count; c++)
             {
                 var claim = claims[c];
-                last = RecordLocked(claim, kind, duration, output, error);
+                points[c] = RecordLocked(claim, kind, duration, output, error);
                 outcomes[positions[c]] = new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
             }
 
             _progress.MaybeReport();
         }
 
-        _store.WaitDurable(last);
+        // The first wait makes them all durable; each is asked, so that a result a shared store refused is not missed.
+        foreach (var point in points)
+        {
+            WaitDurable(point, kind);
+        }
     }
 
     private void LeaveAllUnfinished(List<ItemClaim> claims)

@@ -64,6 +64,9 @@ internal sealed partial class CheckpointSession
                 }
 
                 pending = _held.ToList();
+
+                // Where each stands now, in a few round trips for all of them rather than one each.
+                _store.Refresh(_held.Keys);
             }
 
             foreach (var held in pending)

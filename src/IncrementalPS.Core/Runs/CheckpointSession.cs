@@ -434,8 +434,33 @@ internal sealed partial class CheckpointSession : IDisposable
             _progress.MaybeReport();
         }
 
-        _store.WaitDurable(commit);
+        WaitDurable(commit, kind);
         return new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
+    }
+
+    /// <summary>Waits until a result is durable; one that a shared store's fence refused is counted no more.</summary>
+    private void WaitDurable(in CommitPoint commit, ItemOutcomeKind kind)
+    {
+        try
+        {
+            _store.WaitDurable(commit);
+        }
+        catch (CheckpointLeaseLostException)
+        {
+            lock (_gate)
+            {
+                if (kind == ItemOutcomeKind.Completed)
+                {
+                    _progress.Completed--;
+                }
+                else
+                {
+                    _progress.Failed--;
+                }
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Writes one result and counts it. Under <c>_gate</c>.</summary>

@@ -69,8 +69,8 @@ public sealed class PostgresRunStoreTests : IDisposable
 
         Thread.Sleep(ShortLease * 3);
         Assert.True(taker.TryClaim("k", 1, 0, out var takerClaim));
-        taker.RecordCompleted(takerClaim, TimeSpan.Zero, "taker's");
-        var refused = Assert.Throws<CheckpointLeaseLostException>(() => late.RecordCompleted(lateClaim, TimeSpan.Zero, "late"));
+        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, "taker's"));
+        var refused = Assert.Throws<CheckpointLeaseLostException>(() => late.WaitDurable(late.RecordCompleted(lateClaim, TimeSpan.Zero, "late")));
 
         Assert.Equal("k", refused.Key);
         Assert.Equal("taker's", taker.ReadSavedOutput("k"));
@@ -85,7 +85,7 @@ public sealed class PostgresRunStoreTests : IDisposable
         Assert.True(slow.TryClaim("k", 1, 0, out var claim));
 
         Thread.Sleep(ShortLease * 3);
-        slow.RecordCompleted(claim, TimeSpan.Zero, null);
+        slow.WaitDurable(slow.RecordCompleted(claim, TimeSpan.Zero, null));
 
         Assert.Equal((short)KeyStatus.Completed, _db.Scalar("SELECT status FROM incrementalps.items"));
     }
@@ -103,7 +103,7 @@ public sealed class PostgresRunStoreTests : IDisposable
         holder.ThrowIfFailed();
 
         Assert.False(other.TryClaim("k", 1, 0, out _));
-        holder.RecordCompleted(claim, TimeSpan.Zero, null);
+        holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, null));
     }
 
     [Fact]

@@ -102,6 +102,11 @@ internal sealed class MemoryRunStore : IRunStore
     {
     }
 
+    /// <summary>Nothing to do: this run owns the checkpoint, so it knows every key's state already.</summary>
+    public void Refresh(IReadOnlyCollection<string> keys)
+    {
+    }
+
     public void ThrowIfFailed()
     {
     }
