@@ -52,6 +52,11 @@ internal sealed partial class CheckpointSession
 
     private void ProcessHeldCore(Action<ItemOutcome> onOutcome, CancellationToken cancellationToken)
     {
+        foreach (var outcome in Settle(keepLast: false))
+        {
+            onOutcome(outcome);
+        }
+
         while (true)
         {
             List<KeyValuePair<string, Func<ItemAttempt, string?>>> pending;

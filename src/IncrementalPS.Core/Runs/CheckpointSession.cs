@@ -2,9 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
-#if NET
 using System.Runtime.CompilerServices;
-#endif
 
 namespace IncrementalPS.Core;
 
@@ -135,7 +133,7 @@ internal sealed partial class CheckpointSession : IDisposable
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    private ItemOutcome ProcessCore(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken)
+    private ItemOutcome ProcessCore(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken, StrongBox<CommitPoint>? deferred = null)
     {
         if (string.IsNullOrEmpty(key))
         {
@@ -188,11 +186,14 @@ internal sealed partial class CheckpointSession : IDisposable
             }
         }
 
-        return RunClaimed(key, work, claim, deaths, cancellationToken);
+        return RunClaimed(key, work, claim, deaths, cancellationToken, deferred);
     }
 
-    /// <summary>Runs an item this run has claimed, with its retries, and records the result.</summary>
-    private ItemOutcome RunClaimed(string key, Func<ItemAttempt, string?> work, ItemClaim claim, int deaths, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs an item this run has claimed, with its retries, and records the result: durable on return, or, with
+    /// <paramref name="deferred"/>, once the store makes the commit point put there durable (ProcessPipelined).
+    /// </summary>
+    private ItemOutcome RunClaimed(string key, Func<ItemAttempt, string?> work, ItemClaim claim, int deaths, CancellationToken cancellationToken, StrongBox<CommitPoint>? deferred = null)
     {
         for (var attemptInRun = 1; ; attemptInRun++)
         {
@@ -221,7 +222,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 var error = _describeError(ex);
                 if (!_retry.ShouldRetry(attemptInRun))
                 {
-                    return Record(claim, ItemOutcomeKind.Failed, Since(started), output: null, error);
+                    return Record(claim, ItemOutcomeKind.Failed, Since(started), output: null, error, deferred);
                 }
 
                 // Not a result: an item is failed only when its last allowed attempt failed. Until the next attempt it
@@ -240,7 +241,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 continue;
             }
 
-            return Record(claim, ItemOutcomeKind.Completed, Since(started), output, error: null);
+            return Record(claim, ItemOutcomeKind.Completed, Since(started), output, error: null, deferred);
         }
     }
 
@@ -289,6 +290,8 @@ internal sealed partial class CheckpointSession : IDisposable
     /// </summary>
     private RunSummary FinishCore()
     {
+        // Results ProcessPipelined still holds are committed (and a refused one reported) before the run's end.
+        Settle(keepLast: false);
         CheckpointState state;
         bool removed;
         lock (_gate)
@@ -423,7 +426,7 @@ internal sealed partial class CheckpointSession : IDisposable
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    private ItemOutcome Record(in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
+    private ItemOutcome Record(in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error, StrongBox<CommitPoint>? deferred)
     {
         CommitPoint commit;
         lock (_gate)
@@ -434,7 +437,15 @@ internal sealed partial class CheckpointSession : IDisposable
             _progress.MaybeReport();
         }
 
-        WaitDurable(commit, kind);
+        if (deferred is not null)
+        {
+            deferred.Value = commit;
+        }
+        else
+        {
+            WaitDurable(commit, kind);
+        }
+
         return new ItemOutcome(claim.Key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
     }
 

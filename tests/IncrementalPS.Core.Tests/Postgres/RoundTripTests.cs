@@ -147,6 +147,54 @@ public sealed class RoundTripTests : IDisposable
         Assert.True(store.RoundTrips - trips <= 2, $"{store.RoundTrips - trips} round trips to settle 50 held items");
     }
 
+    [Fact]
+    public void Pipelined_items_cost_one_round_trip_each_and_come_back_only_once_their_result_is_committed()
+    {
+        var options = Sessions.Options(o => o.Keep = true);
+        var store = PostgresRunStore.Open(_db.Target, "job", options, Lease);
+        using var session = Start(store, options);
+        var keys = Enumerable.Range(0, 10).Select(i => "k" + i).ToList();
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var settled = session.ProcessPipelined(keys[i], _ => "out");
+
+            Assert.Equal(i == 0 ? [] : [keys[i - 1]], settled.Select(o => o.Key));
+            Assert.Equal((long)i, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
+        }
+
+        Assert.Equal(keys.Count, store.RoundTrips);
+        Assert.Equal([keys[^1]], session.SettlePipelined().Select(o => o.Key));
+        Assert.Equal(keys.Count + 1, store.RoundTrips);
+        Assert.Equal((long)keys.Count, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
+    }
+
+    [Fact]
+    public void A_pipelined_result_refused_by_the_fence_is_reported_by_the_next_item_and_the_takers_result_stays()
+    {
+        var options = Sessions.Options(o => o.Keep = true);
+        var store = PostgresRunStore.Open(_db.Target, "job", options, ShortLease, Timeout.InfiniteTimeSpan);
+        using var taker = Open("job", Lease);
+        using var session = Start(store, options);
+
+        var first = session.ProcessPipelined("k", _ =>
+        {
+            // This worker stalls past its lease; another takes the item over and finishes it meanwhile.
+            Thread.Sleep(ShortLease * 3);
+            Assert.True(taker.TryClaim("k", 1, 0, out var claim));
+            taker.WaitDurable(taker.RecordCompleted(claim, TimeSpan.Zero, "taker's"));
+            return "late";
+        });
+
+        Assert.Empty(first);
+        var refused = Assert.Throws<CheckpointLeaseLostException>(() => session.ProcessPipelined("next", _ => null));
+        Assert.Equal("k", refused.Key);
+        Assert.Equal("taker's", _db.Scalar("SELECT output FROM incrementalps.items WHERE key = 'k'"));
+    }
+
+    private static CheckpointSession Start(PostgresRunStore store, RunOptions options)
+        => CheckpointSession.Start(CheckpointLocation.FromPath(Path.Combine(Path.GetTempPath(), "unused-job.jsonl")), store, options);
+
     private PostgresRunStore Open(string name, TimeSpan lease, TimeSpan? heartbeat = null)
         => PostgresRunStore.Open(_db.Target, name, Sessions.Options(), lease, heartbeat);
 }
