@@ -125,14 +125,20 @@ internal sealed partial class PostgresRunStore : IRunStore
                 // One trip: the results held since the last one, then the claim, then what other workers claimed since.
                 // The claim decides in one statement: a new key, an interrupted one, a lapsed lease (a death), or a
                 // failed one when retrying failed items that failed before this worker started (not the failures of
-                // its fellow workers). When declined, the same statement says why: the key's row as it is.
+                // its fellow workers). When declined, the same statement says why: the key's row as it is. A row seen
+                // not claimable is declined without the INSERT: ON CONFLICT DO UPDATE locks the row even when its WHERE
+                // then declines, and a lock makes the transaction wait for a durable commit (a flush) for nothing.
                 using var batch = new NpgsqlBatch(_connection);
                 var results = AddPending(batch);
                 var command = new NpgsqlBatchCommand(
                     $"""
-                    WITH claimed AS (
+                    WITH seen AS (
+                        SELECT i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) AS claimable
+                        FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k),
+                    claimed AS (
                         INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until)
-                        VALUES (@c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease)
+                        SELECT @c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease
+                        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE NOT seen.claimable)
                         ON CONFLICT (checkpoint_id, key) DO UPDATE SET
                             status = 2, run = @r, attempts = i.attempts + 1,
                             deaths = CASE WHEN i.status = 2 THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,

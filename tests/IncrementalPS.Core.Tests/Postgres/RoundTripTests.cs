@@ -100,6 +100,20 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void A_declined_claim_of_a_finished_item_leaves_its_row_unlocked_so_it_commits_without_a_flush()
+    {
+        using var worker = Open("job", Lease);
+        using var other = Open("job", Lease);
+        Assert.True(other.TryClaim("k", 1, 0, out var claim));
+        other.WaitDurable(other.RecordCompleted(claim, TimeSpan.Zero, null));
+
+        Assert.False(worker.TryClaim("k", 1, 0, out _));
+
+        // A row lock (ON CONFLICT DO UPDATE takes one even when it then declines) would leave the locker's xid here.
+        Assert.Equal("0", _db.Scalar("SELECT xmax::text FROM incrementalps.items WHERE key = 'k'"));
+    }
+
+    [Fact]
     public void A_key_learned_held_whose_lease_lapsed_since_is_asked_for_and_taken_over()
     {
         using var dying = Open("job", ShortLease, Timeout.InfiniteTimeSpan);
