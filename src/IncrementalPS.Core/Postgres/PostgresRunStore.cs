@@ -128,6 +128,9 @@ internal sealed partial class PostgresRunStore : IRunStore
                 // its fellow workers). When declined, the same statement says why: the key's row as it is. A row seen
                 // not claimable is declined without the INSERT: ON CONFLICT DO UPDATE locks the row even when its WHERE
                 // then declines, and a lock makes the transaction wait for a durable commit (a flush) for nothing.
+                // A key another worker is claiming right now (its transaction holds the key's advisory lock until it
+                // commits) is declined at once as held, with no row: the INSERT would wait for that commit. Workers
+                // given the same input in the same order would otherwise move in lockstep, each waiting on the others.
                 using var batch = new NpgsqlBatch(_connection);
                 var results = AddPending(batch);
                 var command = new NpgsqlBatchCommand(
@@ -135,10 +138,11 @@ internal sealed partial class PostgresRunStore : IRunStore
                     WITH seen AS (
                         SELECT i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) AS claimable
                         FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k),
+                    free AS (SELECT pg_try_advisory_xact_lock(hashtextextended(@k, @c)) AS got),
                     claimed AS (
                         INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until)
                         SELECT @c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease
-                        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE NOT seen.claimable)
+                        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE NOT seen.claimable) AND (SELECT got FROM free)
                         ON CONFLICT (checkpoint_id, key) DO UPDATE SET
                             status = 2, run = @r, attempts = i.attempts + 1,
                             deaths = CASE WHEN i.status = 2 THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
@@ -151,7 +155,7 @@ internal sealed partial class PostgresRunStore : IRunStore
                     SELECT true, token, attempts, deaths, 2::smallint, @r, false, false FROM claimed
                     UNION ALL
                     SELECT false, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL
-                    FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k AND NOT EXISTS (SELECT 1 FROM claimed)
+                    FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k AND NOT EXISTS (SELECT 1 FROM claimed) AND (SELECT got FROM free)
                     """);
                 command.Parameters.AddWithValue("c", _checkpoint);
                 command.Parameters.AddWithValue("r", _run);

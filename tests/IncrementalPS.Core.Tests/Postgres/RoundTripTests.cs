@@ -114,6 +114,52 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void A_key_another_worker_is_claiming_right_now_is_declined_as_held_without_waiting_for_its_commit()
+    {
+        using var other = Open("job", Lease);
+        using var worker = Open("job", Lease);
+        var checkpoint = _db.Scalar("SELECT id FROM incrementalps.checkpoints");
+        using var connection = new Npgsql.NpgsqlConnection(_db.ConnectionString);
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+
+        // A claim in flight, as the store makes one: the key's advisory lock, and its row not committed yet.
+        using (var command = new Npgsql.NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock(hashtextextended('k', @c)); " +
+            "INSERT INTO incrementalps.items (checkpoint_id, key, status, run, attempts, token, lease_until) VALUES (@c, 'k', 2, @r, 1, 1, now() + interval '30 seconds')",
+            connection, transaction))
+        {
+            command.Parameters.AddWithValue("c", checkpoint!);
+            command.Parameters.AddWithValue("r", other.Run);
+            command.ExecuteNonQuery();
+        }
+
+        bool? claimed = null;
+        Exception? failure = null;
+        var claiming = new Thread(() =>
+        {
+            try
+            {
+                claimed = worker.TryClaim("k", 1, 0, out _);
+            }
+            catch (CheckpointServerException ex)
+            {
+                // A claim that waited fails when the test's transaction and database go away: kept, not a crash.
+                failure = ex;
+            }
+        });
+        claiming.Start();
+
+        Assert.True(claiming.Join(TimeSpan.FromSeconds(60)), "the claim waited for the other worker's transaction");
+        Assert.Null(failure);
+        Assert.False(claimed);
+        Assert.True(worker.TryGet("k", out var held));
+        Assert.Equal(KeyStatus.Started, held.Status);
+        Assert.NotEqual(worker.Run, held.Run);
+        transaction.Rollback();
+    }
+
+    [Fact]
     public void A_key_learned_held_whose_lease_lapsed_since_is_asked_for_and_taken_over()
     {
         using var dying = Open("job", ShortLease, Timeout.InfiniteTimeSpan);
