@@ -32,6 +32,9 @@ internal sealed partial class PostgresRunStore : IDurableLog
     private ExceptionDispatchInfo? _pendingFailure;
     private long _lastSeenToken;
 
+    /// <summary>The newest claim token the keys-claimed-since query has passed (tests).</summary>
+    internal long LastSeenToken => _lastSeenToken;
+
     /// <summary>Round trips to the server for items so far (tests and the bench; the heartbeat's are not counted).</summary>
     internal long RoundTrips { get; private set; }
 
@@ -271,9 +274,8 @@ internal sealed partial class PostgresRunStore : IDurableLog
     private void AddPrefetch(NpgsqlBatch batch)
     {
         var command = new NpgsqlBatchCommand(
-            $"SELECT {KnownColumns} FROM {S}.items WHERE checkpoint_id = @c AND token > @since AND run <> @r ORDER BY token LIMIT {PrefetchBatch}");
+            $"SELECT {KnownColumns} FROM {S}.items WHERE checkpoint_id = @c AND token > @since ORDER BY token LIMIT {PrefetchBatch}");
         command.Parameters.AddWithValue("c", _checkpoint);
-        command.Parameters.AddWithValue("r", _run);
         command.Parameters.AddWithValue("since", _lastSeenToken);
         batch.BatchCommands.Add(command);
     }
@@ -282,7 +284,14 @@ internal sealed partial class PostgresRunStore : IDurableLog
     {
         foreach (var row in rows)
         {
+            // This worker's own claims come back too (once each): skipping them in the query instead would leave the
+            // mark behind them, and every later query would scan them all again.
             _lastSeenToken = Math.Max(_lastSeenToken, row.Token);
+            if (row.Known.Entry.Run == _run)
+            {
+                continue;
+            }
+
             if (_prefetched.Count < MaxPrefetched || _prefetched.ContainsKey(row.Key))
             {
                 _prefetched[row.Key] = row.Known;

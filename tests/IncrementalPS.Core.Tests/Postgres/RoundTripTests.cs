@@ -160,6 +160,17 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void The_keys_claimed_since_query_moves_past_the_workers_own_claims_so_it_does_not_scan_them_again()
+    {
+        using var worker = Open("job", Lease);
+        Assert.True(worker.TryClaim("a", 1, 0, out var a));
+        Assert.True(worker.TryClaim("b", 1, 0, out _));
+        Assert.True(worker.TryClaim("c", 1, 0, out _));
+
+        Assert.True(worker.LastSeenToken >= a.Token, $"the mark stayed at {worker.LastSeenToken}, before the worker's own claim {a.Token}");
+    }
+
+    [Fact]
     public void A_key_learned_held_whose_lease_lapsed_since_is_asked_for_and_taken_over()
     {
         using var dying = Open("job", ShortLease, Timeout.InfiniteTimeSpan);
