@@ -276,6 +276,11 @@ internal sealed class FileRunStore : IRunStore
 
     public void WaitDurable(in CommitPoint point) => _commit.WaitDurable(point);
 
+    /// <summary>Nothing to do: this run owns the checkpoint, so it knows every key's state already.</summary>
+    public void Refresh(IReadOnlyCollection<string> keys)
+    {
+    }
+
     public void ThrowIfFailed()
     {
         _failure?.Throw();

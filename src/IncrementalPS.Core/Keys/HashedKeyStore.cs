@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace IncrementalPS.Core;
 
@@ -39,6 +41,9 @@ internal sealed class HashedKeyStore : IRunStore
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim) => _inner.TryClaim(_hasher.Hash(key), attempt, deaths, out claim);
 
     public ItemClaim Reclaim(in ItemClaim claim, int attempt) => _inner.Reclaim(claim, attempt);
+
+    /// <summary>The keys are the session's clear keys: the store knows them by their hashes.</summary>
+    public void Refresh(IReadOnlyCollection<string> keys) => _inner.Refresh(keys.Select(_hasher.Hash).ToList());
 
     public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output) => _inner.RecordCompleted(claim, duration, output);
 

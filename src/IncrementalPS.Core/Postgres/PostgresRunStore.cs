@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -16,12 +17,13 @@ namespace IncrementalPS.Core;
 /// <see cref="RunOptions.PoisonThreshold"/> deaths the item is recorded failed (poison) instead of run again.
 /// </summary>
 /// <remarks>
-/// Durability: every result is one autocommitted statement, durable when it returns (the server's synchronous_commit
-/// decides), so <see cref="WaitDurable"/> has nothing to wait for. <see cref="TryGet"/> answers from the keys as they
-/// were when the worker opened the checkpoint plus what this worker did; <see cref="TryClaim"/> asks the server.
+/// Durability: a result is held until the next round trip (the next claim, or <see cref="WaitDurable"/>) and committed
+/// by it, durable when it returns (the server's synchronous_commit decides). <see cref="TryGet"/> answers from the keys
+/// as they were when the worker opened the checkpoint plus what this worker did and learned; <see cref="TryClaim"/>
+/// asks the server, unless the last trips said that another worker holds or finished the key.
 /// Not thread-safe, like every store: the session calls it under its lock; the heartbeat has its own connection.
 /// </remarks>
-internal sealed class PostgresRunStore : IRunStore
+internal sealed partial class PostgresRunStore : IRunStore
 {
     private const string S = PostgresSchema.Name;
     private readonly PostgresTarget _target;
@@ -116,40 +118,84 @@ internal sealed class PostgresRunStore : IRunStore
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
     {
         claim = default;
-        var row = Call(() =>
+        ApplyRefusals();
+        if (TryDeclineLocally(key))
         {
-            // One statement, one round trip, decides: a new key, an interrupted one, a lapsed lease (a death), or a
-            // failed one when retrying failed items that failed before this worker started (not the failures of its
-            // fellow workers). When declined, the same statement says why: the key's row as it is.
-            using var command = Command(
-                $"""
-                WITH claimed AS (
-                    INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until)
-                    VALUES (@c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease)
-                    ON CONFLICT (checkpoint_id, key) DO UPDATE SET
-                        status = 2, run = @r, attempts = i.attempts + 1,
-                        deaths = CASE WHEN i.status = 2 THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
-                        token = excluded.token, lease_until = excluded.lease_until, finished_at = NULL, duration_ms = NULL,
-                        output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
-                    WHERE i.status = 3
-                       OR (i.status = 2 AND i.lease_until < now())
-                       OR (i.status = 1 AND @retry AND i.finished_at < @opened)
-                    RETURNING token, attempts, deaths)
-                SELECT true, token, attempts, deaths, 2::smallint, @r, false, false FROM claimed
-                UNION ALL
-                SELECT false, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL
-                FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k AND NOT EXISTS (SELECT 1 FROM claimed)
-                """);
-            command.Parameters.AddWithValue("k", key);
-            command.Parameters.AddWithValue("lease", _lease);
-            command.Parameters.AddWithValue("retry", _retryFailed);
-            command.Parameters.AddWithValue("opened", NpgsqlDbType.TimestampTz, _openedAt);
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? (Taken: reader.GetBoolean(0), Token: reader.GetInt64(1), Attempts: reader.GetInt32(2), Deaths: reader.GetInt32(3),
-                   Entry: Entry(reader.GetInt16(4), reader.GetInt32(5), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(6), reader.GetBoolean(7)))
-                : ((bool Taken, long Token, int Attempts, int Deaths, KeyEntry Entry)?)null;
-        });
+            return false;
+        }
+
+        var prefetched = new List<(string Key, PrefetchedKey Known, long Token)>();
+        var row = Call(
+            () =>
+            {
+                // One trip: the results held since the last one, then the claim, then what other workers claimed since.
+                // The claim decides in one statement: a new key, an interrupted one, a lapsed lease (a death), or a
+                // failed one when retrying failed items that failed before this worker started (not the failures of
+                // its fellow workers). When declined, the same statement says why: the key's row as it is. A row seen
+                // not claimable is declined without the INSERT: ON CONFLICT DO UPDATE locks the row even when its WHERE
+                // then declines, and a lock makes the transaction wait for a durable commit (a flush) for nothing.
+                // A key another worker is claiming right now (its transaction holds the key's advisory lock until it
+                // commits) is declined at once as held, with no row: the INSERT would wait for that commit. Workers
+                // given the same input in the same order would otherwise move in lockstep, each waiting on the others.
+                using var batch = new NpgsqlBatch(_connection);
+                var results = AddPending(batch);
+                var command = new NpgsqlBatchCommand(
+                    $"""
+                    WITH seen AS (
+                        SELECT i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) AS claimable
+                        FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k),
+                    free AS (SELECT pg_try_advisory_xact_lock(hashtextextended(@k, @c)) AS got),
+                    claimed AS (
+                        INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until)
+                        SELECT @c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease
+                        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE NOT seen.claimable) AND (SELECT got FROM free)
+                        ON CONFLICT (checkpoint_id, key) DO UPDATE SET
+                            status = 2, run = @r, attempts = i.attempts + 1,
+                            deaths = CASE WHEN i.status = 2 THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
+                            token = excluded.token, lease_until = excluded.lease_until, finished_at = NULL, duration_ms = NULL,
+                            output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
+                        WHERE i.status = 3
+                           OR (i.status = 2 AND i.lease_until < now())
+                           OR (i.status = 1 AND @retry AND i.finished_at < @opened)
+                        RETURNING token, attempts, deaths)
+                    SELECT true, token, attempts, deaths, 2::smallint, @r, false, false FROM claimed
+                    UNION ALL
+                    SELECT false, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL
+                    FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k AND NOT EXISTS (SELECT 1 FROM claimed) AND (SELECT got FROM free)
+                    """);
+                command.Parameters.AddWithValue("c", _checkpoint);
+                command.Parameters.AddWithValue("r", _run);
+                command.Parameters.AddWithValue("k", key);
+                command.Parameters.AddWithValue("lease", _lease);
+                command.Parameters.AddWithValue("retry", _retryFailed);
+                command.Parameters.AddWithValue("opened", NpgsqlDbType.TimestampTz, _openedAt);
+                batch.BatchCommands.Add(command);
+                AddPrefetch(batch);
+                (bool Taken, long Token, int Attempts, int Deaths, KeyEntry Entry)? answer;
+                try
+                {
+                    var sent = Stopwatch.GetTimestamp();
+                    using var reader = batch.ExecuteReader();
+                    ReadPending(reader, results);
+                    var claimRow = reader.Read()
+                        ? (Taken: reader.GetBoolean(0), Token: reader.GetInt64(1), Attempts: reader.GetInt32(2), Deaths: reader.GetInt32(3),
+                           Entry: Entry(reader.GetInt16(4), reader.GetInt32(5), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(6), reader.GetBoolean(7)))
+                        : ((bool Taken, long Token, int Attempts, int Deaths, KeyEntry Entry)?)null;
+                    reader.NextResult();
+                    prefetched = ReadKnown(reader, sent);
+                    answer = claimRow;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
+                {
+                    FailPending(results, ex);
+                    throw;
+                }
+
+                CommitPending(results);
+                return answer;
+            },
+            flushFirst: false);
+        ApplyPrefetch(prefetched);
 
         if (row is not { Taken: true } taken)
         {
@@ -196,16 +242,10 @@ internal sealed class PostgresRunStore : IRunStore
     }
 
     public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
-    {
-        Finish(claim, KeyStatus.Completed, duration, output, error: null);
-        return default;
-    }
+        => Buffer(claim, KeyStatus.Completed, duration, output, error: null);
 
     public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error)
-    {
-        Finish(claim, KeyStatus.Failed, duration, output: null, error);
-        return default;
-    }
+        => Buffer(claim, KeyStatus.Failed, duration, output: null, error);
 
     public void RecordInterrupted(in ItemClaim claim, int deaths)
     {
@@ -281,12 +321,11 @@ internal sealed class PostgresRunStore : IRunStore
             return command.ExecuteScalar() as string;
         });
 
-    public void WaitDurable(in CommitPoint point)
+    public void ThrowIfFailed()
     {
-        // Each result was committed by its own statement before the call that recorded it returned.
+        ApplyRefusals();
+        Volatile.Read(ref _heartbeatFailure)?.Throw();
     }
-
-    public void ThrowIfFailed() => Volatile.Read(ref _heartbeatFailure)?.Throw();
 
     public void EndRun(string outcome, long seen, long completed, long failed, long skipped)
     {
@@ -315,6 +354,9 @@ internal sealed class PostgresRunStore : IRunStore
         StopHeartbeat();
         try
         {
+            // Results still held are sent before the connection goes: recorded, though nobody waited for them.
+            FlushNow();
+
             if (!remove && compact && _keepFor is TimeSpan keepFor)
             {
                 Call(() => PostgresRetention.ForgetExpired(_connection, _checkpoint, keepFor));
@@ -415,11 +457,14 @@ internal sealed class PostgresRunStore : IRunStore
 
     private void LoadKeys()
     {
-        using var command = Command($"SELECT key, status, run, attempts, deaths, lease_until < now(), output IS NOT NULL FROM {S}.items WHERE checkpoint_id = @c");
+        using var command = Command($"SELECT key, status, run, attempts, deaths, lease_until < now(), output IS NOT NULL, token FROM {S}.items WHERE checkpoint_id = @c");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             SetKey(reader.GetString(0), Entry(reader.GetInt16(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), !reader.IsDBNull(5) && reader.GetBoolean(5), reader.GetBoolean(6)));
+
+            // Claims from here on are learned with this worker's own claims.
+            _lastSeenToken = Math.Max(_lastSeenToken, reader.GetInt64(7));
         }
     }
 
@@ -435,38 +480,6 @@ internal sealed class PostgresRunStore : IRunStore
         }
 
         return new KeyEntry { Status = state, Run = run, Attempts = attempts, Deaths = deaths, HasOutput = hasOutput };
-    }
-
-    private void Finish(in ItemClaim claim, KeyStatus status, TimeSpan duration, string? output, ItemError? error)
-    {
-        var key = claim.Key;
-        var token = claim.Token;
-        var changed = Call(() =>
-        {
-            // The fence: only the holder of the current token records a result.
-            using var command = Command(
-                $"""
-                UPDATE {S}.items SET status = @s, lease_until = NULL, finished_at = now(), duration_ms = @d, output = @out,
-                    error_message = @m, error_type = @et, error_category = @ec
-                WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2
-                """);
-            command.Parameters.AddWithValue("k", key);
-            command.Parameters.AddWithValue("t", token);
-            command.Parameters.AddWithValue("s", (short)status);
-            command.Parameters.AddWithValue("d", duration.TotalMilliseconds);
-            command.Parameters.AddWithValue("out", NpgsqlDbType.Text, (object?)output ?? DBNull.Value);
-            AddError(command, error);
-            return command.ExecuteNonQuery();
-        });
-        if (changed != 1)
-        {
-            _keys.TryGet(key, out var stale);
-            stale.Status = KeyStatus.Interrupted;
-            SetKey(key, stale);
-            throw new CheckpointLeaseLostException(_display, key);
-        }
-
-        SetKey(key, new KeyEntry { Run = _run, Attempts = claim.Attempt, Status = status, HasOutput = output is not null });
     }
 
     private void RefreshCounts()
@@ -584,19 +597,52 @@ internal sealed class PostgresRunStore : IRunStore
         return process.Id;
     }
 
-    private T Call<T>(Func<T> call)
-        => Call(_display, () =>
+    /// <summary>
+    /// Runs <paramref name="call"/> on the connection, after the results held for the next trip (in the same trip when
+    /// the call sends them itself: <paramref name="flushFirst"/> false), so that nothing overtakes a result.
+    /// </summary>
+    private T Call<T>(Func<T> call, bool flushFirst = true)
+    {
+        lock (_wire)
         {
-            if (_connection.State != System.Data.ConnectionState.Open)
+            return Call(_display, () =>
             {
-                // A connection the server cut (a restart, the network) is broken for good: a new one goes on where the
-                // server is back, or fails with the server's reason.
-                _connection.Close();
-                _connection.Open();
-            }
+                EnsureConnected();
+                if (flushFirst)
+                {
+                    FlushPending();
+                }
 
-            return call();
-        });
+                RoundTrips++;
+                return call();
+            });
+        }
+    }
+
+    /// <summary>Sends the results held for the next trip now, if any.</summary>
+    private void FlushNow()
+    {
+        lock (_wire)
+        {
+            Call(_display, () =>
+            {
+                EnsureConnected();
+                FlushPending();
+                return 0;
+            });
+        }
+    }
+
+    private void EnsureConnected()
+    {
+        if (_connection.State != System.Data.ConnectionState.Open)
+        {
+            // A connection the server cut (a restart, the network) is broken for good: a new one goes on where the
+            // server is back, or fails with the server's reason.
+            _connection.Close();
+            _connection.Open();
+        }
+    }
 
     private static T Call<T>(string display, Func<T> call)
     {

@@ -73,6 +73,12 @@ internal static class PostgresSchema
         """
         ALTER TABLE incrementalps.checkpoints ADD COLUMN suspend_requested_at timestamptz;
         """,
+
+        // Claims in token order: each claim also brings the keys other workers claimed since this worker last asked,
+        // so that a worker declines those without a round trip of their own.
+        """
+        CREATE INDEX items_claimed ON incrementalps.items (checkpoint_id, token);
+        """,
     };
 
     public static int CurrentVersion => Migrations.Length;

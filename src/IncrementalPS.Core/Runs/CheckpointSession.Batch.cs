@@ -106,8 +106,12 @@ internal sealed partial class CheckpointSession
                 var deaths = entry.Status == KeyStatus.Interrupted ? entry.Deaths : 0;
                 if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out var claim))
                 {
-                    _progress.Skipped++;
-                    outcomes[i] = new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                    outcomes[i] = DeclinedOutcome(key, entry.Attempts);
+                    if (outcomes[i].Kind == ItemOutcomeKind.SkippedDuplicate)
+                    {
+                        _progress.Skipped++;
+                    }
+
                     continue;
                 }
 
@@ -180,24 +184,28 @@ internal sealed partial class CheckpointSession
         }
     }
 
-    /// <summary>Records every claimed key of a batch under one lock, then waits once until the last is durable.</summary>
+    /// <summary>Records every claimed key of a batch under one lock, then waits until they are durable.</summary>
     private void RecordAll(IReadOnlyList<string> keys, List<ItemClaim> claims, List<int> positions, ItemOutcome[] outcomes, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
     {
-        CommitPoint last = default;
+        var points = new CommitPoint[claims.Count];
         lock (_gate)
         {
             EnsureOpen();
             for (var c = 0; c < claims.Count; c++)
             {
                 var claim = claims[c];
-                last = RecordLocked(claim, kind, duration, output, error);
+                points[c] = RecordLocked(claim, kind, duration, output, error);
                 outcomes[positions[c]] = new ItemOutcome(keys[positions[c]], kind, claim.Attempt, error, duration, hasSavedOutput: false);
             }
 
             _progress.MaybeReport();
         }
 
-        _store.WaitDurable(last);
+        // The first wait makes them all durable; each is asked, so that a result a shared store refused is not missed.
+        foreach (var point in points)
+        {
+            WaitDurable(point, kind);
+        }
     }
 
     private void LeaveAllUnfinished(List<ItemClaim> claims)

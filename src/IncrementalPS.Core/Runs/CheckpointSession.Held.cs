@@ -52,6 +52,11 @@ internal sealed partial class CheckpointSession
 
     private void ProcessHeldCore(Action<ItemOutcome> onOutcome, CancellationToken cancellationToken)
     {
+        foreach (var outcome in Settle(keepLast: false))
+        {
+            onOutcome(outcome);
+        }
+
         while (true)
         {
             List<KeyValuePair<string, Func<ItemAttempt, string?>>> pending;
@@ -66,6 +71,9 @@ internal sealed partial class CheckpointSession
                 }
 
                 pending = _held.ToList();
+
+                // Where each stands now, in a few round trips for all of them rather than one each.
+                _store.Refresh(_held.Keys);
             }
 
             foreach (var held in pending)
@@ -121,7 +129,16 @@ internal sealed partial class CheckpointSession
                 return true;
             }
 
-            // Declined again: the store now knows why. Still held: wait; otherwise it was finished meanwhile.
+            // Declined again: the store now knows why. Poisoned (its lease lapsed once too often) or finished
+            // meanwhile: settled; still held: wait.
+            var declined = DeclinedOutcome(key, entry.Attempts);
+            if (declined.Kind == ItemOutcomeKind.Poisoned)
+            {
+                _held.Remove(key);
+                settled = declined;
+                return false;
+            }
+
             TrySkipSettled(key, out settled);
             return false;
         }

@@ -2,9 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
-#if NET
 using System.Runtime.CompilerServices;
-#endif
 
 namespace IncrementalPS.Core;
 
@@ -150,7 +148,7 @@ internal sealed partial class CheckpointSession : IDisposable
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    private ItemOutcome ProcessCore(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken)
+    private ItemOutcome ProcessCore(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken, StrongBox<CommitPoint>? deferred = null)
     {
         if (string.IsNullOrEmpty(key))
         {
@@ -191,22 +189,31 @@ internal sealed partial class CheckpointSession : IDisposable
             if (!_store.TryClaim(key, entry.Attempts + 1, deaths, out claim))
             {
                 // Another worker sharing the store holds or finished the item: it is not this run's to run now. One it
-                // holds is remembered, to be taken over at the end of the input if that worker dies (ProcessHeld).
-                if (!RememberIfHeld(key, work))
+                // holds is remembered, to be taken over at the end of the input if that worker dies (ProcessHeld),
+                // which reports its outcome then: once, not here too.
+                var declined = DeclinedOutcome(key, entry.Attempts);
+                if (declined.Kind == ItemOutcomeKind.SkippedDuplicate && RememberIfHeld(key, work))
+                {
+                    declined = new ItemOutcome(key, ItemOutcomeKind.HeldElsewhere, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                }
+                else if (declined.Kind == ItemOutcomeKind.SkippedDuplicate)
                 {
                     _progress.Skipped++;
                 }
 
                 _progress.MaybeReport();
-                return new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, entry.Attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+                return declined;
             }
         }
 
-        return RunClaimed(key, work, claim, deaths, cancellationToken);
+        return RunClaimed(key, work, claim, deaths, cancellationToken, deferred);
     }
 
-    /// <summary>Runs an item this run has claimed, with its retries, and records the result.</summary>
-    private ItemOutcome RunClaimed(string key, Func<ItemAttempt, string?> work, ItemClaim claim, int deaths, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs an item this run has claimed, with its retries, and records the result: durable on return, or, with
+    /// <paramref name="deferred"/>, once the store makes the commit point put there durable (ProcessPipelined).
+    /// </summary>
+    private ItemOutcome RunClaimed(string key, Func<ItemAttempt, string?> work, ItemClaim claim, int deaths, CancellationToken cancellationToken, StrongBox<CommitPoint>? deferred = null)
     {
         for (var attemptInRun = 1; ; attemptInRun++)
         {
@@ -242,7 +249,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 var error = _describeError(ex);
                 if (!_retry.ShouldRetry(attemptInRun))
                 {
-                    return Record(key, claim, ItemOutcomeKind.Failed, Since(started), output: null, error);
+                    return Record(key, claim, ItemOutcomeKind.Failed, Since(started), output: null, error, deferred);
                 }
 
                 // Not a result: an item is failed only when its last allowed attempt failed. Until the next attempt it
@@ -261,7 +268,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 continue;
             }
 
-            return Record(key, claim, ItemOutcomeKind.Completed, Since(started), output, error: null);
+            return Record(key, claim, ItemOutcomeKind.Completed, Since(started), output, error: null, deferred);
         }
     }
 
@@ -310,6 +317,8 @@ internal sealed partial class CheckpointSession : IDisposable
     /// </summary>
     private RunSummary FinishCore()
     {
+        // Results ProcessPipelined still holds are committed (and a refused one reported) before the run's end.
+        Settle(keepLast: false);
         CheckpointState state;
         bool removed;
         lock (_gate)
@@ -440,11 +449,27 @@ internal sealed partial class CheckpointSession : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// What a declined claim means for the run: the store poisoned the item (its lease lapsed once too often, a failure
+    /// the run reports and counts), or the item is not this run's to run now (a skip, counted by the caller).
+    /// </summary>
+    private ItemOutcome DeclinedOutcome(string key, int attempts)
+    {
+        // A store records a poison item it found at the claim as failed by this run; nothing else declined is.
+        if (_store.TryGet(key, out var now) && now.Status == KeyStatus.Failed && now.Run == _run)
+        {
+            _progress.Failed++;
+            return new ItemOutcome(key, ItemOutcomeKind.Poisoned, now.Attempts, _store.ReadError(key), TimeSpan.Zero, hasSavedOutput: false);
+        }
+
+        return new ItemOutcome(key, ItemOutcomeKind.SkippedDuplicate, attempts, null, TimeSpan.Zero, hasSavedOutput: false);
+    }
+
     /// <summary>Records an item's result, then waits (outside the lock, so results of other threads share a flush) until it is durable.</summary>
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    private ItemOutcome Record(string key, in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
+    private ItemOutcome Record(string key, in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error, StrongBox<CommitPoint>? deferred)
     {
         CommitPoint commit;
         lock (_gate)
@@ -455,10 +480,42 @@ internal sealed partial class CheckpointSession : IDisposable
             _progress.MaybeReport();
         }
 
-        _store.WaitDurable(commit);
+        if (deferred is not null)
+        {
+            deferred.Value = commit;
+        }
+        else
+        {
+            WaitDurable(commit, kind);
+        }
 
         // The caller's key: the claim holds what the store records, a hash under key hashing.
         return new ItemOutcome(key, kind, claim.Attempt, error, duration, hasSavedOutput: false);
+    }
+
+    /// <summary>Waits until a result is durable; one that a shared store's fence refused is counted no more.</summary>
+    private void WaitDurable(in CommitPoint commit, ItemOutcomeKind kind)
+    {
+        try
+        {
+            _store.WaitDurable(commit);
+        }
+        catch (CheckpointLeaseLostException)
+        {
+            lock (_gate)
+            {
+                if (kind == ItemOutcomeKind.Completed)
+                {
+                    _progress.Completed--;
+                }
+                else
+                {
+                    _progress.Failed--;
+                }
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Writes one result and counts it. Under <c>_gate</c>.</summary>

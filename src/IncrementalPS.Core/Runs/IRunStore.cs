@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace IncrementalPS.Core;
 
@@ -48,7 +49,16 @@ internal interface IRunStore : IDisposable
     /// <summary>Moves a claim on to the next attempt after a failed one with retries left; the item never stops being in flight.</summary>
     ItemClaim Reclaim(in ItemClaim claim, int attempt);
 
-    /// <summary>Records the item completed; the claim ends. Durable once <see cref="WaitDurable"/> returns for the point.</summary>
+    /// <summary>
+    /// Brings what <see cref="TryGet"/> says about <paramref name="keys"/> up to date, in as few round trips as the store
+    /// can (items other workers of a shared store held; a store owned by one run knows already).
+    /// </summary>
+    void Refresh(IReadOnlyCollection<string> keys);
+
+    /// <summary>
+    /// Records the item completed; the claim ends. Durable once <see cref="WaitDurable"/> returns for the point, which
+    /// throws <see cref="CheckpointLeaseLostException"/> if a shared store's fence refused it.
+    /// </summary>
     CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output);
 
     /// <summary>Records the item's last allowed attempt failed; the claim ends.</summary>

@@ -23,4 +23,10 @@ internal enum ItemOutcomeKind
 
     /// <summary>Not processed and not recorded: the run is suspending, so nothing new starts. It runs on resume.</summary>
     Deferred,
+
+    /// <summary>
+    /// Not processed yet: another worker sharing the store holds it. Not a result: its outcome is reported once, by
+    /// <see cref="CheckpointSession.ProcessHeld"/> at the end of the input (a skip when the holder finishes it).
+    /// </summary>
+    HeldElsewhere,
 }

@@ -24,7 +24,7 @@ public sealed class HeldItemTests : IDisposable
         var ran = 0;
 
         var first = last.Process("k", _ => { ran++; return "mine"; });
-        Assert.Equal(ItemOutcomeKind.SkippedDuplicate, first.Kind);
+        Assert.Equal(ItemOutcomeKind.HeldElsewhere, first.Kind);
         Assert.Equal(1, last.HeldElsewhere);
 
         var outcomes = new List<ItemOutcome>();
@@ -48,7 +48,7 @@ public sealed class HeldItemTests : IDisposable
         var finishing = new Thread(() =>
         {
             Thread.Sleep(300);
-            holder.RecordCompleted(claim, TimeSpan.Zero, null);
+            holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, null));
         });
         finishing.Start();
         var outcomes = new List<ItemOutcome>();
@@ -57,6 +57,24 @@ public sealed class HeldItemTests : IDisposable
 
         Assert.Equal(0, ran);
         Assert.Equal(ItemOutcomeKind.SkippedCompleted, Assert.Single(outcomes).Kind);
+    }
+
+    [Fact]
+    public void A_held_item_is_reported_once_when_it_is_settled_not_also_as_a_skip_when_it_was_held()
+    {
+        using var holder = PostgresRunStore.Open(_db.Target, "job", Sessions.Options(), TimeSpan.FromSeconds(30));
+        Assert.True(holder.TryClaim("k", 1, 0, out var claim));
+        using var waiting = Start();
+
+        var first = waiting.Process("k", _ => null);
+        holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, null));
+        var settled = new List<ItemOutcome>();
+        waiting.ProcessHeld(settled.Add);
+        var summary = waiting.Finish();
+
+        Assert.Equal(ItemOutcomeKind.HeldElsewhere, first.Kind);
+        Assert.Equal(ItemOutcomeKind.SkippedCompleted, Assert.Single(settled).Kind);
+        Assert.Equal(1, summary.Skipped);
     }
 
     [Fact]

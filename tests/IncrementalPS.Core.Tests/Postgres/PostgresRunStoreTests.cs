@@ -69,8 +69,8 @@ public sealed class PostgresRunStoreTests : IDisposable
 
         Thread.Sleep(ShortLease * 3);
         Assert.True(taker.TryClaim("k", 1, 0, out var takerClaim));
-        taker.RecordCompleted(takerClaim, TimeSpan.Zero, "taker's");
-        var refused = Assert.Throws<CheckpointLeaseLostException>(() => late.RecordCompleted(lateClaim, TimeSpan.Zero, "late"));
+        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, "taker's"));
+        var refused = Assert.Throws<CheckpointLeaseLostException>(() => late.WaitDurable(late.RecordCompleted(lateClaim, TimeSpan.Zero, "late")));
 
         Assert.Equal("k", refused.Key);
         Assert.Equal("taker's", taker.ReadSavedOutput("k"));
@@ -85,7 +85,7 @@ public sealed class PostgresRunStoreTests : IDisposable
         Assert.True(slow.TryClaim("k", 1, 0, out var claim));
 
         Thread.Sleep(ShortLease * 3);
-        slow.RecordCompleted(claim, TimeSpan.Zero, null);
+        slow.WaitDurable(slow.RecordCompleted(claim, TimeSpan.Zero, null));
 
         Assert.Equal((short)KeyStatus.Completed, _db.Scalar("SELECT status FROM incrementalps.items"));
     }
@@ -103,7 +103,7 @@ public sealed class PostgresRunStoreTests : IDisposable
         holder.ThrowIfFailed();
 
         Assert.False(other.TryClaim("k", 1, 0, out _));
-        holder.RecordCompleted(claim, TimeSpan.Zero, null);
+        holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, null));
     }
 
     [Fact]
@@ -143,6 +143,29 @@ public sealed class PostgresRunStoreTests : IDisposable
 
         Assert.False(ran);
         Assert.Equal(ItemOutcomeKind.Poisoned, outcome.Kind);
+    }
+
+    [Fact]
+    public void A_third_lapse_found_by_a_running_worker_is_reported_poisoned_not_skipped()
+    {
+        // The worker opened before the item ever lapsed: it learns of the third lapse from its claim, not at open.
+        using var session = Start("job", Sessions.Options(o => o.Keep = true));
+        for (var i = 0; i < 3; i++)
+        {
+            using var dying = Open("job", ShortLease, Timeout.InfiniteTimeSpan);
+            Assert.True(dying.TryClaim("k", 1, 0, out _));
+            Thread.Sleep(ShortLease * 3);
+        }
+
+        var ran = false;
+        var outcome = session.Process("k", _ => { ran = true; return null; });
+
+        Assert.False(ran);
+        Assert.Equal(ItemOutcomeKind.Poisoned, outcome.Kind);
+        Assert.Equal("IncrementalPS.PoisonItem", outcome.Error?.Type);
+        var summary = session.Finish();
+        Assert.Equal(1, summary.Failed);
+        Assert.Equal(0, summary.Skipped);
     }
 
     [Fact]

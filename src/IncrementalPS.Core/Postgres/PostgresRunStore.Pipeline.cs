@@ -1,0 +1,322 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IncrementalPS.Core;
+
+/// <content>
+/// Round trips. A result is held (<see cref="PendingResult"/>) until the next trip to the server, and goes with it:
+/// the claim of the next item, or the wait of <see cref="WaitDurable"/>; a batch is one implicit transaction, so the
+/// results and the claim commit together, one commit per trip. Each claim also brings back the keys other workers
+/// claimed since the last one (<see cref="PrefetchedKey"/>): this worker declines those without a trip per key. And
+/// the items held elsewhere are re-read all at once (<see cref="Refresh"/>), not one trip each.
+/// </content>
+internal sealed partial class PostgresRunStore : IDurableLog
+{
+    // Bounds the keys learned ahead of time: a worker far behind the others must not hold their whole input.
+    private const int MaxPrefetched = 65_536;
+    private const int PrefetchBatch = 256;
+    private const int RefreshBatch = 1_000;
+
+    // Guards the connection and the results in flight to it: WaitDurable comes without the session's lock.
+    private readonly object _wire = new();
+    private readonly List<PendingResult> _pending = new();
+    private readonly Dictionary<long, string> _refused = new();
+    private readonly List<string> _refusedKeys = new();
+    private readonly Dictionary<string, PrefetchedKey> _prefetched = new(StringComparer.Ordinal);
+    private long _recorded;
+    private long _committed;
+    private ExceptionDispatchInfo? _pendingFailure;
+    private long _lastSeenToken;
+
+    /// <summary>The newest claim token the keys-claimed-since query has passed (tests).</summary>
+    internal long LastSeenToken => _lastSeenToken;
+
+    /// <summary>Round trips to the server for items so far (tests and the bench; the heartbeat's are not counted).</summary>
+    internal long RoundTrips { get; private set; }
+
+    public void WaitDurable(in CommitPoint point)
+    {
+        if (point.Log is null)
+        {
+            return;
+        }
+
+        MakeDurable(point.End);
+    }
+
+    /// <summary>Commits every result up to <paramref name="end"/> (one trip, unless a claim carried them already).</summary>
+    /// <exception cref="CheckpointLeaseLostException">The fence refused the result at <paramref name="end"/>.</exception>
+    public void MakeDurable(long end)
+    {
+        lock (_wire)
+        {
+            if (end > _committed && _pendingFailure is null)
+            {
+                FlushNow();
+            }
+
+            if (end > _committed)
+            {
+                // The trip that carried it failed: nothing after the last commit is recorded.
+                _pendingFailure!.Throw();
+            }
+
+            if (_refused.TryGetValue(end, out var key))
+            {
+                _refused.Remove(end);
+                throw new CheckpointLeaseLostException(_display, key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Re-reads <paramref name="keys"/> (items other workers held) in as few trips as it can, so that
+    /// <see cref="TryGet"/> says where each stands and a claim of one still held is declined without a trip.
+    /// </summary>
+    public void Refresh(IReadOnlyCollection<string> keys)
+    {
+        var chunk = new List<string>(Math.Min(keys.Count, RefreshBatch));
+        foreach (var key in keys)
+        {
+            chunk.Add(key);
+            if (chunk.Count == RefreshBatch)
+            {
+                RefreshChunk(chunk);
+                chunk.Clear();
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            RefreshChunk(chunk);
+        }
+    }
+
+    private void RefreshChunk(List<string> keys)
+    {
+        var rows = Call(() =>
+        {
+            using var command = Command(
+                $"SELECT {KnownColumns} FROM {S}.items WHERE checkpoint_id = @c AND key = ANY(@keys)");
+            command.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
+            var sent = Stopwatch.GetTimestamp();
+            using var reader = command.ExecuteReader();
+            return ReadKnown(reader, sent);
+        });
+        foreach (var row in rows)
+        {
+            SetKey(row.Key, row.Known.Entry);
+            if (row.Known.Entry.Status == KeyStatus.Started && row.Known.Entry.Run != _run)
+            {
+                _prefetched[row.Key] = row.Known;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Declines the claim of a key another worker claimed since this one opened, from what the last trips brought,
+    /// when the server would decline it too: done, failed (unless retrying failed items), or held under a lease that
+    /// cannot have lapsed yet. Otherwise the server decides.
+    /// </summary>
+    private bool TryDeclineLocally(string key)
+    {
+        if (!_prefetched.TryGetValue(key, out var known))
+        {
+            return false;
+        }
+
+        _prefetched.Remove(key);
+        var entry = known.Entry;
+        var declined = entry.Status switch
+        {
+            KeyStatus.Completed => true,
+            KeyStatus.Failed => !_retryFailed,
+            KeyStatus.Started => entry.Run != _run && Stopwatch.GetTimestamp() < known.HeldUntil,
+            _ => false,
+        };
+        if (declined)
+        {
+            SetKey(key, entry);
+        }
+
+        return declined;
+    }
+
+    private CommitPoint Buffer(in ItemClaim claim, KeyStatus status, TimeSpan duration, string? output, ItemError? error)
+    {
+        long sequence;
+        lock (_wire)
+        {
+            sequence = ++_recorded;
+            _pending.Add(new PendingResult(sequence, claim, status, duration.TotalMilliseconds, output, error));
+        }
+
+        // Known done by this run from here on (a repeated key is a duplicate); a refused result is set back before the
+        // next item (ApplyRefusals).
+        SetKey(claim.Key, new KeyEntry { Run = _run, Attempts = claim.Attempt, Status = status, HasOutput = output is not null });
+        return new CommitPoint(this, sequence);
+    }
+
+    /// <summary>The results the fence refused since the last call are in flight no more: set them back. Under the session's lock.</summary>
+    private void ApplyRefusals()
+    {
+        lock (_wire)
+        {
+            foreach (var key in _refusedKeys)
+            {
+                _keys.TryGet(key, out var stale);
+                stale.Status = KeyStatus.Interrupted;
+                SetKey(key, stale);
+            }
+
+            _refusedKeys.Clear();
+        }
+    }
+
+    /// <summary>Adds the results held for the next trip to <paramref name="batch"/>. Under <c>_wire</c>.</summary>
+    private int AddPending(NpgsqlBatch batch)
+    {
+        foreach (var result in _pending)
+        {
+            // The fence: only the holder of the current token records a result. RETURNING says which were refused.
+            var command = new NpgsqlBatchCommand(
+                $"""
+                UPDATE {S}.items SET status = @s, lease_until = NULL, finished_at = now(), duration_ms = @d, output = @out,
+                    error_message = @m, error_type = @et, error_category = @ec
+                WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2
+                RETURNING 1
+                """);
+            command.Parameters.AddWithValue("c", _checkpoint);
+            command.Parameters.AddWithValue("k", result.Key);
+            command.Parameters.AddWithValue("t", result.Token);
+            command.Parameters.AddWithValue("s", (short)result.Status);
+            command.Parameters.AddWithValue("d", result.DurationMs);
+            command.Parameters.AddWithValue("out", NpgsqlDbType.Text, (object?)result.Output ?? DBNull.Value);
+            command.Parameters.AddWithValue("m", NpgsqlDbType.Text, (object?)result.Error?.Message ?? DBNull.Value);
+            command.Parameters.AddWithValue("et", NpgsqlDbType.Text, (object?)result.Error?.Type ?? DBNull.Value);
+            command.Parameters.AddWithValue("ec", NpgsqlDbType.Text, (object?)result.Error?.Category ?? DBNull.Value);
+            batch.BatchCommands.Add(command);
+        }
+
+        return _pending.Count;
+    }
+
+    /// <summary>Reads the answers to the results of <see cref="AddPending"/>, leaving the reader on the next statement's.</summary>
+    private void ReadPending(NpgsqlDataReader reader, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var result = _pending[i];
+            if (!reader.Read())
+            {
+                // Its lease lapsed and another worker took the item over: that worker's result is the one kept.
+                _refused[result.Sequence] = result.Key;
+                _refusedKeys.Add(result.Key);
+            }
+
+            reader.NextResult();
+        }
+    }
+
+    /// <summary>The trip that carried the held results committed: they are durable now. Under <c>_wire</c>.</summary>
+    private void CommitPending(int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        _committed = _pending[count - 1].Sequence;
+        _pending.RemoveRange(0, count);
+    }
+
+    /// <summary>The trip that carried the held results failed: none of them is recorded, and each waiter is told.</summary>
+    private void FailPending(int count, Exception failure)
+    {
+        if (count > 0)
+        {
+            _pendingFailure ??= ExceptionDispatchInfo.Capture(new CheckpointServerException(_display, failure));
+        }
+    }
+
+    /// <summary>Sends the held results on their own. Under <c>_wire</c>, with the connection open.</summary>
+    private void FlushPending()
+    {
+        if (_pending.Count == 0 || _pendingFailure is not null)
+        {
+            return;
+        }
+
+        using var batch = new NpgsqlBatch(_connection);
+        var count = AddPending(batch);
+        try
+        {
+            RoundTrips++;
+            using (var reader = batch.ExecuteReader())
+            {
+                ReadPending(reader, count);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
+        {
+            FailPending(count, ex);
+            throw;
+        }
+
+        CommitPending(count);
+    }
+
+    /// <summary>Adds the query for keys other workers claimed since the last one seen.</summary>
+    private void AddPrefetch(NpgsqlBatch batch)
+    {
+        var command = new NpgsqlBatchCommand(
+            $"SELECT {KnownColumns} FROM {S}.items WHERE checkpoint_id = @c AND token > @since ORDER BY token LIMIT {PrefetchBatch}");
+        command.Parameters.AddWithValue("c", _checkpoint);
+        command.Parameters.AddWithValue("since", _lastSeenToken);
+        batch.BatchCommands.Add(command);
+    }
+
+    private void ApplyPrefetch(List<(string Key, PrefetchedKey Known, long Token)> rows)
+    {
+        foreach (var row in rows)
+        {
+            // This worker's own claims come back too (once each): skipping them in the query instead would leave the
+            // mark behind them, and every later query would scan them all again.
+            _lastSeenToken = Math.Max(_lastSeenToken, row.Token);
+            if (row.Known.Entry.Run == _run)
+            {
+                continue;
+            }
+
+            if (_prefetched.Count < MaxPrefetched || _prefetched.ContainsKey(row.Key))
+            {
+                _prefetched[row.Key] = row.Known;
+            }
+        }
+    }
+
+    // What a worker needs to know of a key it did not claim: its entry, its token, and how long its lease surely lasts.
+    private const string KnownColumns =
+        "key, status, run, attempts, deaths, lease_until < now(), output IS NOT NULL, token, " +
+        "extract(epoch FROM lease_until - clock_timestamp())::float8";
+
+    /// <summary>Reads rows of <see cref="KnownColumns"/>; <paramref name="sent"/> is when the statement was sent.</summary>
+    private static List<(string Key, PrefetchedKey Known, long Token)> ReadKnown(NpgsqlDataReader reader, long sent)
+    {
+        var rows = new List<(string, PrefetchedKey, long)>();
+        while (reader.Read())
+        {
+            var entry = Entry(reader.GetInt16(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), !reader.IsDBNull(5) && reader.GetBoolean(5), reader.GetBoolean(6));
+
+            // The lease lasts this long from when the server ran the statement, which was after it was sent.
+            var heldFor = reader.IsDBNull(8) ? 0 : Math.Max(0, reader.GetDouble(8));
+            rows.Add((reader.GetString(0), new PrefetchedKey(entry, sent + (long)(heldFor * Stopwatch.Frequency)), reader.GetInt64(7)));
+        }
+
+        return rows;
+    }
+}
