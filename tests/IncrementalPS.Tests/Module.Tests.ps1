@@ -22,6 +22,12 @@ Describe 'The IncrementalPS module' -Tag 'CI' {
         Get-ChildItem $core -Filter 'System.*.dll' | Should -BeNullOrEmpty
     }
 
+    It 'lets scripts name the engine''s types, though the engine loads in the module''s own context' {
+        # PowerShell resolves type names among the default context's assemblies only; the module adds accelerators.
+        { [IncrementalPS.Core.StopForLaterException]::new('later') } | Should -Not -Throw
+        [IncrementalPS.Core.CheckpointStatus].Assembly.Location | Should -BeLike '*dependencies*'
+    }
+
     It 'has a table view and a list view for <_>' -ForEach 'IncrementalPS.Core.CheckpointStatus', 'IncrementalPS.Core.CheckpointItem' {
         $view = Get-FormatData -TypeName $_
         $view.FormatViewDefinition.Control | Should -HaveCount 2

@@ -41,12 +41,17 @@ public sealed class CoreModuleInitializer : IModuleAssemblyInitializer, IModuleA
     }
 
     /// <inheritdoc />
-    public void OnImport() => Register();
+    public void OnImport()
+    {
+        Register();
+        EngineTypeAccelerators.Add(typeof(Core.CheckpointStatus).Assembly);
+    }
 
     /// <inheritdoc />
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         // The engine stays loaded (a context of loaded code cannot be unloaded here); a new import registers again.
+        EngineTypeAccelerators.Remove();
         if (Interlocked.Exchange(ref s_registered, 0) == 1)
         {
             AssemblyLoadContext.Default.Resolving -= Resolve;
