@@ -37,6 +37,19 @@ public sealed class EngineErrorTests
     }
 
     [Fact]
+    public void A_store_URI_that_does_not_parse_is_a_usage_error_without_the_password_or_a_parameter_tail()
+    {
+        using var job = new Job();
+
+        var result = job.Incps("a\n", "run", "nightly", "--store", "postgres://worker:Sekr3t-pw@db.example:notaport/jobs", "--", "true");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("not a valid connection string or postgres:// URI", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sekr3t-pw", result.Stderr + result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Status_of_a_store_that_is_a_file_is_an_error_not_an_empty_list()
     {
         using var job = new Job();

@@ -28,7 +28,8 @@ internal sealed class PostgresTarget
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new ArgumentException("The PostgreSQL store is empty: give a connection string or a postgres:// URI.", nameof(value));
+            // No parameter name: the message is shown as it is by both front ends, without a "(Parameter ...)" tail.
+            throw new ArgumentException("The PostgreSQL store is empty: give a connection string or a postgres:// URI.");
         }
 
         NpgsqlConnectionStringBuilder builder;
@@ -40,8 +41,7 @@ internal sealed class PostgresTarget
         {
             throw new ArgumentException(
                 "The PostgreSQL store is not a valid connection string or postgres:// URI (" + ex.GetType().Name + "). " +
-                "Example: postgres://user@host:5432/database, with the password in PGPASSWORD or ~/.pgpass.",
-                nameof(value));
+                "Example: postgres://user@host:5432/database, with the password in PGPASSWORD or ~/.pgpass.");
         }
 
         // Npgsql reads PGPASSWORD and the password file itself when the string has no password.

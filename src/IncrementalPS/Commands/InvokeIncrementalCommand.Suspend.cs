@@ -60,7 +60,7 @@ public sealed partial class InvokeIncrementalCommand
             return;
         }
 
-        var command = ParameterSetName == ByPath ? Format("-Path '{0}'", summary.FilePath) : summary.Name;
+        var command = HintTarget(summary);
         WriteWarning(Format(
             "Checkpoint '{0}' was suspended on request: the items in flight were finished and recorded ({1} completed, {2} failed in " +
             "this run) and nothing new was started; the rest of the input is not run now. Run the same command again to resume; " +

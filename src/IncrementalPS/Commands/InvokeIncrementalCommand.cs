@@ -703,7 +703,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
         if (summary.FailedInCheckpoint > 0)
         {
-            var command = ParameterSetName == ByPath ? Format("-Path '{0}'", summary.FilePath) : summary.Name;
+            var command = HintTarget(summary);
             WriteWarning(Format(
                 "{0} item(s) failed in checkpoint '{1}' ({2} in this run). See them with 'Get-CheckpointItem {3} -State Failed'; " +
                 "run the same command with -RetryFailed to try them again.",
@@ -715,6 +715,12 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
         WarnIfSuspended(summary);
     }
+
+    /// <summary>How the checkpoint is named again in a hint: its path, or its name, with -Store if one was given (never its value: a password).</summary>
+    private string HintTarget(RunSummary summary)
+        => ParameterSetName == ByPath ? Format("-Path '{0}'", summary.FilePath)
+            : MyInvocation.BoundParameters.ContainsKey(nameof(Store)) ? summary.Name + " -Store <the same store>"
+            : summary.Name;
 
     private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
 }

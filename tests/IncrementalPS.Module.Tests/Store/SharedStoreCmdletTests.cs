@@ -116,6 +116,16 @@ public sealed class SharedStoreCmdletTests : IDisposable
     }
 
     [Fact]
+    public void The_failed_items_warning_names_the_store_parameter_but_never_its_value()
+    {
+        using var shell = _host.Run("'a', 'b' | Invoke-Incremental job { if ($_ -eq 'b') { throw 'no b' } } -Store $cs -ErrorAction SilentlyContinue", out _);
+
+        var warning = Assert.Single(shell.Streams.Warning).Message;
+        Assert.Contains("Get-CheckpointItem job -Store <the same store> -State Failed", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(_db.ConnectionString, warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reset_Checkpoint_Output_drops_the_saved_texts_of_a_shared_checkpoint_and_keeps_it()
     {
         _host.Run("'a', 'b' | Invoke-Incremental job { if ($_ -eq 'b') { throw 'no b' } } -Store $cs -ErrorAction SilentlyContinue", out _).Dispose();
