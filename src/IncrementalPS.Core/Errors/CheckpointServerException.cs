@@ -1,4 +1,5 @@
 using System;
+using Npgsql;
 
 namespace IncrementalPS.Core;
 
@@ -12,10 +13,20 @@ public sealed class CheckpointServerException : CheckpointException
     public CheckpointServerException(string checkpoint, Exception innerException)
         : base(
             $"The PostgreSQL store of the checkpoint '{checkpoint}' failed: {innerException.Message.TrimEnd().TrimEnd('.')}. " +
-            "Check that the server is up and reachable, then run again: every result committed before is kept, and items " +
-            "in flight run again.",
+            Advice(innerException) + ", then run again: every result committed before is kept, and items in flight run again.",
             checkpoint,
             innerException)
     {
     }
+
+    /// <summary>What to check, by the server's SQLSTATE: "is the server up" is the wrong advice for a wrong password.</summary>
+    internal static string Advice(Exception error)
+        => (error as PostgresException)?.SqlState switch
+        {
+            { } state when state.StartsWith("28", StringComparison.Ordinal) =>
+                "Check the user name and password (PGPASSWORD, the password file ~/.pgpass or PGPASSFILE, or the connection string)",
+            "3D000" => "Check the database name in the store's connection string or URI: that database does not exist",
+            "42501" => "Grant the account the permissions docs/postgres.md lists",
+            _ => "Check that the server is up and reachable",
+        };
 }
