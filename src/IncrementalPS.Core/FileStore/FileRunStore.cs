@@ -303,11 +303,11 @@ internal sealed class FileRunStore : IRunStore
     /// <summary>A stat of the request file: the session asks about once a second, never per item.</summary>
     public bool SuspendRequested => File.Exists(_location.SuspendPath);
 
-    public void Close(bool remove, bool compact)
+    public bool Close(bool remove, bool compact)
     {
         if (_closed)
         {
-            return;
+            return false;
         }
 
         try
@@ -349,6 +349,9 @@ internal sealed class FileRunStore : IRunStore
         {
             _lock.Release(deleteFiles: remove);
         }
+
+        // This run owns the file: a removal that did not throw happened.
+        return remove;
     }
 
     public void Dispose() => Close(remove: false, compact: false);

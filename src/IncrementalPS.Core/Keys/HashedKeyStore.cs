@@ -65,7 +65,7 @@ internal sealed class HashedKeyStore : IRunStore
 
     public void EndRun(string outcome, long seen, long completed, long failed, long skipped) => _inner.EndRun(outcome, seen, completed, failed, skipped);
 
-    public void Close(bool remove, bool compact) => _inner.Close(remove, compact);
+    public bool Close(bool remove, bool compact) => _inner.Close(remove, compact);
 
     public void Dispose() => _inner.Dispose();
 }

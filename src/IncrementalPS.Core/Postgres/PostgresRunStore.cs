@@ -343,11 +343,11 @@ internal sealed partial class PostgresRunStore : IRunStore
         });
     }
 
-    public void Close(bool remove, bool compact)
+    public bool Close(bool remove, bool compact)
     {
         if (_closed)
         {
-            return;
+            return false;
         }
 
         _closed = true;
@@ -364,7 +364,7 @@ internal sealed partial class PostgresRunStore : IRunStore
 
             if (remove)
             {
-                Call(() =>
+                return Call(() =>
                 {
                     // Only the last worker standing removes it, and only when every item is done: a worker that
                     // finished early must not take the record away from the ones still running.
@@ -376,8 +376,10 @@ internal sealed partial class PostgresRunStore : IRunStore
                                           AND w.ended_at IS NULL AND w.heartbeat_at > now() - make_interval(secs => w.lease_seconds))
                         """);
                     return command.ExecuteNonQuery();
-                });
+                }) > 0;
             }
+
+            return false;
         }
         finally
         {

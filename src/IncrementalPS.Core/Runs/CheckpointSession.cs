@@ -352,7 +352,7 @@ internal sealed partial class CheckpointSession : IDisposable
             removed = state == CheckpointState.Completed && !_options.Keep && !_keepAtFinish;
             _closed = true;
             _finished = true;
-            _store.Close(remove: removed, compact: true);
+            removed = _store.Close(remove: removed, compact: true);
             WriteProgressFile(state);
             WriteMetricsFile(state);
             _progress.ReportFinal(state);

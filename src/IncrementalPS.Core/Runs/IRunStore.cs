@@ -97,6 +97,7 @@ internal interface IRunStore : IDisposable
     /// <summary>
     /// Lets the checkpoint go: with <paramref name="remove"/> it is deleted (a complete run, or one that created it and
     /// recorded nothing); with <paramref name="compact"/> it is reduced to its live state first when that is worth it.
+    /// Returns whether the checkpoint is gone: a shared store declines a removal while other workers are live.
     /// </summary>
-    void Close(bool remove, bool compact);
+    bool Close(bool remove, bool compact);
 }

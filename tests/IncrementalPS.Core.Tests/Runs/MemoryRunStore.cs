@@ -119,10 +119,11 @@ internal sealed class MemoryRunStore : IRunStore
     public void EndRun(string outcome, long seen, long completed, long failed, long skipped)
         => Journal.Add($"ended {outcome} seen {seen} completed {completed} failed {failed} skipped {skipped}");
 
-    public void Close(bool remove, bool compact)
+    public bool Close(bool remove, bool compact)
     {
         Closed = true;
         Journal.Add($"closed remove={remove}");
+        return remove;
     }
 
     public void Dispose() => Close(remove: false, compact: false);
