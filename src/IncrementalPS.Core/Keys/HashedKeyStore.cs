@@ -14,6 +14,10 @@ internal sealed class HashedKeyStore : IRunStore
     private readonly IRunStore _inner;
     private readonly KeyHasher _hasher;
 
+    // The last key and its hash: a run asks about each item twice in a row (TryGet, then TryClaim), and an HMAC per
+    // question would double the cost of hashing on the per-item path. One reference, swapped whole: safe from any thread.
+    private Tuple<string, string>? _last;
+
     public HashedKeyStore(IRunStore inner, KeyHasher hasher)
     {
         _inner = inner;
@@ -35,10 +39,10 @@ internal sealed class HashedKeyStore : IRunStore
     /// <summary>The store underneath (tests reach the file store's hooks through it).</summary>
     internal IRunStore Inner => _inner;
 
-    public bool TryGet(string key, out KeyEntry entry) => _inner.TryGet(_hasher.Hash(key), out entry);
+    public bool TryGet(string key, out KeyEntry entry) => _inner.TryGet(Hash(key), out entry);
 
     // The claim carries the hash: it is what the store records the result under.
-    public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim) => _inner.TryClaim(_hasher.Hash(key), attempt, deaths, out claim);
+    public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim) => _inner.TryClaim(Hash(key), attempt, deaths, out claim);
 
     public ItemClaim Reclaim(in ItemClaim claim, int attempt) => _inner.Reclaim(claim, attempt);
 
@@ -68,4 +72,16 @@ internal sealed class HashedKeyStore : IRunStore
     public bool Close(bool remove, bool compact) => _inner.Close(remove, compact);
 
     public void Dispose() => _inner.Dispose();
+
+    private string Hash(string key)
+    {
+        if (_last is { } last && string.Equals(last.Item1, key, StringComparison.Ordinal))
+        {
+            return last.Item2;
+        }
+
+        var hash = _hasher.Hash(key);
+        _last = Tuple.Create(key, hash);
+        return hash;
+    }
 }
