@@ -61,6 +61,16 @@ internal sealed class ServeCommand : Command
         return ExitCodes.Success;
     }
 
+    /// <summary>
+    /// A directory store read once before serving: a path that cannot be a store (a file) is refused at start, as by
+    /// every other command, not shown as a page of errors. A server that is down may come back, so PostgreSQL is not.
+    /// </summary>
+    private static FileServedStore Checked(FileServedStore store)
+    {
+        store.ReadStatuses();
+        return store;
+    }
+
     /// <summary>The store --store names (a directory, a postgres:// URI or a connection string), else $INCREMENTALPS_STORE, else the default directory.</summary>
     private static IServedStore Store(string? store)
     {
@@ -73,7 +83,7 @@ internal sealed class ServeCommand : Command
         if (!PostgresTarget.Names(value))
         {
             return store is not null
-                ? new FileServedStore(store)
+                ? Checked(new FileServedStore(store))
                 : throw new UsageException($"${CheckpointTarget.DatabaseVariable} names a PostgreSQL store (postgres://user@host/database or a connection string); for a directory use --store or ${CheckpointStore.HomeVariable}.");
         }
 

@@ -100,6 +100,20 @@ public sealed class ServeCommandTests
     }
 
     [PosixFact]
+    public void A_store_that_is_a_file_is_refused_at_start_naming_it()
+    {
+        using var job = new Job();
+        var file = Path.Combine(job.Directory, "not-a-store");
+        File.WriteAllText(file, "hello\n");
+
+        var result = job.Incps(string.Empty, "serve", "--store", file, "--listen", "127.0.0.1:" + ServeProcess.FreePort());
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("the store is a file", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("hello\n", File.ReadAllText(file));
+    }
+
+    [PosixFact]
     public void A_token_too_short_to_resist_guessing_is_refused()
     {
         using var job = new Job();
