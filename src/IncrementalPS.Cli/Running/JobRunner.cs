@@ -59,7 +59,7 @@ internal sealed class JobRunner
                 : CheckpointSession.Start(_settings.Location, options);
             ReportStart(session.Resume);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
-            _view.Show(_settings.Location.Name, session.GetProgress, () => ProcessAll(session, stop));
+            _view.Show(_settings.Location.Name, session.PeekProgress, () => ProcessAll(session, stop));
             progress = session.GetProgress();
             if (_fatal is null && !signals.Received && _stoppedForLater is null)
             {

@@ -39,14 +39,31 @@ internal sealed partial class CheckpointSession
             return;
         }
 
-        lock (_gate)
+        if (!requested)
         {
-            if (_closed || !requested || _suspending.IsCancellationRequested)
+            return;
+        }
+
+        // Never wait for the lock: a tick runs on the thread pool, and while an item is claimed or recorded (a server
+        // round trip for a shared store) the lock is held; ticks waiting for it starve the pool that the store's own
+        // socket reads complete on. A busy lock means the next tick asks again.
+        if (!Monitor.TryEnter(_gate))
+        {
+            return;
+        }
+
+        try
+        {
+            if (_closed || _suspending.IsCancellationRequested)
             {
                 return;
             }
 
             _suspending.Cancel();
+        }
+        finally
+        {
+            Monitor.Exit(_gate);
         }
 
         // Once is enough: the run only goes on to end.

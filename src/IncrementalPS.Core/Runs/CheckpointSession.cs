@@ -27,6 +27,8 @@ internal sealed partial class CheckpointSession : IDisposable
     private readonly ProgressTracker _progress;
     private readonly Func<Exception, ItemError> _describeError;
     private readonly Timer? _progressFileTimer;
+    private static readonly TimeSpan s_peekPatience = TimeSpan.FromMilliseconds(20);
+    private RunProgress _peeked;
     private readonly MetricsFile? _metricsFile;
     private readonly int _run;
     private bool _finished;
@@ -67,6 +69,7 @@ internal sealed partial class CheckpointSession : IDisposable
             _progressFileTimer = new Timer(_ => ProgressFileTick(), null, options.ProgressFileInterval, options.ProgressFileInterval);
         }
 
+        _peeked = _progress.Snapshot(isFinal: false, CheckpointState.Running);
         WatchForSuspend();
     }
 
@@ -307,7 +310,29 @@ internal sealed partial class CheckpointSession : IDisposable
     {
         lock (_gate)
         {
-            return _progress.Snapshot(isFinal: false, _closed ? CheckpointState.Interrupted : CheckpointState.Running);
+            return _peeked = _progress.Snapshot(isFinal: false, _closed ? CheckpointState.Interrupted : CheckpointState.Running);
+        }
+    }
+
+    /// <summary>
+    /// A progress snapshot for a display timer: now when the session is free within a moment, otherwise the last one
+    /// taken. Never waits longer: timer ticks on thread pool threads blocked on the session's lock (held across a shared
+    /// store's round trip) starve the pool that the store's socket reads complete on.
+    /// </summary>
+    public RunProgress PeekProgress()
+    {
+        if (!Monitor.TryEnter(_gate, s_peekPatience))
+        {
+            return Volatile.Read(ref _peeked);
+        }
+
+        try
+        {
+            return _peeked = _progress.Snapshot(isFinal: false, _closed ? CheckpointState.Interrupted : CheckpointState.Running);
+        }
+        finally
+        {
+            Monitor.Exit(_gate);
         }
     }
 
@@ -565,7 +590,13 @@ internal sealed partial class CheckpointSession : IDisposable
 
     private void ProgressFileTick()
     {
-        lock (_gate)
+        // A busy session means the next tick writes: never wait on a thread pool thread (see PeekProgress).
+        if (!Monitor.TryEnter(_gate))
+        {
+            return;
+        }
+
+        try
         {
             if (_closed)
             {
@@ -574,6 +605,10 @@ internal sealed partial class CheckpointSession : IDisposable
 
             WriteProgressFile(CheckpointState.Running);
             WriteMetricsFile(CheckpointState.Running);
+        }
+        finally
+        {
+            Monitor.Exit(_gate);
         }
     }
 

@@ -22,6 +22,9 @@ internal sealed class MemoryRunStore : IRunStore
 
     public List<string> Journal { get; } = new();
 
+    /// <summary>Runs inside each claim, as a server's round trip would (the session holds its lock meanwhile).</summary>
+    public Action<string>? DuringClaim { get; set; }
+
     public int Keys => _keys.Count;
 
     public long Completed => _keys.Values.Count(e => e.Status == KeyStatus.Completed);
@@ -37,6 +40,7 @@ internal sealed class MemoryRunStore : IRunStore
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
     {
         claim = new ItemClaim(key, attempt, token: attempt);
+        DuringClaim?.Invoke(key);
         if (HeldElsewhere.Contains(key))
         {
             return false;
