@@ -137,7 +137,8 @@ internal sealed class JobRunner
 
     private void ProcessAll(CheckpointSession session, CancellationTokenSource stop)
     {
-        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(_settings.Jobs) { SingleWriter = true });
+        // A shared store's result rides with the next item's claim: a few lines read ahead keep the next item there.
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(Pipelined ? 16 : _settings.Jobs) { SingleWriter = true });
         // Reading standard input blocks without a way to cancel it: the reader is a background thread that is never
         // waited for, so a signal stops the run even while the input is still open.
         var reader = new Thread(() => Feed(channel.Writer, stop)) { IsBackground = true, Name = "incps input" };
@@ -150,6 +151,7 @@ internal sealed class JobRunner
             .ToList();
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
+        SettlePipelined(session);
         ProcessHeld(session, stop);
     }
 
@@ -215,6 +217,9 @@ internal sealed class JobRunner
                 {
                     ProcessItem(session, item, stop.Token);
                 }
+
+                // No next item yet to carry the last result: commit it now rather than while the input waits.
+                SettlePipelined(session);
             }
         }
         catch (OperationCanceledException) when (wake.IsCancellationRequested)
@@ -239,7 +244,42 @@ internal sealed class JobRunner
     private void ProcessItem(CheckpointSession session, string item, CancellationToken stopping)
     {
         var key = ItemKey.Bounded(item);
+        if (Pipelined)
+        {
+            // One round trip per item: the result rides with the next item's claim, and comes back with it.
+            foreach (var outcome in session.ProcessPipelined(key, _ => RunCommand(item, stopping), stopping))
+            {
+                Report(outcome);
+            }
+
+            return;
+        }
+
         Report(session.Process(key, _ => RunCommand(item, stopping), stopping));
+    }
+
+    /// <summary>A shared store and one job at a time: each result is committed with the next claim (one caller only).</summary>
+    private bool Pipelined => _settings.Database is not null && _settings.Jobs == 1;
+
+    /// <summary>Commits the results the last items left for the next claim, reporting them; a refused one stops the run.</summary>
+    private void SettlePipelined(CheckpointSession session)
+    {
+        if (!Pipelined || _fatal is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var outcome in session.SettlePipelined())
+            {
+                Report(outcome);
+            }
+        }
+        catch (CheckpointException ex)
+        {
+            Interlocked.CompareExchange(ref _fatal, ex, null);
+        }
     }
 
     private static void Report(ItemOutcome outcome)

@@ -1,0 +1,52 @@
+using System;
+using IncrementalPS.Core.Tests.Support;
+using Xunit;
+
+namespace IncrementalPS.Cli.Tests;
+
+/// <summary><c>incps run --store</c> costs one round trip per item: each result is committed with the next claim.</summary>
+public sealed class SharedStoreRoundTripTests : IDisposable
+{
+    private const int Items = 120;
+    private readonly TestDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [PosixFact]
+    public void A_worker_commits_about_one_transaction_per_item_not_a_claim_and_a_result_each()
+    {
+        using var job = new Job();
+        var before = Commits();
+
+        var result = job.Incps(Job.Lines(Job.Items(Items)), Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString, "--keep" }, job.MarkCommand()));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Items, job.Executions().Count);
+        // The worker's backend has ended, so its counts are in. Joining, the schema check, the heartbeat and the end of
+        // the run are a few transactions more; a claim and a result trip per item would be twice the items.
+        var commits = SettledCommits() - before;
+        Assert.True(commits < Items * 3 / 2, $"{commits} transactions for {Items} items");
+    }
+
+    /// <summary>A backend reports its counts as it ends, a moment after its client left: read until they stop moving.</summary>
+    private long SettledCommits()
+    {
+        var last = Commits();
+        for (var i = 0; i < 20; i++)
+        {
+            System.Threading.Thread.Sleep(250);
+            var now = Commits();
+            if (now == last)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
+
+    private long Commits()
+        => Convert.ToInt64(_db.Scalar("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"), System.Globalization.CultureInfo.InvariantCulture);
+}
