@@ -44,6 +44,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ScriptBlockRunner? _runner;
     private ParallelRun? _parallel;
     private ItemBatcher? _batches;
+    private SharedStoreItems? _shared;
     private KeySelector? _keys;
     private KeyHasher? _keyHasher;
     private Exception? _lastFailure;
@@ -267,6 +268,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _batches = BatchSize <= 1 ? null
                 : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
                 : BatchesInCallersScope(_session);
+            _shared = _database is not null && _parallel is null && _batches is null ? new SharedStoreItems(_session, (outcome, item) => Report(outcome, (PSObject?)item)) : null;
         }
         catch (ArgumentException exception)
         {
@@ -333,6 +335,13 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
         ItemOutcome outcome;
         try
         {
+            if (_shared is not null)
+            {
+                _shared.Process(key.Key!, item, _ => RunItem(item), () => _lastFailure is not null, _cancellation!.Token);
+                EndIfSuspending();
+                return;
+            }
+
             outcome = _session.Process(key.Key!, _ => RunItem(item), _cancellation!.Token);
         }
         catch (OperationCanceledException) when (_cancellation!.IsCancellationRequested)
@@ -386,6 +395,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 RunStep(_parallel.Drain);
             }
 
+            _shared?.Drain();
             SharedStoreEnd.ProcessHeld(_session, outcome => Report(outcome, null), _cancellation!.Token);
 
             summary = _session.Finish();
@@ -402,6 +412,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _parallel?.Detach();
         }
 
+        _shared?.Dispose();
         _session.Dispose();
         _session = null;
         ReportSummary(summary);
@@ -418,6 +429,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
         // Stops the parallel items first: the session must outlive every Process call.
         _parallel?.Dispose();
+        _shared?.Dispose();
         _session?.Dispose();
         _session = null;
         _keyHasher?.Dispose();
@@ -473,6 +485,8 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
     private string? RunItem(PSObject? item)
     {
+        // Set again by this attempt if it fails: a failure retried into success is not this item's error.
+        _lastFailure = null;
         try
         {
             _runner!.Run(item);
