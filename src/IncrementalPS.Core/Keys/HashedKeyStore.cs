@@ -9,7 +9,7 @@ namespace IncrementalPS.Core;
 /// it, so nothing the store writes (records, rows, the in-flight slots) holds a clear key. The run itself keeps the
 /// clear key for what it tells its caller (outcomes, retries, progress on screen).
 /// </summary>
-internal sealed class HashedKeyStore : IRunStore
+internal sealed class HashedKeyStore : IRunStore, IForeseeingStore
 {
     private readonly IRunStore _inner;
     private readonly KeyHasher _hasher;
@@ -45,6 +45,15 @@ internal sealed class HashedKeyStore : IRunStore
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim) => _inner.TryClaim(Hash(key), attempt, deaths, out claim);
 
     public ItemClaim Reclaim(in ItemClaim claim, int attempt) => _inner.Reclaim(claim, attempt);
+
+    /// <summary>Hashed only as the store reads them: it reads them only when it makes a claim trip.</summary>
+    public void Foresee(IReadOnlyList<string> upcoming)
+    {
+        if (_inner is IForeseeingStore foreseeing)
+        {
+            foreseeing.Foresee(upcoming.Count == 0 ? upcoming : new HashedKeyList(upcoming, _hasher));
+        }
+    }
 
     /// <summary>The keys are the session's clear keys: the store knows them by their hashes.</summary>
     public void Refresh(IReadOnlyCollection<string> keys) => _inner.Refresh(keys.Select(_hasher.Hash).ToList());

@@ -302,7 +302,7 @@ internal sealed partial class PostgresRunStore : IDurableLog
     // What a worker needs to know of a key it did not claim: its entry, its token, and how long its lease surely lasts.
     private const string KnownColumns =
         "key, status, run, attempts, deaths, lease_until < now(), output IS NOT NULL, token, " +
-        "extract(epoch FROM lease_until - clock_timestamp())::float8";
+        "extract(epoch FROM lease_until - clock_timestamp())::float8, reserved";
 
     /// <summary>Reads rows of <see cref="KnownColumns"/>; <paramref name="sent"/> is when the statement was sent.</summary>
     private static List<(string Key, PrefetchedKey Known, long Token)> ReadKnown(NpgsqlDataReader reader, long sent)
@@ -310,7 +310,7 @@ internal sealed partial class PostgresRunStore : IDurableLog
         var rows = new List<(string, PrefetchedKey, long)>();
         while (reader.Read())
         {
-            var entry = Entry(reader.GetInt16(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), !reader.IsDBNull(5) && reader.GetBoolean(5), reader.GetBoolean(6));
+            var entry = Entry(reader.GetInt16(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), !reader.IsDBNull(5) && reader.GetBoolean(5), reader.GetBoolean(6), reader.GetBoolean(9));
 
             // The lease lasts this long from when the server ran the statement, which was after it was sent.
             var heldFor = reader.IsDBNull(8) ? 0 : Math.Max(0, reader.GetDouble(8));

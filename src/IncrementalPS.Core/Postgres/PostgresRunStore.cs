@@ -119,71 +119,91 @@ internal sealed partial class PostgresRunStore : IRunStore
     {
         claim = default;
         ApplyRefusals();
+        if (_reserved.TryGetValue(key, out var reservation))
+        {
+            _reserved.Remove(key);
+            return TryStartReserved(key, reservation, out claim);
+        }
+
         if (TryDeclineLocally(key))
         {
             return false;
         }
 
+        var keys = KeysToClaim(key);
         var prefetched = new List<(string Key, PrefetchedKey Known, long Token)>();
-        var row = Call(
+        var rows = Call(
             () =>
             {
                 // One trip: the results held since the last one, then the claim, then what other workers claimed since.
-                // The claim decides in one statement: a new key, an interrupted one, a lapsed lease (a death), or a
-                // failed one when retrying failed items that failed before this worker started (not the failures of
-                // its fellow workers). When declined, the same statement says why: the key's row as it is. A row seen
-                // not claimable is declined without the INSERT: ON CONFLICT DO UPDATE locks the row even when its WHERE
-                // then declines, and a lock makes the transaction wait for a durable commit (a flush) for nothing.
-                // A key another worker is claiming right now (its transaction holds the key's advisory lock until it
-                // commits) is declined at once as held, with no row: the INSERT would wait for that commit. Workers
-                // given the same input in the same order would otherwise move in lockstep, each waiting on the others.
+                // The claim decides in one statement, for the key to run now and the next ones a front end foresaw
+                // (claimed ahead, marked reserved): a new key, an interrupted one, a lapsed lease (a death, unless the
+                // claim was only a reservation), or a failed one when retrying failed items that failed before this
+                // worker started (not the failures of its fellow workers). When declined, the same statement says why:
+                // the key's row as it is. A row seen not claimable is declined without the INSERT: ON CONFLICT DO
+                // UPDATE locks the row even when its WHERE then declines, and a lock makes the transaction wait for a
+                // durable commit (a flush) for nothing. A key another worker is claiming right now (its transaction
+                // holds the key's advisory lock until it commits) is declined at once as held, with no row: the INSERT
+                // would wait for that commit. Workers given the same input in the same order would otherwise move in
+                // lockstep, each waiting on the others.
                 using var batch = new NpgsqlBatch(_connection);
                 var results = AddPending(batch);
                 var command = new NpgsqlBatchCommand(
                     $"""
-                    WITH seen AS (
-                        SELECT i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) AS claimable
-                        FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k),
-                    free AS (SELECT pg_try_advisory_xact_lock(hashtextextended(@k, @c)) AS got),
+                    WITH input AS (SELECT u.k, u.n FROM unnest(@keys) WITH ORDINALITY AS u(k, n)),
+                    seen AS (
+                        SELECT input.k, i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) AS claimable
+                        FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k),
+                    free AS MATERIALIZED (
+                        SELECT input.k, input.n FROM input
+                        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable)
+                          AND pg_try_advisory_xact_lock(hashtextextended(input.k, @c))),
                     claimed AS (
-                        INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until)
-                        SELECT @c, @k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease
-                        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE NOT seen.claimable) AND (SELECT got FROM free)
+                        INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until, reserved)
+                        SELECT @c, free.k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease, free.n > 1 FROM free ORDER BY free.n
                         ON CONFLICT (checkpoint_id, key) DO UPDATE SET
                             status = 2, run = @r, attempts = i.attempts + 1,
-                            deaths = CASE WHEN i.status = 2 THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
-                            token = excluded.token, lease_until = excluded.lease_until, finished_at = NULL, duration_ms = NULL,
-                            output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
+                            deaths = CASE WHEN i.status = 2 AND NOT i.reserved THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
+                            token = excluded.token, lease_until = excluded.lease_until, reserved = excluded.reserved,
+                            finished_at = NULL, duration_ms = NULL, output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
                         WHERE i.status = 3
                            OR (i.status = 2 AND i.lease_until < now())
                            OR (i.status = 1 AND @retry AND i.finished_at < @opened)
-                        RETURNING token, attempts, deaths)
-                    SELECT true, token, attempts, deaths, 2::smallint, @r, false, false FROM claimed
+                        RETURNING i.key, token, attempts, deaths)
+                    SELECT true, key, token, attempts, deaths, 2::smallint, @r, false, false, false FROM claimed
                     UNION ALL
-                    SELECT false, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL
-                    FROM {S}.items i WHERE i.checkpoint_id = @c AND i.key = @k AND NOT EXISTS (SELECT 1 FROM claimed) AND (SELECT got FROM free)
+                    SELECT false, i.key, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL, i.reserved
+                    FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k
+                    WHERE NOT EXISTS (SELECT 1 FROM claimed WHERE claimed.key = input.k)
+                      AND (EXISTS (SELECT 1 FROM free WHERE free.k = input.k) OR EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable))
                     """);
                 command.Parameters.AddWithValue("c", _checkpoint);
                 command.Parameters.AddWithValue("r", _run);
-                command.Parameters.AddWithValue("k", key);
+                command.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, keys);
                 command.Parameters.AddWithValue("lease", _lease);
                 command.Parameters.AddWithValue("retry", _retryFailed);
                 command.Parameters.AddWithValue("opened", NpgsqlDbType.TimestampTz, _openedAt);
                 batch.BatchCommands.Add(command);
                 AddPrefetch(batch);
-                (bool Taken, long Token, int Attempts, int Deaths, KeyEntry Entry)? answer;
+                var answers = new List<ClaimRow>(keys.Length);
                 try
                 {
                     var sent = Stopwatch.GetTimestamp();
                     using var reader = batch.ExecuteReader();
                     ReadPending(reader, results);
-                    var claimRow = reader.Read()
-                        ? (Taken: reader.GetBoolean(0), Token: reader.GetInt64(1), Attempts: reader.GetInt32(2), Deaths: reader.GetInt32(3),
-                           Entry: Entry(reader.GetInt16(4), reader.GetInt32(5), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(6), reader.GetBoolean(7)))
-                        : ((bool Taken, long Token, int Attempts, int Deaths, KeyEntry Entry)?)null;
+                    while (reader.Read())
+                    {
+                        answers.Add(new ClaimRow(
+                            reader.GetString(1),
+                            reader.GetBoolean(0),
+                            reader.GetInt64(2),
+                            reader.GetInt32(3),
+                            reader.GetInt32(4),
+                            Entry(reader.GetInt16(5), reader.GetInt32(6), reader.GetInt32(3), reader.GetInt32(4), reader.GetBoolean(7), reader.GetBoolean(8), reader.GetBoolean(9))));
+                    }
+
                     reader.NextResult();
                     prefetched = ReadKnown(reader, sent);
-                    answer = claimRow;
                 }
                 catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
                 {
@@ -192,10 +212,27 @@ internal sealed partial class PostgresRunStore : IRunStore
                 }
 
                 CommitPending(results);
-                return answer;
+                return answers;
             },
             flushFirst: false);
         ApplyPrefetch(prefetched);
+
+        ClaimRow? row = null;
+        foreach (var answer in rows)
+        {
+            if (answer.Key == key)
+            {
+                row = answer;
+            }
+            else if (answer.Taken)
+            {
+                _reserved[answer.Key] = answer.Token;
+            }
+            else
+            {
+                SetKey(answer.Key, answer.Entry);
+            }
+        }
 
         if (row is not { Taken: true } taken)
         {
@@ -205,15 +242,22 @@ internal sealed partial class PostgresRunStore : IRunStore
             return false;
         }
 
-        if (taken.Deaths >= _poisonThreshold)
+        return Started(key, taken.Token, taken.Attempts, taken.Deaths, out claim);
+    }
+
+    /// <summary>The claim of <paramref name="key"/> is this worker's: run it, unless its deaths make it poison.</summary>
+    private bool Started(string key, long token, int attempts, int deaths, out ItemClaim claim)
+    {
+        claim = default;
+        if (deaths >= _poisonThreshold)
         {
             // Its lease lapsed once too often while this worker ran: it kills the workers that take it.
-            RecordPoisoned(key, taken.Attempts, PoisonError(taken.Deaths));
+            RecordPoisoned(key, attempts, PoisonError(deaths));
             return false;
         }
 
-        SetKey(key, new KeyEntry { Run = _run, Attempts = taken.Attempts, Deaths = taken.Deaths, Status = KeyStatus.Started });
-        claim = new ItemClaim(key, taken.Attempts, taken.Token);
+        SetKey(key, new KeyEntry { Run = _run, Attempts = attempts, Deaths = deaths, Status = KeyStatus.Started });
+        claim = new ItemClaim(key, attempts, token);
         return true;
     }
 
@@ -260,7 +304,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         {
             // Stopped, not killed: the deaths stay as they are. A claim taken over meanwhile is the other worker's.
             using var command = Command(
-                $"UPDATE {S}.items SET status = 3, lease_until = NULL WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2");
+                $"UPDATE {S}.items SET status = 3, lease_until = NULL, reserved = false WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2");
             command.Parameters.AddWithValue("k", key);
             command.Parameters.AddWithValue("t", token);
             return command.ExecuteNonQuery();
@@ -276,9 +320,10 @@ internal sealed partial class PostgresRunStore : IRunStore
     {
         Call(() =>
         {
-            using var command = Command($"UPDATE {S}.items SET status = 3, lease_until = NULL WHERE checkpoint_id = @c AND run = @r AND status = 2");
+            using var command = Command($"UPDATE {S}.items SET status = 3, lease_until = NULL, reserved = false WHERE checkpoint_id = @c AND run = @r AND status = 2");
             return command.ExecuteNonQuery();
         });
+        _reserved.Clear();
 
         // The run's end is decided on the checkpoint as all workers left it, not on this worker's snapshot.
         RefreshCounts();
@@ -290,7 +335,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         {
             using var command = Command(
                 $"""
-                UPDATE {S}.items SET status = 1, run = @r, attempts = @a, lease_until = NULL, finished_at = now(), duration_ms = 0,
+                UPDATE {S}.items SET status = 1, run = @r, attempts = @a, lease_until = NULL, reserved = false, finished_at = now(), duration_ms = 0,
                     error_message = @m, error_type = @et, error_category = @ec
                 WHERE checkpoint_id = @c AND key = @k AND (status = 3 OR (status = 2 AND (run = @r OR lease_until < now())))
                 """);
@@ -459,11 +504,11 @@ internal sealed partial class PostgresRunStore : IRunStore
 
     private void LoadKeys()
     {
-        using var command = Command($"SELECT key, status, run, attempts, deaths, lease_until < now(), output IS NOT NULL, token FROM {S}.items WHERE checkpoint_id = @c");
+        using var command = Command($"SELECT key, status, run, attempts, deaths, lease_until < now(), output IS NOT NULL, token, reserved FROM {S}.items WHERE checkpoint_id = @c");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            SetKey(reader.GetString(0), Entry(reader.GetInt16(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), !reader.IsDBNull(5) && reader.GetBoolean(5), reader.GetBoolean(6)));
+            SetKey(reader.GetString(0), Entry(reader.GetInt16(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), !reader.IsDBNull(5) && reader.GetBoolean(5), reader.GetBoolean(6), reader.GetBoolean(8)));
 
             // Claims from here on are learned with this worker's own claims.
             _lastSeenToken = Math.Max(_lastSeenToken, reader.GetInt64(7));
@@ -471,14 +516,15 @@ internal sealed partial class PostgresRunStore : IRunStore
     }
 
     /// <summary>A key's row as the run logic sees it.</summary>
-    private static KeyEntry Entry(short status, int run, int attempts, int deaths, bool lapsed, bool hasOutput)
+    private static KeyEntry Entry(short status, int run, int attempts, int deaths, bool lapsed, bool hasOutput, bool reserved)
     {
         var state = (KeyStatus)status;
         if (state == KeyStatus.Started && lapsed)
         {
-            // Its worker stopped renewing the lease: it died or lost the server. That is a death of the item.
+            // Its worker stopped renewing the lease: it died or lost the server. That is a death of the item, unless
+            // the item was only claimed ahead and never started.
             state = KeyStatus.Interrupted;
-            deaths++;
+            deaths += reserved ? 0 : 1;
         }
 
         return new KeyEntry { Status = state, Run = run, Attempts = attempts, Deaths = deaths, HasOutput = hasOutput };

@@ -79,6 +79,12 @@ internal static class PostgresSchema
         """
         CREATE INDEX items_claimed ON incrementalps.items (checkpoint_id, token);
         """,
+
+        // Claims made ahead: a worker that sees its next items claims several in one trip, marked reserved until it
+        // starts each. A reserved claim that lapses is not a death of the item: it never ran.
+        """
+        ALTER TABLE incrementalps.items ADD COLUMN reserved boolean NOT NULL DEFAULT false;
+        """,
     };
 
     public static int CurrentVersion => Migrations.Length;

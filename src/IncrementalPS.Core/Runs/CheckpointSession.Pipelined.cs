@@ -43,7 +43,39 @@ internal sealed partial class CheckpointSession
         }
     }
 
-    /// <summary>Commits the results <see cref="ProcessPipelined"/> still holds and returns their outcomes, in order.</summary>
+    /// <summary>
+    /// <see cref="ProcessPipelined(string, Func{ItemAttempt, string?}, CancellationToken)"/> for a front end that sees
+    /// the items that come next: <paramref name="upcoming"/> are their keys, in input order (the few it has read ahead).
+    /// A shared store then claims several of them in one trip, so that workers on the same input stop paying a trip for
+    /// each key another worker holds. Keys claimed ahead and never reached are let go when the run ends.
+    /// </summary>
+    /// <exception cref="CheckpointLeaseLostException">An earlier item's result was refused: another worker took it over.</exception>
+    public IReadOnlyList<ItemOutcome> ProcessPipelined(string key, IReadOnlyList<string> upcoming, Func<ItemAttempt, string?> work, CancellationToken cancellationToken = default)
+    {
+        if (_store is not IForeseeingStore foreseeing)
+        {
+            return ProcessPipelined(key, work, cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            foreseeing.Foresee(upcoming);
+        }
+
+        try
+        {
+            return ProcessPipelined(key, work, cancellationToken);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                foreseeing.Foresee(Array.Empty<string>());
+            }
+        }
+    }
+
+    /// <summary>Commits the results ProcessPipelined still holds and returns their outcomes, in order.</summary>
     /// <exception cref="CheckpointLeaseLostException">A result was refused: another worker took the item over.</exception>
     public IReadOnlyList<ItemOutcome> SettlePipelined()
     {

@@ -7,7 +7,7 @@ namespace IncrementalPS.Store;
 
 /// <summary>
 /// Items of a worker on a PostgreSQL store, one round trip each: an item's result rides with the next item's claim
-/// (<see cref="CheckpointSession.ProcessPipelined"/>). A pipeline cannot say whether a next item is coming, so a result
+/// (CheckpointSession.ProcessPipelined). A pipeline cannot say whether a next item is coming, so a result
 /// nobody carried within <see cref="CarryWait"/> is committed on its own, from a timer: a slow or stalled input never
 /// leaves a finished item uncommitted for longer than that. A failed item is committed at once, so that its error is
 /// written in its place among the output.

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using Npgsql;
+
+namespace IncrementalPS.Core;
+
+/// <content>
+/// Claims made ahead. Workers given the same input in the same order reach each key at about the same moment, and each
+/// of them would pay a trip to learn that another holds it. A front end that sees its next items says so
+/// (<see cref="Foresee"/>); a claim trip then also claims those of them nobody holds, marked reserved, and learns in the
+/// same trip which the others hold. Starting a reserved item is a trip of its own that carries the held results, as a
+/// claim does, so the cost stays one trip per item, and the trips to be told "held" come once per batch, not per key.
+/// A reservation lapses as any claim does when its worker dies, but that is not a death of the item: it never ran.
+/// </content>
+internal sealed partial class PostgresRunStore : IForeseeingStore
+{
+    /// <summary>At most this many keys are claimed in one trip: the one to run now and those foreseen after it.</summary>
+    internal const int ClaimAhead = 16;
+
+    // Keys this worker claimed ahead and has not started, with their fencing tokens. At most ClaimAhead at a time.
+    private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
+    private IReadOnlyList<string> _foreseen = Array.Empty<string>();
+
+    /// <summary>Keys this worker claimed ahead and has not started (tests).</summary>
+    internal int Reserved => _reserved.Count;
+
+    public void Foresee(IReadOnlyList<string> upcoming) => _foreseen = upcoming;
+
+    /// <summary>
+    /// <paramref name="key"/>, then the foreseen keys worth claiming with it: not claimed ahead already, and not known to
+    /// be done, failed (unless retrying failed items) or held by another worker under a lease that cannot have lapsed.
+    /// </summary>
+    private string[] KeysToClaim(string key)
+    {
+        if (_foreseen.Count == 0)
+        {
+            return new[] { key };
+        }
+
+        var keys = new List<string>(ClaimAhead) { key };
+        var now = Stopwatch.GetTimestamp();
+        for (var i = 0; i < _foreseen.Count && i < 2 * ClaimAhead && keys.Count < ClaimAhead; i++)
+        {
+            var next = _foreseen[i];
+            if (_reserved.ContainsKey(next) || keys.Contains(next) || KnownUnclaimable(next, now))
+            {
+                continue;
+            }
+
+            keys.Add(next);
+        }
+
+        return keys.ToArray();
+    }
+
+    private bool KnownUnclaimable(string key, long now)
+    {
+        if (_prefetched.TryGetValue(key, out var known)
+            && (known.Entry.Status == KeyStatus.Completed || (known.Entry.Status == KeyStatus.Started && now < known.HeldUntil)))
+        {
+            return true;
+        }
+
+        return _keys.TryGet(key, out var entry)
+            && (entry.Status == KeyStatus.Completed
+                || (entry.Status == KeyStatus.Failed && !_retryFailed)
+                || (entry.Status == KeyStatus.Started && entry.Run == _run));
+    }
+
+    /// <summary>
+    /// Starts an item this worker claimed ahead: one trip that carries the held results and turns the reservation into
+    /// a claim, fenced by its token. Declined when the reservation lapsed and another worker took the item over.
+    /// </summary>
+    private bool TryStartReserved(string key, long token, out ItemClaim claim)
+    {
+        var started = Call(
+            () =>
+            {
+                using var batch = new NpgsqlBatch(_connection);
+                var results = AddPending(batch);
+                var command = new NpgsqlBatchCommand(
+                    $"UPDATE {S}.items SET reserved = false, lease_until = now() + @lease " +
+                    "WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2 AND reserved RETURNING attempts, deaths");
+                command.Parameters.AddWithValue("c", _checkpoint);
+                command.Parameters.AddWithValue("k", key);
+                command.Parameters.AddWithValue("t", token);
+                command.Parameters.AddWithValue("lease", _lease);
+                batch.BatchCommands.Add(command);
+                (int Attempts, int Deaths)? row;
+                try
+                {
+                    using var reader = batch.ExecuteReader();
+                    ReadPending(reader, results);
+                    row = reader.Read() ? (reader.GetInt32(0), reader.GetInt32(1)) : null;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
+                {
+                    FailPending(results, ex);
+                    throw;
+                }
+
+                CommitPending(results);
+                return row;
+            },
+            flushFirst: false);
+
+        if (started is not { } taken)
+        {
+            // The reservation lapsed (this worker lost the server for longer than its lease) and another worker took
+            // the item: held elsewhere, as far as this worker knows.
+            claim = default;
+            SetKey(key, new KeyEntry { Status = KeyStatus.Started, Run = 0 });
+            return false;
+        }
+
+        return Started(key, token, taken.Attempts, taken.Deaths, out claim);
+    }
+}
