@@ -138,7 +138,7 @@ internal sealed class JobRunner
     private void ProcessAll(CheckpointSession session, CancellationTokenSource stop)
     {
         // A shared store's result rides with the next item's claim: a few lines read ahead keep the next item there.
-        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(Pipelined ? 16 : _settings.Jobs) { SingleWriter = true });
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(Pipelined ? ReadAhead : _settings.Jobs) { SingleWriter = true });
         // Reading standard input blocks without a way to cancel it: the reader is a background thread that is never
         // waited for, so a signal stops the run even while the input is still open.
         var reader = new Thread(() => Feed(channel.Writer, stop)) { IsBackground = true, Name = "incps input" };
@@ -211,15 +211,19 @@ internal sealed class JobRunner
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(intake.Token, session.Suspending);
         try
         {
+            var window = Pipelined ? new List<string>(ReadAhead) : null;
             while (items.WaitToReadAsync(wake.Token).AsTask().GetAwaiter().GetResult())
             {
+                if (window is not null)
+                {
+                    ProcessWindow(items, window, session, wake.Token, stop.Token);
+                    continue;
+                }
+
                 while (!wake.IsCancellationRequested && items.TryRead(out var item))
                 {
                     ProcessItem(session, item, stop.Token);
                 }
-
-                // No next item yet to carry the last result: commit it now rather than while the input waits.
-                SettlePipelined(session);
             }
         }
         catch (OperationCanceledException) when (wake.IsCancellationRequested)
@@ -242,24 +246,44 @@ internal sealed class JobRunner
     }
 
     private void ProcessItem(CheckpointSession session, string item, CancellationToken stopping)
+        => Report(session.Process(ItemKey.Bounded(item), _ => RunCommand(item, stopping), stopping));
+
+    /// <summary>
+    /// A shared store, one job: the items read so far, one after another, each with the keys of those read after it,
+    /// so that the store claims several in one trip and each result rides with the next item's trip. When no next item
+    /// is there to carry the last result, it is committed at once rather than while the input waits.
+    /// </summary>
+    private void ProcessWindow(ChannelReader<string> items, List<string> window, CheckpointSession session, CancellationToken wake, CancellationToken stopping)
     {
-        var key = ItemKey.Bounded(item);
-        if (Pipelined)
+        while (!wake.IsCancellationRequested)
         {
-            // One round trip per item: the result rides with the next item's claim, and comes back with it.
-            foreach (var outcome in session.ProcessPipelined(key, _ => RunCommand(item, stopping), stopping))
+            while (window.Count < ReadAhead && items.TryRead(out var read))
+            {
+                window.Add(read);
+            }
+
+            if (window.Count == 0)
+            {
+                break;
+            }
+
+            var item = window[0];
+            window.RemoveAt(0);
+            var upcoming = window.ConvertAll(next => ItemKey.Bounded(next));
+            foreach (var outcome in session.ProcessPipelined(ItemKey.Bounded(item), upcoming, _ => RunCommand(item, stopping), stopping))
             {
                 Report(outcome);
             }
-
-            return;
         }
 
-        Report(session.Process(key, _ => RunCommand(item, stopping), stopping));
+        SettlePipelined(session);
     }
 
     /// <summary>A shared store and one job at a time: each result is committed with the next claim (one caller only).</summary>
     private bool Pipelined => _settings.Database is not null && _settings.Jobs == 1;
+
+    /// <summary>How many lines a shared-store worker reads ahead: the next items it can claim in the same trip.</summary>
+    private const int ReadAhead = 16;
 
     /// <summary>Commits the results the last items left for the next claim, reporting them; a refused one stops the run.</summary>
     private void SettlePipelined(CheckpointSession session)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using IncrementalPS.Core.Tests.Support;
 using Xunit;
 
@@ -26,6 +27,34 @@ public sealed class SharedStoreRoundTripTests : IDisposable
         // the run are a few transactions more; a claim and a result trip per item would be twice the items.
         var commits = SettledCommits() - before;
         Assert.True(commits < Items * 3 / 2, $"{commits} transactions for {Items} items");
+    }
+
+    [PosixFact]
+    public void Workers_on_the_same_input_claim_ahead_and_make_about_one_trip_per_item_between_them()
+    {
+        using var job = new Job();
+        var items = 2 * Items;
+        var input = Job.Lines(Job.Items(items));
+        var args = Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString, "--keep" }, job.MarkCommand());
+        var before = Commits();
+
+        using (var first = job.Start(args))
+        using (var second = job.Start(args))
+        {
+            foreach (var worker in new[] { first, second })
+            {
+                worker.Input.Write(input);
+                worker.Input.Close();
+            }
+
+            Assert.Equal(0, first.WaitForResult(IncpsProcess.DefaultTimeout).ExitCode);
+            Assert.Equal(0, second.WaitForResult(IncpsProcess.DefaultTimeout).ExitCode);
+        }
+
+        Assert.Equal(items, job.Executions().Distinct().Count());
+        // Each worker meets every item; without claims ahead, each key the other holds costs a trip to be told so.
+        var commits = SettledCommits() - before;
+        Assert.True(commits < items * 3 / 2, $"{commits} transactions for {items} items and 2 workers");
     }
 
     /// <summary>A backend reports its counts as it ends, a moment after its client left: read until they stop moving.</summary>
