@@ -46,6 +46,10 @@ public sealed class RunnerPathTests
         "'a', 'b' | Invoke-Incremental -Path $dir/c.jsonl { $_ } -WarningAction SilentlyContinue | ForEach-Object { 1/0; \"down $_\" }",
         // An upstream command runs between items: its 1/0 only ends its statement, as without Invoke-Incremental.
         "& { 'a'; 1/0; 'b' } | Invoke-Incremental -Path $dir/c.jsonl { \"ran $_\" }",
+        // After a failed item, the upstream command runs as before: its 1/0 only ends its statement.
+        "& { 'a'; 1/0; 'b' } | Invoke-Incremental -Path $dir/c.jsonl { if ($_ -eq 'a') { throw 'x' }; \"ran $_\" } -WarningAction SilentlyContinue",
+        // A nested run whose item fails leaves the outer item running.
+        "'a' | Invoke-Incremental -Path $dir/o.jsonl { 'x' | Invoke-Incremental -Path $dir/i.jsonl { throw 'inner' } -WarningAction SilentlyContinue; 1/0; \"outer after $_\" } -WarningAction SilentlyContinue",
         // A try and a trap inside the block still see their own errors.
         "'a' | Invoke-Incremental -Path $dir/c.jsonl { try { 1/0 } catch { \"caught $($_.Exception.GetType().Name)\" }; trap { 'trapped'; continue }; throw 'x'; 'after' }",
     };
