@@ -17,11 +17,13 @@ namespace IncrementalPS.Keys;
 internal sealed class KeySelector
 {
     private readonly ScriptBlock? _script;
+    private readonly MemberChainKey? _chain;
     private readonly string? _property;
 
     private KeySelector(ScriptBlock? script, string? property)
     {
         _script = script;
+        _chain = script is null ? null : MemberChainKey.TryParse(script);
         _property = property;
     }
 
@@ -100,6 +102,11 @@ internal sealed class KeySelector
 
     private KeyResult FromScript(PSObject? item)
     {
+        if (_chain is not null && _chain.TryEvaluate(item, out var read))
+        {
+            return FromValue(item, read, "the -Key script block returned an empty string");
+        }
+
         var variables = new List<PSVariable> { new("_", item), new("PSItem", item) };
         IList<PSObject> results;
         try

@@ -44,6 +44,20 @@ internal sealed class InvokeUsingCmdletStep
 
     private static Action<ScriptBlock, Cmdlet, object?, object?>? Compile()
     {
+        var script = Expression.Parameter(typeof(ScriptBlock));
+        var cmdlet = Expression.Parameter(typeof(Cmdlet));
+        var item = Expression.Parameter(typeof(object));
+        var inputList = Expression.Parameter(typeof(object));
+        var call = Call(script, cmdlet, item, inputList);
+        return call is null ? null : Expression.Lambda<Action<ScriptBlock, Cmdlet, object?, object?>>(call, script, cmdlet, item, inputList).Compile();
+    }
+
+    /// <summary>
+    /// The call ForEach-Object makes, as an expression over the given parameters (ScriptBlock, Cmdlet, object item,
+    /// object input list); null when this PowerShell's method is missing or has another signature.
+    /// </summary>
+    internal static Expression? Call(Expression script, Expression cmdlet, Expression item, Expression inputList)
+    {
         var method = typeof(ScriptBlock).GetMethod("InvokeUsingCmdlet", BindingFlags.Instance | BindingFlags.NonPublic);
         var behavior = typeof(ScriptBlock).GetNestedType("ErrorHandlingBehavior", BindingFlags.NonPublic);
         if (method is null || behavior is null || !behavior.IsEnum || !Enum.IsDefined(behavior, "WriteToCurrentErrorPipe"))
@@ -59,11 +73,7 @@ internal sealed class InvokeUsingCmdletStep
             return null;
         }
 
-        var script = Expression.Parameter(typeof(ScriptBlock));
-        var cmdlet = Expression.Parameter(typeof(Cmdlet));
-        var item = Expression.Parameter(typeof(object));
-        var inputList = Expression.Parameter(typeof(object));
-        var call = Expression.Call(
+        return Expression.Call(
             script,
             method,
             cmdlet,
@@ -73,6 +83,5 @@ internal sealed class InvokeUsingCmdletStep
             inputList,
             Expression.Constant(AutomationNull.Value, typeof(object)),
             Expression.Constant(Array.Empty<object>()));
-        return Expression.Lambda<Action<ScriptBlock, Cmdlet, object?, object?>>(call, script, cmdlet, item, inputList).Compile();
     }
 }

@@ -56,6 +56,29 @@ public sealed class ItemFailureRecordTests
         Assert.Equal("Attempted to divide by zero.", item.Error?.Message);
     }
 
+    /// <summary>
+    /// The checkpoint records the type that $_.Exception has in a PowerShell catch, never PowerShell's internal
+    /// ParentContainsErrorRecordException (what the record of a 1/0 holds in place of its own exception).
+    /// </summary>
+    [Theory]
+    [InlineData("1/0", "System.Management.Automation.RuntimeException")]
+    [InlineData("throw 'boom'", "System.Management.Automation.RuntimeException")]
+    [InlineData("[int]::Parse('x')", "System.Management.Automation.MethodInvocationException")]
+    [InlineData("Get-Item -LiteralPath $dir/missing -ErrorAction Stop", "System.Management.Automation.ItemNotFoundException")]
+    public void A_failed_item_is_recorded_with_the_type_a_catch_would_see(string block, string type)
+    {
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "'a' | Invoke-Incremental -Path $dir/c.jsonl { " + block + " } -WarningAction SilentlyContinue -ErrorAction SilentlyContinue; " +
+            "try { & { " + block + " } } catch { $_.Exception.GetType().FullName }",
+            out var output);
+
+        Assert.Equal([type], output);
+        var item = Assert.Single(CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl"))));
+        Assert.Equal(ItemState.Failed, item.State);
+        Assert.Equal(type, item.Error?.Type);
+    }
+
     [Fact]
     public void A_non_terminating_error_passes_through_as_itself_and_the_item_completes()
     {

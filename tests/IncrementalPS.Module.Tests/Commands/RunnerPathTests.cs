@@ -8,7 +8,7 @@ using Xunit;
 
 namespace IncrementalPS.Module.Tests.Commands;
 
-/// <summary>Runs each test alone: <see cref="InvokeUsingCmdletStep.Disabled"/> is process-wide.</summary>
+/// <summary>Runs each test alone: <see cref="InvokeUsingCmdletStep.Disabled"/> and <see cref="TryStatementStep.Disabled"/> are process-wide.</summary>
 [CollectionDefinition(nameof(RunnerPathGroup), DisableParallelization = true)]
 public sealed class RunnerPathGroup
 {
@@ -16,7 +16,8 @@ public sealed class RunnerPathGroup
 
 /// <summary>
 /// The script block runs through ForEach-Object's own internal call when this PowerShell has it, and through a stepped
-/// ForEach-Object otherwise: both paths must give the same output, errors, $Error, -ErrorVariable and variables.
+/// ForEach-Object otherwise; the internal call runs with a try statement's flag set where PowerShell has it, and inside a
+/// try statement otherwise: every path must give the same output, errors, $Error, -ErrorVariable and variables.
 /// </summary>
 [Collection(nameof(RunnerPathGroup))]
 public sealed class RunnerPathTests
@@ -39,6 +40,29 @@ public sealed class RunnerPathTests
         "foreach ($i in 1) { 'a', 'b' | Invoke-Incremental -Path $dir/c.jsonl { if ($_ -eq 'b') { break }; $_ } }; 'after the loop'",
         // -InputObject without pipeline input.
         "Invoke-Incremental -Path $dir/c.jsonl { \"got $_\" } -InputObject 'only'",
+        // -ErrorAction Stop turns a non-terminating error into the item's failure.
+        "'a' | Invoke-Incremental -Path $dir/c.jsonl { Write-Error 'hard' -ErrorAction Stop; 'not here' } -WarningAction SilentlyContinue",
+        // A downstream command runs while the block writes: its 1/0 behaves as it does with the try statement.
+        "'a', 'b' | Invoke-Incremental -Path $dir/c.jsonl { $_ } -WarningAction SilentlyContinue | ForEach-Object { 1/0; \"down $_\" }",
+        // An upstream command runs between items: its 1/0 only ends its statement, as without Invoke-Incremental.
+        "& { 'a'; 1/0; 'b' } | Invoke-Incremental -Path $dir/c.jsonl { \"ran $_\" }",
+        // After a failed item, the upstream command runs as before: its 1/0 only ends its statement.
+        "& { 'a'; 1/0; 'b' } | Invoke-Incremental -Path $dir/c.jsonl { if ($_ -eq 'a') { throw 'x' }; \"ran $_\" } -WarningAction SilentlyContinue",
+        // A nested run whose item fails leaves the outer item running.
+        "'a' | Invoke-Incremental -Path $dir/o.jsonl { 'x' | Invoke-Incremental -Path $dir/i.jsonl { throw 'inner' } -WarningAction SilentlyContinue; 1/0; \"outer after $_\" } -WarningAction SilentlyContinue",
+        // A try and a trap inside the block still see their own errors.
+        "'a' | Invoke-Incremental -Path $dir/c.jsonl { try { 1/0 } catch { \"caught $($_.Exception.GetType().Name)\" }; trap { 'trapped'; continue }; throw 'x'; 'after' }",
+    };
+
+    /// <summary>
+    /// Where the internal call and the stepped ForEach-Object differ, the call without a try statement matches the call
+    /// inside one. A .NET method's error: the ItemFailed record's inner exception is the method's own exception
+    /// (FormatException) after the internal call, the MethodInvocationException around it after the stepped one.
+    /// </summary>
+    public static TheoryData<string> InternalCallScripts => new()
+    {
+        "$Error.Clear(); 'a', 'b' | Invoke-Incremental -Path $dir/c.jsonl { if ($_ -eq 'a') { [int]::Parse('x') }; \"ok $_\" } -WarningAction SilentlyContinue; $Error.Count",
+        "$Error.Clear(); 'a' | Invoke-Incremental -Path $dir/c.jsonl { [IO.File]::ReadAllText(\"$dir/missing\") } -ErrorVariable ev -WarningAction SilentlyContinue; $ev.Count; $Error.Count",
     };
 
     [Fact]
@@ -49,19 +73,51 @@ public sealed class RunnerPathTests
         Assert.True(InvokeUsingCmdletStep.IsAvailable);
     }
 
+    [Fact]
+    public void This_PowerShell_runs_the_script_block_without_a_try_statement_around_it()
+    {
+        using var host = new ModuleRunspace();
+        host.Run("'a' | Invoke-Incremental -Path $dir/c.jsonl { }", out _).Dispose();
+        Assert.True(TryStatementStep.IsAvailable);
+    }
+
     [Theory]
     [MemberData(nameof(Scripts))]
-    public void Both_paths_give_the_same_output_errors_and_variables(string script)
+    public void Every_path_gives_the_same_output_errors_and_variables(string script)
     {
-        var direct = Transcript(script, disabled: false);
-        var fallback = Transcript(script, disabled: true);
-        Assert.Equal(direct, fallback);
+        var flagged = Transcript(script, withoutTry: true, direct: true);
+        var direct = Transcript(script, withoutTry: false, direct: true);
+        var fallback = Transcript(script, withoutTry: false, direct: false);
+        Assert.Equal(string.Join("\n", fallback), string.Join("\n", direct));
+        Assert.Equal(string.Join("\n", fallback), string.Join("\n", flagged));
         Assert.NotEmpty(direct);
     }
 
-    private static List<string> Transcript(string script, bool disabled)
+    [Fact]
+    public void MyInvocation_in_the_script_block_is_the_callers_as_in_ForEach_Object()
     {
-        InvokeUsingCmdletStep.Disabled = disabled;
+        // Inside a try statement the block saw the try's own $MyInvocation (no command); without it, the caller's.
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "function f { 'a' | ForEach-Object { $MyInvocation.MyCommand.Name }; 'a' | Invoke-Incremental -Path $dir/c.jsonl { $MyInvocation.MyCommand.Name } }; f",
+            out var output);
+        Assert.Equal(new object?[] { "f", "f" }, output);
+    }
+
+    [Theory]
+    [MemberData(nameof(InternalCallScripts))]
+    public void The_internal_call_gives_the_same_output_errors_and_variables_with_and_without_a_try_statement(string script)
+    {
+        var flagged = Transcript(script, withoutTry: true, direct: true);
+        var direct = Transcript(script, withoutTry: false, direct: true);
+        Assert.Equal(string.Join("\n", direct), string.Join("\n", flagged));
+        Assert.NotEmpty(direct);
+    }
+
+    private static List<string> Transcript(string script, bool withoutTry, bool direct)
+    {
+        TryStatementStep.Disabled = !withoutTry;
+        InvokeUsingCmdletStep.Disabled = !direct;
         try
         {
             using var host = new ModuleRunspace();
@@ -74,6 +130,7 @@ public sealed class RunnerPathTests
         }
         finally
         {
+            TryStatementStep.Disabled = false;
             InvokeUsingCmdletStep.Disabled = false;
         }
     }
