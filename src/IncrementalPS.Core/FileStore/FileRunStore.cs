@@ -274,6 +274,9 @@ internal sealed class FileRunStore : IRunStore
     public string? ReadSavedOutput(string key)
         => _keys.TryGet(key, out var entry) && entry.Status == KeyStatus.Completed && entry.HasOutput ? ReadRecord(entry.Offset).Output : null;
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public void WaitDurable(in CommitPoint point) => _commit.WaitDurable(point);
 
     /// <summary>Nothing to do: this run owns the checkpoint, so it knows every key's state already.</summary>
@@ -420,6 +423,9 @@ internal sealed class FileRunStore : IRunStore
     /// The item's result (or interruption) is in the journal: it is no longer in flight. Returns where the journal
     /// must be durable to for the result, then compacts the journal when it has grown far past its live state.
     /// </summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private CommitPoint Landed(string key)
     {
         if (_inFlight.TryGetValue(key, out var slot))
@@ -455,6 +461,9 @@ internal sealed class FileRunStore : IRunStore
         return appender.Append(record);
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private long AppendAndCommit(ArraySegment<byte> record)
     {
         var journal = _appender!;

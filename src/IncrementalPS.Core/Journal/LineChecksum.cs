@@ -19,6 +19,9 @@ internal static class LineChecksum
     private static readonly byte[] s_hex = [(byte)'0', (byte)'1', (byte)'2', (byte)'3', (byte)'4', (byte)'5', (byte)'6', (byte)'7', (byte)'8', (byte)'9', (byte)'a', (byte)'b', (byte)'c', (byte)'d', (byte)'e', (byte)'f'];
 
     /// <summary>Appends the checksum of the body written to <paramref name="buffer"/> from <paramref name="bodyStart"/>, and the closing brace.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public static void Seal(MemoryStream buffer, int bodyStart)
     {
         var body = new ReadOnlySpan<byte>(buffer.GetBuffer(), bodyStart, (int)buffer.Length - bodyStart);
@@ -85,6 +88,9 @@ internal static class LineChecksum
         return null;
     }
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private static void Write(uint crc, Span<byte> suffix)
     {
         s_open.CopyTo(suffix);
