@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.ExceptionServices;
 using System.Threading;
-#if NET
 using System.Runtime.CompilerServices;
-#endif
 
 namespace IncrementalPS.Core;
 
@@ -423,9 +421,7 @@ internal sealed class FileRunStore : IRunStore
     /// The item's result (or interruption) is in the journal: it is no longer in flight. Returns where the journal
     /// must be durable to for the result, then compacts the journal when it has grown far past its live state.
     /// </summary>
-#if NET
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-#endif
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private CommitPoint Landed(string key)
     {
         if (_inFlight.TryGetValue(key, out var slot))
@@ -461,9 +457,7 @@ internal sealed class FileRunStore : IRunStore
         return appender.Append(record);
     }
 
-#if NET
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-#endif
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long AppendAndCommit(ArraySegment<byte> record)
     {
         var journal = _appender!;

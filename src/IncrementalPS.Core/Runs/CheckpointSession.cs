@@ -603,15 +603,11 @@ internal sealed partial class CheckpointSession : IDisposable
     private void WriteMetricsFile(CheckpointState state)
         => _ = _metricsFile?.TryWrite(_progress.Snapshot(state != CheckpointState.Running, state), _store.Completed, _store.Failed, _store.InFlight, DateTimeOffset.UtcNow);
 
-#if NET
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-#endif
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TimeSpan Since(long timestamp)
         => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - timestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 
-#if NET
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-#endif
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool HasLoneSurrogate(string key)
     {
         for (var i = 0; i < key.Length; i++)
