@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.ExceptionServices;
 using System.Threading;
-#if NET
 using System.Runtime.CompilerServices;
-#endif
 
 namespace IncrementalPS.Core;
 
@@ -274,6 +272,9 @@ internal sealed class FileRunStore : IRunStore
     public string? ReadSavedOutput(string key)
         => _keys.TryGet(key, out var entry) && entry.Status == KeyStatus.Completed && entry.HasOutput ? ReadRecord(entry.Offset).Output : null;
 
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public void WaitDurable(in CommitPoint point) => _commit.WaitDurable(point);
 
     /// <summary>Nothing to do: this run owns the checkpoint, so it knows every key's state already.</summary>
@@ -420,6 +421,7 @@ internal sealed class FileRunStore : IRunStore
     /// The item's result (or interruption) is in the journal: it is no longer in flight. Returns where the journal
     /// must be durable to for the result, then compacts the journal when it has grown far past its live state.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private CommitPoint Landed(string key)
     {
         if (_inFlight.TryGetValue(key, out var slot))
@@ -455,6 +457,7 @@ internal sealed class FileRunStore : IRunStore
         return appender.Append(record);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long AppendAndCommit(ArraySegment<byte> record)
     {
         var journal = _appender!;

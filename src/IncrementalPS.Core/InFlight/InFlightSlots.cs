@@ -171,6 +171,10 @@ internal sealed class InFlightSlots : IDisposable
 
     public void Dispose()
     {
+        // Unmapped first, so that the accessor's Dispose skips its Flush (msync MS_SYNC; FlushViewOfFile on Windows):
+        // that wrote the slots to disk at every close, only for the file to be deleted next. Marks only ever need to
+        // reach the OS (see above), and at a close none is left.
+        _view.SafeMemoryMappedViewHandle.Dispose();
         _view.Dispose();
         _map.Dispose();
         _file.Dispose();

@@ -1,8 +1,6 @@
 using System;
 using System.Text;
-#if NET
 using System.Runtime.CompilerServices;
-#endif
 
 namespace IncrementalPS.Core;
 
@@ -130,6 +128,9 @@ internal static class CompletedRecordFastPath
     }
 
     /// <summary>Length of a JSON string body up to its closing quote, when it has no escapes or control characters; else -1.</summary>
+    // Inlined into the (AggressiveOptimization) per-record callers, so it runs optimized from the first record, not
+    // in tiered compilation's unoptimized and instrumented code; an AggressiveOptimization method is never inlined.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int PlainStringLength(ReadOnlySpan<byte> text)
     {
         for (var i = 0; i < text.Length; i++)
@@ -150,6 +151,7 @@ internal static class CompletedRecordFastPath
     }
 
     /// <summary>Length of a JSON string body up to its closing quote, with its escapes checked; else -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int EscapedStringLength(ReadOnlySpan<byte> text)
     {
         for (var i = 0; i < text.Length; i++)
@@ -202,6 +204,7 @@ internal static class CompletedRecordFastPath
     }
 
     /// <summary>A non-negative integer that fits an int, without leading zeros; returns its length (0: none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Digits(ReadOnlySpan<byte> text, out int value)
     {
         value = 0;
@@ -228,6 +231,7 @@ internal static class CompletedRecordFastPath
     }
 
     /// <summary>The length of a JSON number (RFC 8259 grammar) at the start of <paramref name="text"/>, or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NumberLength(ReadOnlySpan<byte> text)
     {
         var i = 0;
@@ -285,6 +289,7 @@ internal static class CompletedRecordFastPath
     }
 
     /// <summary>True for a valid UTC time written as yyyy-MM-ddTHH:mm:ss.fffZ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsTime(ReadOnlySpan<byte> t)
     {
         if (t[4] != (byte)'-' || t[7] != (byte)'-' || t[10] != (byte)'T' || t[13] != (byte)':' || t[16] != (byte)':' || t[19] != (byte)'.' || t[23] != (byte)'Z')
@@ -307,6 +312,7 @@ internal static class CompletedRecordFastPath
             && Number(t, 11, 2) < 24 && Number(t, 14, 2) < 60 && Number(t, 17, 2) < 60;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Number(ReadOnlySpan<byte> text, int start, int length)
     {
         var value = 0;
@@ -318,6 +324,10 @@ internal static class CompletedRecordFastPath
         return value;
     }
 
+    // Not inlinable (it catches): compiled optimized on its own instead.
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private static bool IsValidUtf8(ReadOnlySpan<byte> bytes)
     {
         foreach (var b in bytes)
@@ -339,10 +349,12 @@ internal static class CompletedRecordFastPath
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDigit(byte b) => b >= (byte)'0' && b <= (byte)'9';
 
     private static bool IsHex(byte b) => IsDigit(b) || (b >= (byte)'a' && b <= (byte)'f') || (b >= (byte)'A' && b <= (byte)'F');
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static string GetString(ReadOnlySpan<byte> bytes)
     {
 #if NET

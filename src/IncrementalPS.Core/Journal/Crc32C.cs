@@ -3,6 +3,7 @@ using System;
 using System.Buffers.Binary;
 using System.Numerics;
 #endif
+using System.Runtime.CompilerServices;
 
 namespace IncrementalPS.Core;
 
@@ -18,6 +19,9 @@ internal static class Crc32C
     private static readonly uint[] s_table = MakeTable();
 
     /// <summary>The CRC-32C of <paramref name="data"/> (initial value and final XOR 0xFFFFFFFF, as published).</summary>
+    // Inlined into the (AggressiveOptimization) per-record callers, so it runs optimized from the first record, not
+    // in tiered compilation's unoptimized and instrumented code; an AggressiveOptimization method is never inlined.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Compute(ReadOnlySpan<byte> data)
     {
 #if NET
@@ -41,6 +45,7 @@ internal static class Crc32C
     }
 
 #if NET
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Hardware(uint crc, ReadOnlySpan<byte> data)
     {
         // BitOperations falls back to software where the processor has no CRC instruction, with the same result.

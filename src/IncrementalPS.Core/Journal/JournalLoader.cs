@@ -44,7 +44,14 @@ internal static class JournalLoader
         // and copies every entry through the garbage collector's generations. A record is about 100 bytes.
         var keys = new KeyTable((int)Math.Min(stream.Length / 100, 64_000_000));
         var runs = new RunHistory();
-        var scan = JournalScanner.Scan(stream, path, details: false, (record, offset, _) => Apply(record, offset, keys, runs));
+        var scan = JournalScanner.Scan(
+            stream,
+            path,
+            details: false,
+#if NET
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+            (record, offset, _) => Apply(record, offset, keys, runs));
         var details = new JournalRecordReader(stream, path, scan.Header.Version);
         if (runs.LastRecordOffset >= 0)
         {

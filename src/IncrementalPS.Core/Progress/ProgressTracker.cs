@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace IncrementalPS.Core;
 
@@ -45,6 +46,7 @@ internal sealed class ProgressTracker
     /// Notes a newly seen item. An estimated total that the input outgrows is dropped: the total is unknown from then
     /// on (no percent, no ETA) rather than a bar stuck at 100% with nothing left to go.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void NoteSeen(string key)
     {
         Seen++;
@@ -69,6 +71,7 @@ internal sealed class ProgressTracker
     }
 
     /// <summary>Sends a notification when the last one is older than the interval.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void MaybeReport()
     {
         if (_sink is null)

@@ -1,5 +1,8 @@
 using System;
 using System.Threading;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
 
 namespace IncrementalPS.Core;
 
@@ -25,6 +28,9 @@ internal sealed partial class CheckpointSession
 
     /// <inheritdoc cref="ProcessCore"/>
     /// <exception cref="CheckpointIOException">Recording the item failed (a full disk): what was recorded before is kept.</exception>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     public ItemOutcome Process(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken = default)
     {
         try

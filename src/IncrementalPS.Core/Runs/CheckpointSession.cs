@@ -216,6 +216,9 @@ internal sealed partial class CheckpointSession : IDisposable
     /// Runs an item this run has claimed, with its retries, and records the result: durable on return, or, with
     /// <paramref name="deferred"/>, once the store makes the commit point put there durable (ProcessPipelined).
     /// </summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private ItemOutcome RunClaimed(string key, Func<ItemAttempt, string?> work, ItemClaim claim, int deaths, CancellationToken cancellationToken, StrongBox<CommitPoint>? deferred = null)
     {
         for (var attemptInRun = 1; ; attemptInRun++)
@@ -519,6 +522,9 @@ internal sealed partial class CheckpointSession : IDisposable
     }
 
     /// <summary>Waits until a result is durable; one that a shared store's fence refused is counted no more.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private void WaitDurable(in CommitPoint commit, ItemOutcomeKind kind)
     {
         try
@@ -632,9 +638,11 @@ internal sealed partial class CheckpointSession : IDisposable
     private void WriteMetricsFile(CheckpointState state)
         => _ = _metricsFile?.TryWrite(_progress.Snapshot(state != CheckpointState.Running, state), _store.Completed, _store.Failed, _store.InFlight, DateTimeOffset.UtcNow);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TimeSpan Since(long timestamp)
         => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - timestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool HasLoneSurrogate(string key)
     {
         for (var i = 0; i < key.Length; i++)

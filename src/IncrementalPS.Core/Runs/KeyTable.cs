@@ -3,6 +3,7 @@ using System.Collections.Generic;
 #if NET
 using System.Runtime.InteropServices;
 #endif
+using System.Runtime.CompilerServices;
 
 namespace IncrementalPS.Core;
 
@@ -26,9 +27,13 @@ internal sealed class KeyTable
 
     public IEnumerable<KeyValuePair<string, KeyEntry>> Entries => _entries;
 
+    // Inlined into the (AggressiveOptimization) per-record callers, so it runs optimized from the first record, not
+    // in tiered compilation's unoptimized and instrumented code; an AggressiveOptimization method is never inlined.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGet(string key, out KeyEntry entry) => _entries.TryGetValue(key, out entry);
 
     /// <summary>Sets a key's entry, adjusting the counts for the state it leaves and the one it enters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(string key, in KeyEntry entry)
     {
 #if NET
@@ -62,6 +67,7 @@ internal sealed class KeyTable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Adjust(KeyStatus status, int delta)
     {
         switch (status)

@@ -1,0 +1,44 @@
+using System.Linq;
+using IncrementalPS.Core.Tests.Support;
+using Xunit;
+
+namespace IncrementalPS.Core.Tests.InFlight;
+
+public sealed class InFlightSlotsTests
+{
+    [Fact]
+    public void Marks_left_at_close_are_read_by_the_next_owner_although_close_does_not_flush_them()
+    {
+        // Closing unmaps the slots without flushing them to disk; what was stored must still be what the file holds
+        // for a reader in the page cache (a killed run's marks are read the same way).
+        using var store = new TempStore();
+        var path = store.Named().InFlightPath;
+        using (var slots = InFlightSlots.Create(path))
+        {
+            slots.Mark("kept", run: 3, attempt: 2, deaths: 1);
+            var cleared = slots.Mark("cleared", run: 3, attempt: 1, deaths: 0);
+            slots.Clear(cleared);
+        }
+
+        var mark = Assert.Single(InFlightSlots.ReadAll(path));
+        Assert.Equal(("kept", 3, 2, 1), (mark.Key, mark.Run, mark.Attempt, mark.Deaths));
+    }
+
+    [Fact]
+    public void A_slot_freed_at_close_is_free_for_the_next_run()
+    {
+        using var store = new TempStore();
+        var path = store.Named().InFlightPath;
+        using (var slots = InFlightSlots.Create(path))
+        {
+            slots.Clear(slots.Mark("a", run: 1, attempt: 1, deaths: 0));
+        }
+
+        Assert.Empty(InFlightSlots.ReadAll(path));
+        using (var next = InFlightSlots.Create(path))
+        {
+            next.Mark("b", run: 2, attempt: 1, deaths: 0);
+            Assert.Equal(["b"], InFlightSlots.ReadAll(path).Select(m => m.Key));
+        }
+    }
+}
