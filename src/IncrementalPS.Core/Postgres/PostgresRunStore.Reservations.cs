@@ -11,7 +11,9 @@ namespace IncrementalPS.Core;
 /// (<see cref="Foresee"/>); a claim trip then also claims those of them nobody holds, marked reserved, and learns in the
 /// same trip which the others hold. Starting a reserved item is a trip of its own that carries the held results, as a
 /// claim does, so the cost stays one trip per item, and the trips to be told "held" come once per batch, not per key.
-/// A reservation lapses as any claim does when its worker dies, but that is not a death of the item: it never ran.
+/// Only a key nobody claimed before is claimed ahead (or a reservation that lapsed), with no attempt counted until it
+/// starts; so a reservation never reached is let go by deleting its row, and one that lapses when its worker dies is
+/// taken over without counting a death of the item: it never ran.
 /// </content>
 internal sealed partial class PostgresRunStore : IForeseeingStore
 {
@@ -80,7 +82,7 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
                 using var batch = new NpgsqlBatch(_connection);
                 var results = AddPending(batch);
                 var command = new NpgsqlBatchCommand(
-                    $"UPDATE {S}.items SET reserved = false, lease_until = now() + @lease " +
+                    $"UPDATE {S}.items SET reserved = false, attempts = attempts + 1, lease_until = now() + @lease " +
                     "WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2 AND reserved RETURNING attempts, deaths");
                 command.Parameters.AddWithValue("c", _checkpoint);
                 command.Parameters.AddWithValue("k", key);

@@ -160,15 +160,20 @@ internal sealed partial class PostgresRunStore : IRunStore
                           AND pg_try_advisory_xact_lock(hashtextextended(input.k, @c))),
                     claimed AS (
                         INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until, reserved)
-                        SELECT @c, free.k, 2, @r, 1, 0, nextval('{S}.tokens'), now() + @lease, free.n > 1 FROM free ORDER BY free.n
+                        SELECT @c, free.k, 2, @r, CASE WHEN free.n > 1 THEN 0 ELSE 1 END, 0, nextval('{S}.tokens'), now() + @lease, free.n > 1
+                        FROM free ORDER BY free.n
                         ON CONFLICT (checkpoint_id, key) DO UPDATE SET
-                            status = 2, run = @r, attempts = i.attempts + 1,
+                            status = 2, run = @r, attempts = i.attempts + excluded.attempts,
                             deaths = CASE WHEN i.status = 2 AND NOT i.reserved THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
                             token = excluded.token, lease_until = excluded.lease_until, reserved = excluded.reserved,
                             finished_at = NULL, duration_ms = NULL, output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
-                        WHERE i.status = 3
-                           OR (i.status = 2 AND i.lease_until < now())
-                           OR (i.status = 1 AND @retry AND i.finished_at < @opened)
+                        -- Claimed ahead: only a key nobody ever claimed, or a reservation that lapsed (it never ran), so
+                        -- that letting a reservation go is deleting its row.
+                        WHERE (NOT excluded.reserved AND (
+                               i.status = 3
+                            OR (i.status = 2 AND i.lease_until < now())
+                            OR (i.status = 1 AND @retry AND i.finished_at < @opened)))
+                           OR (excluded.reserved AND i.reserved AND i.status = 2 AND i.lease_until < now())
                         RETURNING i.key, token, attempts, deaths)
                     SELECT true, key, token, attempts, deaths, 2::smallint, @r, false, false, false FROM claimed
                     UNION ALL
@@ -320,7 +325,10 @@ internal sealed partial class PostgresRunStore : IRunStore
     {
         Call(() =>
         {
-            using var command = Command($"UPDATE {S}.items SET status = 3, lease_until = NULL, reserved = false WHERE checkpoint_id = @c AND run = @r AND status = 2");
+            // Keys claimed ahead and never started are let go as if never claimed: they never ran.
+            using var command = Command(
+                $"DELETE FROM {S}.items WHERE checkpoint_id = @c AND run = @r AND status = 2 AND reserved; " +
+                $"UPDATE {S}.items SET status = 3, lease_until = NULL WHERE checkpoint_id = @c AND run = @r AND status = 2");
             return command.ExecuteNonQuery();
         });
         _reserved.Clear();
