@@ -276,7 +276,11 @@ internal sealed class JobRunner
             }
         }
 
-        SettlePipelined(session);
+        // Not the end of the run: a refused result throws, and Work stops the run with it as with any other.
+        foreach (var outcome in session.SettlePipelined())
+        {
+            Report(outcome);
+        }
     }
 
     /// <summary>A shared store and one job at a time: each result is committed with the next claim (one caller only).</summary>

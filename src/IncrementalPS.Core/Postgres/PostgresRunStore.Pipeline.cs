@@ -149,6 +149,7 @@ internal sealed partial class PostgresRunStore : IDurableLog
     private CommitPoint Buffer(in ItemClaim claim, KeyStatus status, TimeSpan duration, string? output, ItemError? error)
     {
         long sequence;
+        _lastDuration = duration;
         lock (_wire)
         {
             sequence = ++_recorded;

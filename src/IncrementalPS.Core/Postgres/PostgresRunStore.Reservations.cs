@@ -20,6 +20,11 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
     /// <summary>At most this many keys are claimed in one trip: the one to run now and those foreseen after it.</summary>
     internal const int ClaimAhead = 16;
 
+    /// <summary>Keys are claimed ahead only while the last item took at most this long.</summary>
+    internal static readonly TimeSpan ClaimAheadUpTo = TimeSpan.FromMilliseconds(50);
+
+    private TimeSpan _lastDuration;
+
     // Keys this worker claimed ahead and has not started, with their fencing tokens. At most ClaimAhead at a time.
     private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
     private IReadOnlyList<string> _foreseen = Array.Empty<string>();
@@ -35,7 +40,9 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
     /// </summary>
     private string[] KeysToClaim(string key)
     {
-        if (_foreseen.Count == 0)
+        // Only while items are quick: trips are what they cost then. A worker on slow items gains nothing from claims
+        // ahead, and would keep them from the others for as long as it takes to reach them.
+        if (_foreseen.Count == 0 || _lastDuration > ClaimAheadUpTo)
         {
             return new[] { key };
         }
@@ -56,19 +63,10 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
         return keys.ToArray();
     }
 
+    /// <summary>A key with any history is not claimed ahead (the server would decline it): only new keys are.</summary>
     private bool KnownUnclaimable(string key, long now)
-    {
-        if (_prefetched.TryGetValue(key, out var known)
-            && (known.Entry.Status == KeyStatus.Completed || (known.Entry.Status == KeyStatus.Started && now < known.HeldUntil)))
-        {
-            return true;
-        }
-
-        return _keys.TryGet(key, out var entry)
-            && (entry.Status == KeyStatus.Completed
-                || (entry.Status == KeyStatus.Failed && !_retryFailed)
-                || (entry.Status == KeyStatus.Started && entry.Run == _run));
-    }
+        => _keys.TryGet(key, out _)
+            || (_prefetched.TryGetValue(key, out var known) && (known.Entry.Status != KeyStatus.Started || now < known.HeldUntil));
 
     /// <summary>
     /// Starts an item this worker claimed ahead: one trip that carries the held results and turns the reservation into

@@ -51,14 +51,6 @@ internal sealed class PostgresTarget
             // The same few statements run for every item: prepared once per connection, the server stops planning them.
             builder.MaxAutoPrepare = 16;
         }
-
-        // The claim's statements would otherwise be planned again on every call: their generic plans cost more by the
-        // planner's estimate (an array of keys, a token range) than the custom ones, so the server never keeps one.
-        // Every one of them is an index lookup either way, and planning was half of a lone worker's time per item.
-        if (builder.Options?.Contains("plan_cache_mode") != true)
-        {
-            builder.Options = (builder.Options + " -c plan_cache_mode=force_generic_plan").Trim();
-        }
         var display = $"postgres://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
         return new PostgresTarget(builder.ConnectionString, display);
     }

@@ -44,27 +44,16 @@ internal sealed partial class CheckpointSession
             return;
         }
 
-        // Never wait for the lock: a tick runs on the thread pool, and while an item is claimed or recorded (a server
-        // round trip for a shared store) the lock is held; ticks waiting for it starve the pool that the store's own
-        // socket reads complete on. A busy lock means the next tick asks again.
-        if (!Monitor.TryEnter(_gate))
+        // Not under the lock: a tick runs on the thread pool, and while an item is claimed or recorded (a server round
+        // trip for a shared store) the lock is held; ticks waiting for it starve the pool that the store's own socket
+        // reads complete on, and a tick that gave up when it was busy could miss the request for as long as workers
+        // keep it busy. Cancelling is thread-safe, and a cancel that races the run's end changes nothing.
+        if (Volatile.Read(ref _closed) || _suspending.IsCancellationRequested)
         {
             return;
         }
 
-        try
-        {
-            if (_closed || _suspending.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _suspending.Cancel();
-        }
-        finally
-        {
-            Monitor.Exit(_gate);
-        }
+        _suspending.Cancel();
 
         // Once is enough: the run only goes on to end.
         StopSuspendWatch();

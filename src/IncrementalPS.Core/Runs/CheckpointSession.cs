@@ -596,8 +596,8 @@ internal sealed partial class CheckpointSession : IDisposable
 
     private void ProgressFileTick()
     {
-        // A busy session means the next tick writes: never wait on a thread pool thread (see PeekProgress).
-        if (!Monitor.TryEnter(_gate))
+        // Waits a moment at most, never longer, on a thread pool thread (see PeekProgress); a miss means the next tick writes.
+        if (!Monitor.TryEnter(_gate, s_peekPatience))
         {
             return;
         }

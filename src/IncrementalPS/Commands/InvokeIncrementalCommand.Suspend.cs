@@ -33,6 +33,8 @@ public sealed partial class InvokeIncrementalCommand
                 RunStep(_parallel.Drain);
             }
 
+            // Results still riding with a next item that will not come, and a refusal the timer found, before the end.
+            _shared?.Drain();
             summary = _session.Finish();
         }
         catch (CheckpointException exception)
@@ -47,6 +49,7 @@ public sealed partial class InvokeIncrementalCommand
             _parallel?.Detach();
         }
 
+        _shared?.Dispose();
         _session.Dispose();
         _session = null;
         ReportSummary(summary);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using IncrementalPS.Core;
 
@@ -24,7 +25,7 @@ internal sealed class SharedStoreItems : IDisposable
     private readonly ConcurrentQueue<ItemOutcome> _settledByTimer = new();
     // Taken by the pipeline thread for each call and by the timer only when free: the two never use the session at once.
     private readonly object _turn = new();
-    private CheckpointException? _timerFailure;
+    private Exception? _timerFailure;
     private bool _disposed;
 
     /// <param name="session">The worker's session on the shared store.</param>
@@ -43,19 +44,25 @@ internal sealed class SharedStoreItems : IDisposable
         lock (_turn)
         {
             _carry.Change(Timeout.Infinite, Timeout.Infinite);
-            ReportTimerOutcomes();
-            foreach (var outcome in _session.ProcessPipelined(key, work, cancellation))
+            try
             {
-                _report(outcome, outcome.Key == key ? item : null);
-            }
+                ReportTimerOutcomes();
+                foreach (var outcome in _session.ProcessPipelined(key, work, cancellation))
+                {
+                    _report(outcome, outcome.Key == key ? item : null);
+                }
 
-            if (failed())
+                if (failed())
+                {
+                    Settle(key, item);
+                }
+            }
+            finally
             {
-                Settle(key, item);
-                return;
+                // Also when this item threw (a key the store refused, a stop): the earlier result must not wait for
+                // a next item that may be minutes away. With nothing held, the tick settles nothing.
+                _carry.Change(CarryWait, Timeout.InfiniteTimeSpan);
             }
-
-            _carry.Change(CarryWait, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -93,7 +100,7 @@ internal sealed class SharedStoreItems : IDisposable
     {
         if (Interlocked.Exchange(ref _timerFailure, null) is { } failure)
         {
-            throw failure;
+            ExceptionDispatchInfo.Capture(failure).Throw();
         }
 
         while (_settledByTimer.TryDequeue(out var outcome))
@@ -122,9 +129,10 @@ internal sealed class SharedStoreItems : IDisposable
                 _settledByTimer.Enqueue(outcome);
             }
         }
-        catch (CheckpointException ex)
+        catch (Exception ex)
         {
-            // Reported on the pipeline thread, by the next item or the end of the input.
+            // Reported on the pipeline thread, by the next item or the end of the input: an exception escaping a timer
+            // would end the whole process.
             Interlocked.CompareExchange(ref _timerFailure, ex, null);
         }
         finally

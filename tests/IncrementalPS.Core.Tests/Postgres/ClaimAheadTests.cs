@@ -104,6 +104,24 @@ public sealed class ClaimAheadTests : IDisposable
     }
 
     [Fact]
+    public void After_a_slow_item_nothing_is_claimed_ahead_so_other_workers_are_not_kept_waiting_for_it()
+    {
+        var options = Sessions.Options();
+        var store = PostgresRunStore.Open(_db.Target, "job", options, Lease);
+        using var session = Start(store, options);
+
+        session.ProcessPipelined("slow", Array.Empty<string>(), _ =>
+        {
+            Thread.Sleep(PostgresRunStore.ClaimAheadUpTo * 2);
+            return null;
+        });
+        session.ProcessPipelined("next", new[] { "b", "c" }, _ => null);
+
+        Assert.Equal(0, store.Reserved);
+        Assert.Equal(0L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE key IN ('b', 'c')"));
+    }
+
+    [Fact]
     public void A_lapsed_reservation_seen_when_opening_is_no_death_so_it_never_makes_an_item_poison()
     {
         var options = Sessions.Options(o => o.PoisonThreshold = 1);

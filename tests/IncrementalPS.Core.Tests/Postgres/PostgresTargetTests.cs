@@ -26,17 +26,6 @@ public sealed class PostgresTargetTests
     }
 
     [Fact]
-    public void The_stores_statements_keep_their_plans_unless_the_connection_string_says_otherwise()
-    {
-        var target = PostgresTarget.Parse("Host=h;Database=d;Options=-c statement_timeout=5s");
-        var chosen = PostgresTarget.Parse("Host=h;Database=d;Options=-c plan_cache_mode=auto");
-
-        var options = new Npgsql.NpgsqlConnectionStringBuilder(target.ConnectionString).Options;
-        Assert.Equal("-c statement_timeout=5s -c plan_cache_mode=force_generic_plan", options);
-        Assert.Equal("-c plan_cache_mode=auto", new Npgsql.NpgsqlConnectionStringBuilder(chosen.ConnectionString).Options);
-    }
-
-    [Fact]
     public void A_value_that_is_neither_is_refused_without_repeating_it()
     {
         var error = Assert.Throws<ArgumentException>(() => PostgresTarget.Parse("postgres://u:pw-in-here@[bad"));

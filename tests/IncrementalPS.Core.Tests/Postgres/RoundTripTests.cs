@@ -33,6 +33,17 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void A_workers_statements_keep_generic_plans_unless_the_connection_string_chooses()
+    {
+        using var store = Open("job", Lease);
+        var chosen = new Npgsql.NpgsqlConnectionStringBuilder(_db.ConnectionString) { Options = "-c plan_cache_mode=force_custom_plan" };
+        using var own = PostgresRunStore.Open(PostgresTarget.Parse(chosen.ConnectionString), "job", Sessions.Options(), Lease);
+
+        Assert.Equal("force_generic_plan", store.ReadSetting("plan_cache_mode"));
+        Assert.Equal("force_custom_plan", own.ReadSetting("plan_cache_mode"));
+    }
+
+    [Fact]
     public void A_result_nobody_carried_is_committed_by_the_wait_for_it()
     {
         using var store = Open("job", Lease);

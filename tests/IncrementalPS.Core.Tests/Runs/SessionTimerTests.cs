@@ -21,6 +21,26 @@ public sealed class SessionTimerTests
         => AssertPoolAnswersDuringAClaim(o => o.SuspendPoll = TimeSpan.FromMilliseconds(1));
 
     [Fact]
+    public void A_request_to_suspend_is_noticed_while_a_claim_holds_the_session()
+    {
+        // Workers that keep the session busy (claims back to back) must not keep the watch from ever seeing a request.
+        var store = new MemoryRunStore();
+        CheckpointSession? session = null;
+        var noticed = false;
+        store.DuringClaim = _ =>
+        {
+            store.AskToSuspend = true;
+            noticed = session!.Suspending.WaitHandle.WaitOne(s_patience);
+        };
+        using (session = Start(store, o => o.SuspendPoll = TimeSpan.FromMilliseconds(5)))
+        {
+            session.Complete("a");
+        }
+
+        Assert.True(noticed, "the request was not noticed while the claim held the session");
+    }
+
+    [Fact]
     public void A_display_peeks_at_the_progress_without_waiting_for_a_claim_in_progress()
     {
         var store = new MemoryRunStore();

@@ -67,6 +67,27 @@ public sealed class SharedStoreRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void A_result_is_committed_while_the_input_waits_even_after_an_item_whose_key_the_store_refused()
+    {
+        // The second item's key is not valid Unicode: the store refuses it, the run goes on, and the first item's result
+        // must still not wait for a next item.
+        using var shell = _host.Run(
+            """
+            & {
+                'a'
+                [string][char]0xD800
+                $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                do { Start-Sleep -Milliseconds 50; $script:done = (Get-CheckpointItem job -Store $cs -State Completed).Count }
+                until ($script:done -ge 1 -or [DateTime]::UtcNow -gt $deadline)
+            } | Invoke-Incremental job { "ran $_" } -Store $cs -Keep -ErrorAction SilentlyContinue
+            $script:done
+            """,
+            out var output);
+
+        Assert.Equal(new object[] { "ran a", 1 }, output.ToArray());
+    }
+
+    [Fact]
     public void A_failed_items_error_is_written_before_the_next_items_output()
     {
         using var shell = _host.Run(
