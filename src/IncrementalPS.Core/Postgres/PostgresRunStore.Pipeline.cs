@@ -252,15 +252,26 @@ internal sealed partial class PostgresRunStore : IDurableLog
             return;
         }
 
+        RoundTrips++;
+        Carrying(_ => { }, _ => 0);
+    }
+
+    /// <summary>
+    /// One trip, one transaction: the results held for the next trip, then the statements <paramref name="add"/> puts in
+    /// the batch, whose answers <paramref name="read"/> reads. The held results are durable once it returns; if the trip
+    /// fails, none of them is, and each waiter is told. Under <c>_wire</c>, with the connection open.
+    /// </summary>
+    private T Carrying<T>(Action<NpgsqlBatch> add, Func<NpgsqlDataReader, T> read)
+    {
         using var batch = new NpgsqlBatch(_connection);
         var count = AddPending(batch);
+        add(batch);
+        T answer;
         try
         {
-            RoundTrips++;
-            using (var reader = batch.ExecuteReader())
-            {
-                ReadPending(reader, count);
-            }
+            using var reader = batch.ExecuteReader();
+            ReadPending(reader, count);
+            answer = read(reader);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
         {
@@ -269,6 +280,7 @@ internal sealed partial class PostgresRunStore : IDurableLog
         }
 
         CommitPending(count);
+        return answer;
     }
 
     /// <summary>Adds the query for keys other workers claimed since the last one seen.</summary>

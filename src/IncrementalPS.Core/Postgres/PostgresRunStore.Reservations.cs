@@ -75,34 +75,19 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
     private bool TryStartReserved(string key, long token, out ItemClaim claim)
     {
         var started = Call(
-            () =>
-            {
-                using var batch = new NpgsqlBatch(_connection);
-                var results = AddPending(batch);
-                var command = new NpgsqlBatchCommand(
-                    $"UPDATE {S}.items SET reserved = false, attempts = attempts + 1, lease_until = now() + @lease " +
-                    "WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2 AND reserved RETURNING attempts, deaths");
-                command.Parameters.AddWithValue("c", _checkpoint);
-                command.Parameters.AddWithValue("k", key);
-                command.Parameters.AddWithValue("t", token);
-                command.Parameters.AddWithValue("lease", _lease);
-                batch.BatchCommands.Add(command);
-                (int Attempts, int Deaths)? row;
-                try
+            () => Carrying(
+                batch =>
                 {
-                    using var reader = batch.ExecuteReader();
-                    ReadPending(reader, results);
-                    row = reader.Read() ? (reader.GetInt32(0), reader.GetInt32(1)) : null;
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
-                {
-                    FailPending(results, ex);
-                    throw;
-                }
-
-                CommitPending(results);
-                return row;
-            },
+                    var command = new NpgsqlBatchCommand(
+                        $"UPDATE {S}.items SET reserved = false, attempts = attempts + 1, lease_until = now() + @lease " +
+                        "WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2 AND reserved RETURNING attempts, deaths");
+                    command.Parameters.AddWithValue("c", _checkpoint);
+                    command.Parameters.AddWithValue("k", key);
+                    command.Parameters.AddWithValue("t", token);
+                    command.Parameters.AddWithValue("lease", _lease);
+                    batch.BatchCommands.Add(command);
+                },
+                reader => reader.Read() ? (reader.GetInt32(0), reader.GetInt32(1)) : ((int Attempts, int Deaths)?)null),
             flushFirst: false);
 
         if (started is not { } taken)

@@ -132,71 +132,70 @@ internal sealed partial class PostgresRunStore : IRunStore
 
         var keys = KeysToClaim(key);
         var prefetched = new List<(string Key, PrefetchedKey Known, long Token)>();
+        long sent = 0;
         var rows = Call(
-            () =>
-            {
-                // One trip: the results held since the last one, then the claim, then what other workers claimed since.
-                // The claim decides in one statement, for the key to run now and the next ones a front end foresaw
-                // (claimed ahead, marked reserved): a new key, an interrupted one, a lapsed lease (a death, unless the
-                // claim was only a reservation), or a failed one when retrying failed items that failed before this
-                // worker started (not the failures of its fellow workers). When declined, the same statement says why:
-                // the key's row as it is. A row seen not claimable is declined without the INSERT: ON CONFLICT DO
-                // UPDATE locks the row even when its WHERE then declines, and a lock makes the transaction wait for a
-                // durable commit (a flush) for nothing. A key another worker is claiming right now (its transaction
-                // holds the key's advisory lock until it commits) is declined at once as held, with no row: the INSERT
-                // would wait for that commit. Workers given the same input in the same order would otherwise move in
-                // lockstep, each waiting on the others.
-                using var batch = new NpgsqlBatch(_connection);
-                var results = AddPending(batch);
-                var command = new NpgsqlBatchCommand(
-                    $"""
-                    WITH input AS (SELECT u.k, u.n FROM unnest(@keys) WITH ORDINALITY AS u(k, n)),
-                    seen AS (
-                        SELECT input.k, CASE WHEN input.n > 1 THEN i.reserved AND i.status = 2 AND i.lease_until < now()
-                            ELSE i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) END AS claimable
-                        FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k),
-                    free AS MATERIALIZED (
-                        SELECT input.k, input.n FROM input
-                        WHERE NOT EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable)
-                          AND pg_try_advisory_xact_lock(hashtextextended(input.k, @c))),
-                    claimed AS (
-                        INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until, reserved)
-                        SELECT @c, free.k, 2, @r, CASE WHEN free.n > 1 THEN 0 ELSE 1 END, 0, nextval('{S}.tokens'), now() + @lease, free.n > 1
-                        FROM free ORDER BY free.n
-                        ON CONFLICT (checkpoint_id, key) DO UPDATE SET
-                            status = 2, run = @r, attempts = i.attempts + excluded.attempts,
-                            deaths = CASE WHEN i.status = 2 AND NOT i.reserved THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
-                            token = excluded.token, lease_until = excluded.lease_until, reserved = excluded.reserved,
-                            finished_at = NULL, duration_ms = NULL, output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
-                        -- Claimed ahead: only a key nobody ever claimed, or a reservation that lapsed (it never ran), so
-                        -- that letting a reservation go is deleting its row.
-                        WHERE (NOT excluded.reserved AND (
-                               i.status = 3
-                            OR (i.status = 2 AND i.lease_until < now())
-                            OR (i.status = 1 AND @retry AND i.finished_at < @opened)))
-                           OR (excluded.reserved AND i.reserved AND i.status = 2 AND i.lease_until < now())
-                        RETURNING i.key, token, attempts, deaths)
-                    SELECT true, key, token, attempts, deaths, 2::smallint, @r, false, false, false FROM claimed
-                    UNION ALL
-                    SELECT false, i.key, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL, i.reserved
-                    FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k
-                    WHERE NOT EXISTS (SELECT 1 FROM claimed WHERE claimed.key = input.k)
-                      AND (EXISTS (SELECT 1 FROM free WHERE free.k = input.k) OR EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable))
-                    """);
-                command.Parameters.AddWithValue("c", _checkpoint);
-                command.Parameters.AddWithValue("r", _run);
-                command.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, keys);
-                command.Parameters.AddWithValue("lease", _lease);
-                command.Parameters.AddWithValue("retry", _retryFailed);
-                command.Parameters.AddWithValue("opened", NpgsqlDbType.TimestampTz, _openedAt);
-                batch.BatchCommands.Add(command);
-                AddPrefetch(batch);
-                var answers = new List<ClaimRow>(keys.Length);
-                try
+            () => Carrying(
+                batch =>
                 {
-                    var sent = Stopwatch.GetTimestamp();
-                    using var reader = batch.ExecuteReader();
-                    ReadPending(reader, results);
+                    // One trip: the results held since the last one, then the claim, then what other workers claimed since.
+                    // The claim decides in one statement, for the key to run now and the next ones a front end foresaw
+                    // (claimed ahead, marked reserved): a new key, an interrupted one, a lapsed lease (a death, unless the
+                    // claim was only a reservation), or a failed one when retrying failed items that failed before this
+                    // worker started (not the failures of its fellow workers). When declined, the same statement says why:
+                    // the key's row as it is. A row seen not claimable is declined without the INSERT: ON CONFLICT DO
+                    // UPDATE locks the row even when its WHERE then declines, and a lock makes the transaction wait for a
+                    // durable commit (a flush) for nothing. A key another worker is claiming right now (its transaction
+                    // holds the key's advisory lock until it commits) is declined at once as held, with no row: the INSERT
+                    // would wait for that commit. Workers given the same input in the same order would otherwise move in
+                    // lockstep, each waiting on the others.
+                    var command = new NpgsqlBatchCommand(
+                        $"""
+                        WITH input AS (SELECT u.k, u.n FROM unnest(@keys) WITH ORDINALITY AS u(k, n)),
+                        seen AS (
+                            SELECT input.k, CASE WHEN input.n > 1 THEN i.reserved AND i.status = 2 AND i.lease_until < now()
+                                ELSE i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) END AS claimable
+                            FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k),
+                        free AS MATERIALIZED (
+                            SELECT input.k, input.n FROM input
+                            WHERE NOT EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable)
+                              AND pg_try_advisory_xact_lock(hashtextextended(input.k, @c))),
+                        claimed AS (
+                            INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until, reserved)
+                            SELECT @c, free.k, 2, @r, CASE WHEN free.n > 1 THEN 0 ELSE 1 END, 0, nextval('{S}.tokens'), now() + @lease, free.n > 1
+                            FROM free ORDER BY free.n
+                            ON CONFLICT (checkpoint_id, key) DO UPDATE SET
+                                status = 2, run = @r, attempts = i.attempts + excluded.attempts,
+                                deaths = CASE WHEN i.status = 2 AND NOT i.reserved THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
+                                token = excluded.token, lease_until = excluded.lease_until, reserved = excluded.reserved,
+                                finished_at = NULL, duration_ms = NULL, output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
+                            -- Claimed ahead: only a key nobody ever claimed, or a reservation that lapsed (it never ran), so
+                            -- that letting a reservation go is deleting its row.
+                            WHERE (NOT excluded.reserved AND (
+                                   i.status = 3
+                                OR (i.status = 2 AND i.lease_until < now())
+                                OR (i.status = 1 AND @retry AND i.finished_at < @opened)))
+                               OR (excluded.reserved AND i.reserved AND i.status = 2 AND i.lease_until < now())
+                            RETURNING i.key, token, attempts, deaths)
+                        SELECT true, key, token, attempts, deaths, 2::smallint, @r, false, false, false FROM claimed
+                        UNION ALL
+                        SELECT false, i.key, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL, i.reserved
+                        FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k
+                        WHERE NOT EXISTS (SELECT 1 FROM claimed WHERE claimed.key = input.k)
+                          AND (EXISTS (SELECT 1 FROM free WHERE free.k = input.k) OR EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable))
+                        """);
+                    command.Parameters.AddWithValue("c", _checkpoint);
+                    command.Parameters.AddWithValue("r", _run);
+                    command.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, keys);
+                    command.Parameters.AddWithValue("lease", _lease);
+                    command.Parameters.AddWithValue("retry", _retryFailed);
+                    command.Parameters.AddWithValue("opened", NpgsqlDbType.TimestampTz, _openedAt);
+                    batch.BatchCommands.Add(command);
+                    AddPrefetch(batch);
+                    sent = Stopwatch.GetTimestamp();
+                },
+                reader =>
+                {
+                    var answers = new List<ClaimRow>(keys.Length);
                     while (reader.Read())
                     {
                         answers.Add(new ClaimRow(
@@ -210,16 +209,8 @@ internal sealed partial class PostgresRunStore : IRunStore
 
                     reader.NextResult();
                     prefetched = ReadKnown(reader, sent);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
-                {
-                    FailPending(results, ex);
-                    throw;
-                }
-
-                CommitPending(results);
-                return answers;
-            },
+                    return answers;
+                }),
             flushFirst: false);
         ApplyPrefetch(prefetched);
 
