@@ -211,7 +211,7 @@ internal sealed class JobRunner
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(intake.Token, session.Suspending);
         try
         {
-            var window = Pipelined ? new List<string>(ReadAhead) : null;
+            var window = Pipelined ? new ReadAheadWindow(ReadAhead) : null;
             while (items.WaitToReadAsync(wake.Token).AsTask().GetAwaiter().GetResult())
             {
                 if (window is not null)
@@ -253,24 +253,22 @@ internal sealed class JobRunner
     /// so that the store claims several in one trip and each result rides with the next item's trip. When no next item
     /// is there to carry the last result, it is committed at once rather than while the input waits.
     /// </summary>
-    private void ProcessWindow(ChannelReader<string> items, List<string> window, CheckpointSession session, CancellationToken wake, CancellationToken stopping)
+    private void ProcessWindow(ChannelReader<string> items, ReadAheadWindow window, CheckpointSession session, CancellationToken wake, CancellationToken stopping)
     {
         while (!wake.IsCancellationRequested)
         {
-            while (window.Count < ReadAhead && items.TryRead(out var read))
+            while (!window.IsFull && items.TryRead(out var read))
             {
-                window.Add(read);
+                window.Add(read, ItemKey.Bounded(read));
             }
 
-            if (window.Count == 0)
+            if (!window.TryTake(out var item, out var key))
             {
                 break;
             }
 
-            var item = window[0];
-            window.RemoveAt(0);
-            var upcoming = window.ConvertAll(next => ItemKey.Bounded(next));
-            foreach (var outcome in session.ProcessPipelined(ItemKey.Bounded(item), upcoming, _ => RunCommand(item, stopping), stopping))
+            // The window's keys are those after this item: the store reads them during this call only.
+            foreach (var outcome in session.ProcessPipelined(key, window.Keys, _ => RunCommand(item, stopping), stopping))
             {
                 Report(outcome);
             }

@@ -268,7 +268,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _batches = BatchSize <= 1 ? null
                 : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
                 : BatchesInCallersScope(_session);
-            _shared = _database is not null && _parallel is null && _batches is null ? new SharedStoreItems(_session, (outcome, item) => Report(outcome, (PSObject?)item)) : null;
+            _shared = _database is not null && _parallel is null && _batches is null ? new SharedStoreItems(_session, Report) : null;
         }
         catch (ArgumentException exception)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using IncrementalPS.Core;
@@ -19,7 +20,7 @@ internal sealed class SharedStoreItems : IDisposable
     internal static readonly TimeSpan CarryWait = TimeSpan.FromMilliseconds(100);
 
     private readonly CheckpointSession _session;
-    private readonly Action<ItemOutcome, object?> _report;
+    private readonly Action<ItemOutcome, PSObject?> _report;
     private readonly Timer _carry;
     // Outcomes the timer settled, reported by the pipeline thread (the only one that may write to the pipeline).
     private readonly ConcurrentQueue<ItemOutcome> _settledByTimer = new();
@@ -30,7 +31,7 @@ internal sealed class SharedStoreItems : IDisposable
 
     /// <param name="session">The worker's session on the shared store.</param>
     /// <param name="report">Reports an outcome, with the item when it is the one just handed over (else null).</param>
-    public SharedStoreItems(CheckpointSession session, Action<ItemOutcome, object?> report)
+    public SharedStoreItems(CheckpointSession session, Action<ItemOutcome, PSObject?> report)
     {
         _session = session;
         _report = report;
@@ -39,7 +40,7 @@ internal sealed class SharedStoreItems : IDisposable
 
     /// <summary>Runs one item; reports the outcomes committed by its claim (usually the item before), and its own when it failed.</summary>
     /// <exception cref="CheckpointException">The store failed, or an earlier result was refused (the item was taken over).</exception>
-    public void Process(string key, object? item, Func<ItemAttempt, string?> work, Func<bool> failed, CancellationToken cancellation)
+    public void Process(string key, PSObject? item, Func<ItemAttempt, string?> work, Func<bool> failed, CancellationToken cancellation)
     {
         lock (_turn)
         {
@@ -88,7 +89,7 @@ internal sealed class SharedStoreItems : IDisposable
         }
     }
 
-    private void Settle(string? key, object? item)
+    private void Settle(string? key, PSObject? item)
     {
         foreach (var outcome in _session.SettlePipelined())
         {
