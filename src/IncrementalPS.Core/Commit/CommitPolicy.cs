@@ -9,7 +9,7 @@ namespace IncrementalPS.Core;
 internal abstract class CommitPolicy : IDisposable
 {
     /// <summary>The policy for <paramref name="durability"/>; <paramref name="currentLog"/> is the journal now open, or null.</summary>
-    public static CommitPolicy For(Durability durability, Func<JournalAppender?> currentLog)
+    public static CommitPolicy For(Durability durability, Func<IJournalAppender?> currentLog)
         => durability == Durability.Full ? new FullCommitPolicy() : new NormalCommitPolicy(currentLog);
 
     /// <summary>After a record that is not an item result (run and interruption records), under the store's lock.</summary>

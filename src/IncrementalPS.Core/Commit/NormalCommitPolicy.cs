@@ -12,11 +12,11 @@ namespace IncrementalPS.Core;
 internal sealed class NormalCommitPolicy : CommitPolicy
 {
     private static readonly TimeSpan s_period = TimeSpan.FromSeconds(1);
-    private readonly Func<JournalAppender?> _currentLog;
+    private readonly Func<IJournalAppender?> _currentLog;
     private readonly Timer _timer;
     private ExceptionDispatchInfo? _failure;
 
-    public NormalCommitPolicy(Func<JournalAppender?> currentLog)
+    public NormalCommitPolicy(Func<IJournalAppender?> currentLog)
     {
         _currentLog = currentLog;
         _timer = new Timer(_ => Flush(), null, s_period, s_period);

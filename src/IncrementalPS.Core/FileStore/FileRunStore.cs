@@ -30,7 +30,8 @@ internal sealed class FileRunStore : IRunStore
     private readonly TimeSpan? _keepFor;
     // Keys this run has in flight, with their slot (-1: marked by an item-started record instead).
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
-    private JournalAppender? _appender;
+    private readonly Durability _durability;
+    private IJournalAppender? _appender;
     // A failure of the journal found outside an append (a compaction's swap): the run stops before its next item.
     private ExceptionDispatchInfo? _failure;
     private FileStream? _readStream;
@@ -78,7 +79,8 @@ internal sealed class FileRunStore : IRunStore
         Opening = new StoreOpening(_run, loaded is not null, previousState, loaded?.Scan.TornTail ?? false, previousFingerprint, _runs.EstimatedTotal);
 
         // Cuts off a torn last record, if any: the only change a resume makes before its own records.
-        _appender = JournalAppender.Open(location.FilePath, validLength);
+        _durability = options.Durability;
+        _appender = OpenAppender(validLength);
         _commit = CommitPolicy.For(options.Durability, () => Volatile.Read(ref _appender));
         try
         {
@@ -607,13 +609,21 @@ internal sealed class FileRunStore : IRunStore
     {
         try
         {
-            Volatile.Write(ref _appender, FileRetry.Run(() => JournalAppender.Open(_location.FilePath, length)));
+            Volatile.Write(ref _appender, FileRetry.Run(() => OpenAppender(length)));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _failure ??= ExceptionDispatchInfo.Capture(ex);
         }
     }
+
+    /// <summary>
+    /// At Normal durability records go through a mapping of the journal's tail (no system call per record); at Full
+    /// each is fsynced anyway, and a write(2) before the fsync costs nothing next to it.
+    /// </summary>
+    private IJournalAppender OpenAppender(long length) => _durability == Durability.Full
+        ? JournalAppender.Open(_location.FilePath, length)
+        : MappedJournalAppender.Open(_location.FilePath, length);
 
     private void CompactionFailed() => _compactNoEarlierThan = CompactionPolicy.RetryAfterFailure(_recordsInFile);
 

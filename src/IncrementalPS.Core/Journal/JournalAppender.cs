@@ -8,12 +8,11 @@ using System.Runtime.CompilerServices;
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// Appends records to the checkpoint file. Unbuffered: each record is one write to the operating system, so a killed
-/// process loses nothing it has appended. When records reach the disk is the <see cref="CommitPolicy"/>'s decision:
-/// it calls <see cref="MakeDurable"/> or <see cref="FlushToDisk"/>. Appends are serialized by the caller; the flushes
-/// may run on other threads at the same time.
+/// Appends records to the checkpoint file with one write(2) each (unbuffered), so a killed process loses nothing it
+/// has appended. Used at Full durability, where each record is fsynced anyway, and wherever the journal cannot be
+/// mapped (<see cref="MappedJournalAppender"/>).
 /// </summary>
-internal sealed class JournalAppender : IDurableLog, IDisposable
+internal sealed class JournalAppender : IJournalAppender
 {
     private readonly FileStream _stream;
     // An fsync can take tens of milliseconds; appends must not wait for it, only Dispose must not close under it.
@@ -41,19 +40,7 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
         var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 1);
         try
         {
-            if (stream.Length < validLength)
-            {
-                // Only a torn tail is ever cut; growing the file would pad it with NULs and put records past them.
-                throw new InvalidOperationException(
-                    $"The checkpoint '{path}' is {stream.Length} bytes, shorter than the {validLength} bytes this run expected: it was changed under the run.");
-            }
-
-            if (stream.Length != validLength)
-            {
-                stream.SetLength(validLength);
-                stream.Flush(flushToDisk: true);
-            }
-
+            CutTo(stream, path, validLength);
             stream.Seek(validLength, SeekOrigin.Begin);
             return new JournalAppender(stream);
         }
@@ -64,6 +51,26 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
         }
     }
 
+    /// <summary>
+    /// Cuts off anything after <paramref name="validLength"/> (a record torn by a crash, or the unused space a mapped
+    /// journal had reserved), durably, so that the next record starts on a clean line.
+    /// </summary>
+    internal static void CutTo(FileStream stream, string path, long validLength)
+    {
+        if (stream.Length < validLength)
+        {
+            // Only a torn tail is ever cut; growing the file would pad it with NULs and put records past them.
+            throw new InvalidOperationException(
+                $"The checkpoint '{path}' is {stream.Length} bytes, shorter than the {validLength} bytes this run expected: it was changed under the run.");
+        }
+
+        if (stream.Length != validLength)
+        {
+            stream.SetLength(validLength);
+            stream.Flush(flushToDisk: true);
+        }
+    }
+
     /// <summary>Appends one record (one write to the operating system); returns the offset it starts at.</summary>
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -71,23 +78,28 @@ internal sealed class JournalAppender : IDurableLog, IDisposable
     public long Append(ArraySegment<byte> record)
     {
         var offset = _stream.Position;
+        Write(_stream, record);
+        Volatile.Write(ref _written, offset + record.Count);
+        _dirty = true;
+        return offset;
+    }
+
+    /// <summary>One write(2) of a record, with a file too large for it reported as the I/O failure it is.</summary>
+    internal static void Write(FileStream stream, ArraySegment<byte> record)
+    {
         try
         {
-            _stream.Write(record.Array!, record.Offset, record.Count);
+            stream.Write(record.Array!, record.Offset, record.Count);
         }
         catch (ArgumentOutOfRangeException ex)
         {
             // .NET reports EFBIG (past the process's or the file system's file size limit) this way: an I/O failure.
             throw new IOException("The checkpoint file has reached the largest size allowed (a file size limit, ulimit -f, or the file system's).", ex);
         }
-
-        Volatile.Write(ref _written, offset + record.Count);
-        _dirty = true;
-        return offset;
     }
 
     /// <summary>How many fsyncs <see cref="MakeDurable"/> and the close made (for tests of group commit and of closing).</summary>
-    internal long DiskFlushes { get; private set; }
+    public long DiskFlushes { get; private set; }
 
     /// <summary>The end of the last record appended.</summary>
     public long WrittenEnd => Volatile.Read(ref _written);

@@ -21,6 +21,7 @@ internal sealed class JournalLineReader
     private int _end;
     private long _bufferOffset;
     private bool _eof;
+    private long _rereadAt = -1;
 
     public JournalLineReader(Stream stream, long startOffset = 0)
     {
@@ -47,6 +48,16 @@ internal sealed class JournalLineReader
             {
                 offset = _bufferOffset + _start;
                 line = available.Slice(0, newline);
+                if (line.IndexOf((byte)0) >= 0 && offset != _rereadAt && _stream.CanSeek)
+                {
+                    // NUL bytes before an end of line are stale when a mapped writer is live: this read took the page
+                    // where a record now is before it was written, and the next page after (MappedJournalAppender).
+                    // Everything before a record that was read is written, so one more read of the line settles it;
+                    // NULs that are still there are damage.
+                    Reread(offset);
+                    continue;
+                }
+
                 terminated = true;
                 _start += newline + 1;
                 return true;
@@ -71,6 +82,16 @@ internal sealed class JournalLineReader
 
             Fill();
         }
+    }
+
+    private void Reread(long offset)
+    {
+        _rereadAt = offset;
+        _stream.Seek(offset, SeekOrigin.Begin);
+        _bufferOffset = offset;
+        _start = 0;
+        _end = 0;
+        _eof = false;
     }
 
     private void Fill()

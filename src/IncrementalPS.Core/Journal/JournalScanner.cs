@@ -42,9 +42,17 @@ internal static class JournalScanner
         string? badReason = null;
         long badOffset = 0;
 
+        var reservedTail = false;
         while (lines.TryReadLine(out var offset, out var line, out var terminated))
         {
             lineNumber++;
+            if (!terminated && badReason is null && IsNul(line))
+            {
+                // Space a mapped journal reserved past its last record (MappedJournalAppender): no record lost.
+                reservedTail = true;
+                continue;
+            }
+
             if (IsBlank(line))
             {
                 // A run of NUL bytes is what a power failure leaves past the last flushed block: harmless at the
@@ -80,7 +88,7 @@ internal static class JournalScanner
             onRecord(record, offset, length);
         }
 
-        var torn = badReason is not null || validLength < stream.Length;
+        var torn = badReason is not null || (validLength < stream.Length && !reservedTail);
         if (badReason is not null)
         {
             validLength = badOffset;
@@ -225,6 +233,23 @@ internal static class JournalScanner
         }
 
         return check.GetString();
+    }
+
+    private static bool IsNul(ReadOnlySpan<byte> line)
+    {
+#if NET
+        return line.IndexOfAnyExcept((byte)0) < 0;
+#else
+        foreach (var b in line)
+        {
+            if (b != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+#endif
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line)

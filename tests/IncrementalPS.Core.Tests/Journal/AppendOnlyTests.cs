@@ -17,7 +17,7 @@ public sealed class AppendOnlyTests
         using var store = new TempStore();
         var location = store.Named();
         using var session = CheckpointSession.Start(location, Sessions.Options(o => o.Durability = durability));
-        var before = CheckpointFile.ReadBytes(location.FilePath);
+        var before = CheckpointFile.ReadWritten(location.FilePath);
 
         for (var i = 0; i < 60; i++)
         {
@@ -25,7 +25,7 @@ public sealed class AppendOnlyTests
             var outcome = i % 7 == 3 ? session.Fail(key) : session.Complete(key);
             Assert.NotEqual(ItemOutcomeKind.SkippedCompleted, outcome.Kind);
 
-            var after = CheckpointFile.ReadBytes(location.FilePath);
+            var after = CheckpointFile.ReadWritten(location.FilePath);
             Assert.True(after.Length > before.Length, $"item {key} did not grow the file");
             Assert.True(after.AsSpan(0, before.Length).SequenceEqual(before), $"item {key} changed earlier bytes of the file");
 

@@ -20,6 +20,22 @@ internal static class CheckpointFile
         return copy.ToArray();
     }
 
+    /// <summary>
+    /// The file's bytes up to the end of its last record: what a reader sees of a checkpoint a run is writing, whose
+    /// mapped journal keeps NUL bytes reserved past its last record (docs/checkpoint-format.md).
+    /// </summary>
+    public static byte[] ReadWritten(string path)
+    {
+        var bytes = ReadBytes(path);
+        var end = bytes.Length;
+        while (end > 0 && bytes[end - 1] == 0)
+        {
+            end--;
+        }
+
+        return bytes[..end];
+    }
+
     public static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(ReadBytes(path)));
 
     /// <summary>
@@ -28,7 +44,7 @@ internal static class CheckpointFile
     /// </summary>
     public static IReadOnlyList<JsonElement> ReadJsonLines(string path)
     {
-        var bytes = ReadBytes(path);
+        var bytes = ReadWritten(path);
         Assert.True(bytes.Length > 0, $"'{path}' is empty");
         Assert.True(bytes[^1] == (byte)'\n', $"'{path}' does not end with a newline");
         var text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);

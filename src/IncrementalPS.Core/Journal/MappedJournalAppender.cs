@@ -1,0 +1,289 @@
+using System;
+using System.IO;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+using System.Threading;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
+
+namespace IncrementalPS.Core;
+
+/// <summary>
+/// Appends records by copying them into a shared memory mapping of the journal's tail: no system call per record. A
+/// store into a shared mapping is in the operating system's page cache at once, so it survives the process being
+/// killed exactly as a write(2) that returned does, and readers in other processes see it as they see written data.
+/// Used at Normal durability, where records reach the disk by the commit policy's fsync about once a second.
+/// </summary>
+/// <remarks>
+/// The file is grown up to a megabyte at a time, its new space allocated before it is mapped
+/// (<see cref="MappedFileSupport.Reserve"/>), so between the last record and the end of the file there are NUL bytes
+/// while a run writes it or after it was killed. Readers treat a NUL tail as no record (docs/checkpoint-format.md);
+/// closing cuts it off, and so does the next run's open. Windows renames over no mapped file and truncates none:
+/// the mapping is closed before the file is cut or swapped (<see cref="Dispose"/> comes first in both).
+/// </remarks>
+internal sealed class MappedJournalAppender : IJournalAppender
+{
+    // The mapped tail grows by the journal's size, between these bounds: a short run reserves (and a close cuts off)
+    // little, a long one remaps once a megabyte.
+    private const long MinGrowth = 64 << 10;
+    private const long MaxGrowth = 1 << 20;
+    private static readonly bool s_windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+    private readonly FileStream _stream;
+    // Guards the mapping against a flush on the timer's thread while an append replaces it, and the close.
+    private readonly object _flushGate = new();
+    private MemoryMappedFile? _map;
+    private MemoryMappedViewAccessor? _view;
+    // Where file offset _viewStart is in memory, while _view holds a reference on its handle.
+    private IntPtr _viewAddress;
+    private long _viewStart;
+    private long _capacity;
+    private long _written;
+    private long _durable;
+    private volatile bool _dirty;
+    private bool _disposed;
+    // Set when the disk had no room to reserve: the rest of the run appends with write(2).
+    private bool _writeOnly;
+
+    private MappedJournalAppender(FileStream stream, long validLength)
+    {
+        _stream = stream;
+        _written = validLength;
+        _durable = validLength;
+        _capacity = validLength;
+    }
+
+    public long Position => _written;
+
+    public long WrittenEnd => Volatile.Read(ref _written);
+
+    public long DiskFlushes { get; private set; }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for appending at <paramref name="validLength"/> through a mapping where that is
+    /// safe (<see cref="MappedFileSupport.IsSafe"/>), with write(2) elsewhere; anything after
+    /// <paramref name="validLength"/> is cut off first.
+    /// </summary>
+    public static IJournalAppender Open(string path, long validLength)
+    {
+        if (!MappedFileSupport.IsSafe(path))
+        {
+            return JournalAppender.Open(path, validLength);
+        }
+
+        // Read access too: a mapping for writing needs it. FileShare.Read lets status readers in.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, bufferSize: 1);
+        try
+        {
+            JournalAppender.CutTo(stream, path, validLength);
+            var appender = new MappedJournalAppender(stream, validLength);
+            appender.TryGrow(validLength);
+            return appender;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+    public long Append(ArraySegment<byte> record)
+    {
+        var offset = _written;
+        var end = offset + record.Count;
+        if ((end > _capacity || _view is null) && !TryGrow(end))
+        {
+            return AppendWithWrite(record);
+        }
+
+        // Marshal.Copy to an address taken once per mapping: SafeBuffer.WriteArray takes and releases its handle and
+        // checks its bounds on every call, a third of the append's cost.
+        Marshal.Copy(record.Array!, record.Offset, _viewAddress + (int)(offset - _viewStart), record.Count);
+
+        // A reader in another process must never see a record before the whole of the one ahead of it (that would
+        // read as damage mid-file): x64 keeps stores in order, ARM needs the fence.
+        Interlocked.MemoryBarrier();
+        Volatile.Write(ref _written, end);
+        _dirty = true;
+        return offset;
+    }
+
+    public void MakeDurable(long end)
+    {
+        if (Volatile.Read(ref _durable) >= end)
+        {
+            return;
+        }
+
+        lock (_flushGate)
+        {
+            if (_durable >= end)
+            {
+                return;
+            }
+
+            if (_disposed)
+            {
+                throw new IOException("The checkpoint file was closed before this result reached the disk: its last flush to disk failed.");
+            }
+
+            var upTo = Volatile.Read(ref _written);
+            _dirty = false;
+            FlushLocked();
+            Volatile.Write(ref _durable, upTo);
+            DiskFlushes++;
+        }
+    }
+
+    public void FlushToDisk()
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        lock (_flushGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _dirty = false;
+            FlushLocked();
+        }
+    }
+
+    public void Dispose() => Close(flushToDisk: true);
+
+    public void CloseForDeletion() => Close(flushToDisk: false);
+
+    /// <summary>
+    /// Maps a larger tail: space for the record ending at <paramref name="end"/> and room to grow. False when the disk
+    /// has no room for it: from then on records are written with write(2), which fills the disk to its last byte and
+    /// reports a full disk as an error of the append that meets it, as <see cref="JournalAppender"/> does.
+    /// </summary>
+    private bool TryGrow(long end)
+    {
+        if (_writeOnly)
+        {
+            return false;
+        }
+
+        lock (_flushGate)
+        {
+            Unmap();
+            var growth = Math.Min(Math.Max(end, MinGrowth), MaxGrowth);
+            var capacity = ((end + growth) / MinGrowth + 1) * MinGrowth;
+            try
+            {
+                MappedFileSupport.Reserve(_stream, capacity);
+            }
+            catch (IOException)
+            {
+                _writeOnly = true;
+                _stream.SetLength(_written);
+                _stream.Seek(_written, SeekOrigin.Begin);
+                return false;
+            }
+            _map = MemoryMappedFile.CreateFromFile(_stream, null, capacity, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
+            _view = _map.CreateViewAccessor(_written, capacity - _written, MemoryMappedFileAccess.ReadWrite);
+            var handle = _view.SafeMemoryMappedViewHandle;
+            var added = false;
+            handle.DangerousAddRef(ref added);
+            var mapping = handle.DangerousGetHandle();
+            _viewAddress = mapping + (int)_view.PointerOffset;
+            _viewStart = _written;
+            _capacity = capacity;
+            MappedFileSupport.Prefault(mapping, (long)handle.ByteLength);
+            return true;
+        }
+    }
+
+    private long AppendWithWrite(ArraySegment<byte> record)
+    {
+        var offset = _written;
+        JournalAppender.Write(_stream, record);
+        Volatile.Write(ref _written, offset + record.Count);
+        _dirty = true;
+        return offset;
+    }
+
+    /// <summary>Under the gate. Linux's fsync writes the file's pages dirtied through a mapping too; Windows must be told.</summary>
+    private void FlushLocked()
+    {
+        if (s_windows)
+        {
+            _view?.Flush();
+        }
+
+        _stream.Flush(flushToDisk: true);
+    }
+
+    private void Unmap()
+    {
+        if (_view is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (s_windows)
+            {
+                // Windows documents FlushViewOfFile, then FlushFileBuffers, for data written through a view: the
+                // view is flushed while it exists.
+                _view.Flush();
+            }
+        }
+        finally
+        {
+            _viewAddress = IntPtr.Zero;
+            var handle = _view.SafeMemoryMappedViewHandle;
+            handle.DangerousRelease();
+
+            // Unmapped before the accessor's Dispose, which would otherwise msync (MS_SYNC) the whole view: on Linux
+            // the fsync of the commit policy and of the close covers pages written through a mapping; Windows
+            // flushed above.
+            handle.Dispose();
+            _view.Dispose();
+            _map!.Dispose();
+            _view = null;
+            _map = null;
+        }
+    }
+
+    private void Close(bool flushToDisk)
+    {
+        lock (_flushGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            try
+            {
+                Unmap();
+
+                // The reserved space past the last record goes; a killed run leaves it for the next open to cut.
+                _stream.SetLength(_written);
+                if (flushToDisk && _dirty)
+                {
+                    _stream.Flush(flushToDisk: true);
+                    Volatile.Write(ref _durable, Volatile.Read(ref _written));
+                    DiskFlushes++;
+                }
+            }
+            finally
+            {
+                _stream.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using IncrementalPS.Core.Tests.Support;
+using Xunit;
+
+namespace IncrementalPS.Core.Tests.Journal;
+
+/// <summary>
+/// At Normal durability records are copied into a mapping of the journal's tail, which keeps NUL bytes reserved past
+/// the last record: readers, a killed run's successor and the close all treat them as no record.
+/// </summary>
+public sealed class MappedJournalTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void A_run_keeps_NUL_bytes_reserved_past_its_last_record_and_closing_cuts_them_off()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using (var session = CheckpointSession.Start(location, Sessions.Options(o => o.Keep = true)))
+        {
+            session.Complete("a");
+            session.Complete("b");
+
+            var bytes = CheckpointFile.ReadBytes(location.FilePath);
+            var written = CheckpointFile.ReadWritten(location.FilePath);
+            Assert.True(bytes.Length > written.Length, "no space was reserved past the last record");
+            Assert.Equal((byte)'\n', written[^1]);
+            Assert.Equal(2, CheckpointInspector.ReadStatus(location).Completed);
+            session.Finish();
+        }
+
+        var closed = CheckpointFile.ReadBytes(location.FilePath);
+        Assert.DoesNotContain((byte)0, closed);
+        Assert.Equal((byte)'\n', closed[^1]);
+    }
+
+    [Fact]
+    public void A_killed_runs_reserved_NUL_bytes_are_no_torn_record_for_readers_or_the_next_run()
+    {
+        using var store = new TempStore();
+        var checkpoint = store.PathOf("killed.checkpoint.jsonl");
+        var log = store.PathOf("side-effects.log");
+        using (var host = TestHostProcess.Start("run", checkpoint, "100000", log, "1", nameof(Durability.Normal), "--keep"))
+        {
+            host.WaitForLine("ready", s_timeout);
+            while (!File.Exists(log) || File.ReadAllLines(log).Length < 20)
+            {
+                Thread.Sleep(20);
+            }
+
+            Assert.True(host.Kill(), "the test host ended before it was killed");
+        }
+
+        var bytes = CheckpointFile.ReadBytes(checkpoint);
+        Assert.Equal(0, bytes[^1]);
+        var location = CheckpointLocation.FromPath(checkpoint);
+        var completed = CheckpointInspector.ReadStatus(location).Completed;
+        Assert.True(completed >= 19, $"{completed} items completed");
+
+        using (var session = CheckpointSession.Start(location, Sessions.Options(o => o.Keep = true)))
+        {
+            Assert.False(session.Resume.RepairedTornRecord);
+            Assert.Equal(completed, session.Resume.Completed);
+            Assert.Equal(ItemOutcomeKind.Completed, session.Complete("after-the-kill").Kind);
+            session.Finish();
+        }
+
+        Assert.DoesNotContain((byte)0, CheckpointFile.ReadBytes(checkpoint));
+        Assert.Contains(CheckpointFile.Records(checkpoint, "item-completed"), r => r.GetProperty("key").GetString() == "after-the-kill");
+    }
+
+    [Fact]
+    public void A_reader_that_copied_a_page_before_the_writer_filled_it_reads_the_line_again_instead_of_calling_it_damage()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        Sessions.MakeKept(location, Enumerable.Range(0, 40).Select(i => $"item-{i:D3}").ToArray());
+        var bytes = File.ReadAllBytes(location.FilePath);
+
+        // NULs from the start of the 20th record into the middle of the 21st: the reader took the page holding them
+        // before the writer wrote there, and the page after it once the writer had.
+        var lineStarts = Enumerable.Range(0, bytes.Length).Where(i => i == 0 || bytes[i - 1] == (byte)'\n').ToArray();
+        var staleFrom = lineStarts[20];
+        var staleTo = (lineStarts[21] + lineStarts[22]) / 2;
+        using var stream = new StalePageStream(bytes, staleFrom, staleTo);
+
+        var loaded = JournalLoader.Load(stream, location.FilePath);
+
+        Assert.True(stream.StaleReads > 0, "the stale range was never read");
+        Assert.Equal(40, loaded.Keys.Completed);
+        Assert.False(loaded.Scan.TornTail);
+    }
+}
