@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 #if NET
@@ -39,6 +40,8 @@ internal sealed class InFlightSlots : IDisposable
     private readonly Stack<int> _free = new();
     private readonly byte[] _keyBuffer = new byte[MaxKeyBytes];
     private readonly int _slotCount;
+    private readonly IntPtr _slots;
+    private bool _disposed;
 
     private InFlightSlots(FileStream file, MemoryMappedFile map, MemoryMappedViewAccessor view, int slotCount)
     {
@@ -46,6 +49,13 @@ internal sealed class InFlightSlots : IDisposable
         _map = map;
         _view = view;
         _slotCount = slotCount;
+
+        // Writes go to the address of the first slot, taken once: the accessor's Write takes and releases its handle
+        // and checks its bounds on every call, seven times per item. The reference taken here is released by Dispose.
+        var handle = view.SafeMemoryMappedViewHandle;
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        _slots = handle.DangerousGetHandle() + (int)view.PointerOffset + FileHeaderSize;
         for (var i = slotCount - 1; i >= 0; i--)
         {
             _free.Push(i);
@@ -89,16 +99,16 @@ internal sealed class InFlightSlots : IDisposable
     public int Mark(string key, int run, int attempt, int deaths)
     {
         var slot = _free.Pop();
-        var at = FileHeaderSize + ((long)slot * SlotSize);
+        var at = _slots + (slot * SlotSize);
         var length = Encoding.UTF8.GetBytes(key, 0, key.Length, _keyBuffer, 0);
-        _view.Write(at, 0);
-        _view.Write(at + 4, run);
-        _view.Write(at + 8, attempt);
-        _view.Write(at + 12, deaths);
-        _view.WriteArray(at + SlotHeaderSize, _keyBuffer, 0, length);
+        Marshal.WriteInt32(at, 0);
+        Marshal.WriteInt32(at, 4, run);
+        Marshal.WriteInt32(at, 8, attempt);
+        Marshal.WriteInt32(at, 12, deaths);
+        Marshal.Copy(_keyBuffer, 0, at + SlotHeaderSize, length);
         // The length publishes the slot: on weakly ordered CPUs (ARM64) a reader must not see it before the key.
         Thread.MemoryBarrier();
-        _view.Write(at, length);
+        Marshal.WriteInt32(at, length);
         return slot;
     }
 
@@ -108,7 +118,7 @@ internal sealed class InFlightSlots : IDisposable
 #endif
     public void Clear(int slot)
     {
-        _view.Write(FileHeaderSize + ((long)slot * SlotSize), 0);
+        Marshal.WriteInt32(_slots + (slot * SlotSize), 0);
         _free.Push(slot);
     }
 
@@ -171,9 +181,16 @@ internal sealed class InFlightSlots : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         // Unmapped first, so that the accessor's Dispose skips its Flush (msync MS_SYNC; FlushViewOfFile on Windows):
         // that wrote the slots to disk at every close, only for the file to be deleted next. Marks only ever need to
         // reach the OS (see above), and at a close none is left.
+        _view.SafeMemoryMappedViewHandle.DangerousRelease();
         _view.SafeMemoryMappedViewHandle.Dispose();
         _view.Dispose();
         _map.Dispose();
