@@ -171,7 +171,8 @@ internal static class MarkdownReport
     private static void Targets(StringBuilder text, BenchResults results)
     {
         text.Append("## Targets\n\n| target | measured | met |\n| --- | --- | --- |\n");
-        foreach (var (engine, peer) in new[] { (EngineNormal, SqliteNormal), (EngineFull, SqliteFull) })
+
+        void Ratios(string engine, string peer, string target, Func<double, bool> met)
         {
             var ratios = results.SizesOf(engine)
                 .Select(s => (Size: s, Ratio: Comparisons.Ratio(results, engine, peer, s)))
@@ -180,9 +181,14 @@ internal static class MarkdownReport
             if (ratios.Count > 0)
             {
                 var measured = string.Join(", ", ratios.Select(r => $"{Format.Size(r.Size)}: {Format.Ratio(r.Ratio!.Value)}"));
-                text.Append(CultureInfo.InvariantCulture, $"| {engine} at least 10x {peer} | {measured} | {YesNo(ratios.All(r => r.Ratio >= 10))} |\n");
+                text.Append(CultureInfo.InvariantCulture, $"| {target} | {measured} | {YesNo(ratios.All(r => met(r.Ratio!.Value)))} |\n");
             }
         }
+
+        // Issue 10's targets for the engine at Normal durability. (At Full both the engine and SQLite wait for an fsync per
+        // item, which no format can beat: that comparison is in the table above, not a target.)
+        Ratios(EngineNormal, SqliteNormal, "engine-normal at least 10x sqlite-normal (every size; `--quick` checks 20k)", r => r >= 10);
+        Ratios(EngineNormal, Joblog, "engine-normal within 1.5x of joblog's time per item, start-up included (ratio at least 0.67x)", r => r >= 1 / 1.5);
 
         // Within the largest run of each: the last tenth of its items against the first, same process, same conditions.
         foreach (var peer in new[] { EngineNormal, NaiveJson })
