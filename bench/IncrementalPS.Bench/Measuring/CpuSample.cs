@@ -62,7 +62,7 @@ internal readonly record struct CpuSample(double ClientCpu, long ClientVoluntary
     {
         var f = StatFields(pid);
         // Fields after "(comm)": state ppid … utime(14) stime(15) cutime(16) cstime(17), counted from 1 over the whole line.
-        double At(int field) => long.Parse(f[field - 2], CultureInfo.InvariantCulture) / TicksPerSecond;
+        double At(int field) => long.Parse(f[field - 3], CultureInfo.InvariantCulture) / TicksPerSecond;
         return (At(14) + At(15), At(16) + At(17));
     }
 
