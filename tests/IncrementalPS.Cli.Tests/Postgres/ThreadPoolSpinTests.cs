@@ -3,7 +3,7 @@ using System.IO;
 using System.Text.Json;
 using Xunit;
 
-namespace IncrementalPS.Cli.Tests.Postgres;
+namespace IncrementalPS.Cli.Tests;
 
 /// <summary>
 /// incps runs with no spinning of idle thread pool threads: a PostgreSQL worker wakes a pool thread on every item (Npgsql
