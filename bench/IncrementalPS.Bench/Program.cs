@@ -25,6 +25,8 @@ internal static class Program
           --module-overhead <n>   Invoke-Incremental against ForEach-Object over n items (median of 3), alone
           --postgres <connection> [--items <n>] [--rounds <n>]  items/s of the PostgreSQL store with 1, 2, 4, 8 workers
                         (a scratch database), beside the hand-written loop and the file store; best of the rounds
+          --postgres-cpu <connection> [--workers <n>] [--items <n>] [--rounds <n>] [--hand-written]
+                        where the CPU goes (this process, the server on this machine) with pipelined claims ahead
         """;
 
     public static int Main(string[] args)
@@ -90,6 +92,17 @@ internal static class Program
         if (args.Value("--checksum-cost") is { } records)
         {
             ChecksumCost.Run(int.Parse(records, CultureInfo.InvariantCulture), args.Value("--work") ?? Path.Combine(Path.GetTempPath(), $"incps-crc-{Environment.ProcessId}"));
+            return 0;
+        }
+
+        if (args.Value("--postgres-cpu") is { } cpuConnection)
+        {
+            PostgresCpuSplit.Run(
+                cpuConnection,
+                int.Parse(args.Value("--workers") ?? "4", CultureInfo.InvariantCulture),
+                int.Parse(args.Value("--items") ?? "3000", CultureInfo.InvariantCulture),
+                int.Parse(args.Value("--rounds") ?? "3", CultureInfo.InvariantCulture),
+                args.Flag("--hand-written"));
             return 0;
         }
 

@@ -79,7 +79,7 @@ internal static class SharedStoreThroughput
     private static TimeSpan Best(int rounds, Func<TimeSpan> measure)
         => Enumerable.Range(0, rounds).Select(_ => measure()).Min();
 
-    private static void CreateTable(string connectionString, string table)
+    internal static void CreateTable(string connectionString, string table)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
@@ -97,7 +97,7 @@ internal static class SharedStoreThroughput
     }
 
     /// <summary>One worker over the whole input; returns its round trips for items (the heartbeat's not counted).</summary>
-    private static long RunStoreWorker(PostgresTarget target, string name, List<string> keys, bool pipelined, bool ahead = false)
+    internal static long RunStoreWorker(PostgresTarget target, string name, List<string> keys, bool pipelined, bool ahead = false)
     {
         var options = new RunOptions { Writer = "IncrementalPS.Bench", Keep = true, HeldItemPoll = TimeSpan.FromMilliseconds(20) };
         var store = PostgresRunStore.Open(target, name, options, PostgresCheckpoint.DefaultLease);
@@ -154,7 +154,7 @@ internal static class SharedStoreThroughput
         }
     }
 
-    private static void RunHandWrittenWorker(string connectionString, string table, IReadOnlyList<string> keys)
+    internal static void RunHandWrittenWorker(string connectionString, string table, IReadOnlyList<string> keys)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
