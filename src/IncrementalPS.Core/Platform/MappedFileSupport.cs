@@ -9,7 +9,8 @@ namespace IncrementalPS.Core;
 /// reserved first. A store into a mapping cannot report an error the way write(2) does: a page the file system cannot
 /// back raises SIGBUS (Linux) or an in-page error (Windows) and kills the process. So the space is allocated before
 /// it is mapped (posix_fallocate; on Windows extending a file allocates it), where a full disk is an ordinary
-/// <see cref="IOException"/>, and network file systems, where a lost server turns into such a fault, keep write(2).
+/// <see cref="IOException"/>. Network file systems, where a lost server turns into such a fault, and copy-on-write
+/// ones, where even a reserved page needs new space when it is written again, keep write(2).
 /// </summary>
 internal static class MappedFileSupport
 {
@@ -17,9 +18,13 @@ internal static class MappedFileSupport
     private const int EFBIG = 27;
     private const int MadvPopulateWrite = 23;
 
-    // statfs f_type of file systems served over a network or by a user-space process (linux/magic.h).
-    private static readonly long[] s_remoteTypes =
+    // statfs f_type of file systems served over a network or by a user-space process, and of copy-on-write ones
+    // (linux/magic.h, and ZFS's own).
+    private static readonly long[] s_unsafeTypes =
     {
+        unchecked((long)0x9123683E), // Btrfs
+        unchecked((long)0xCA451A4E), // bcachefs
+        0x2FC12FC1, // ZFS
         0x6969, // NFS
         0x517B, // SMB
         unchecked((long)0xFF534D42), // CIFS
@@ -35,7 +40,10 @@ internal static class MappedFileSupport
         0x47504653, // GPFS
     };
 
-    /// <summary>True where a journal at <paramref name="path"/> may be mapped: Linux and Windows (64-bit), on a local disk.</summary>
+    /// <summary>
+    /// True where a journal at <paramref name="path"/> may be mapped: Linux and Windows (64-bit), on a local disk whose
+    /// file system writes a reserved page in place.
+    /// </summary>
     public static bool IsSafe(string path)
     {
         if (!Environment.Is64BitProcess)
@@ -58,7 +66,7 @@ internal static class MappedFileSupport
                 // struct statfs begins with f_type (a long) on every 64-bit Linux architecture.
                 var buffer = new byte[256];
                 return statfs(NullTerminatedUtf8(path), buffer) == 0
-                    && Array.IndexOf(s_remoteTypes, BitConverter.ToInt64(buffer, 0)) < 0;
+                    && Array.IndexOf(s_unsafeTypes, BitConverter.ToInt64(buffer, 0)) < 0;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or EntryPointNotFoundException or DllNotFoundException)
