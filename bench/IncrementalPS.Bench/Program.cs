@@ -68,7 +68,7 @@ internal static class Program
 
         if (args.Value("--child-module") is { } moduleItems)
         {
-            Console.WriteLine(ChildProcess.FormatResult(ModuleOverhead.Run(int.Parse(moduleItems, CultureInfo.InvariantCulture), 3, args.Required("--dir"))));
+            Console.WriteLine(ChildProcess.FormatResult(ModuleOverhead.Run(int.Parse(moduleItems, CultureInfo.InvariantCulture), 5, args.Required("--dir"))));
             return 0;
         }
 

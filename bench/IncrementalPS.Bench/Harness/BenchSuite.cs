@@ -28,9 +28,27 @@ internal sealed class BenchSuite
         var clock = Stopwatch.StartNew();
         try
         {
-            foreach (var spec in _plan.Runs)
+            // The peers of one size take turns, one repetition each: a slow spell of this shared machine then falls on
+            // one repetition of several peers, which the medians drop, not on every repetition of one peer.
+            foreach (var size in _plan.Runs.GroupBy(spec => spec.Items))
             {
-                results.Add(Median(spec));
+                var specs = size.ToList();
+                var runs = specs.Select(_ => new List<RunResult>()).ToList();
+                for (var repetition = 1; repetition <= specs.Max(spec => spec.Repetitions); repetition++)
+                {
+                    for (var i = 0; i < specs.Count; i++)
+                    {
+                        if (repetition <= specs[i].Repetitions)
+                        {
+                            runs[i].Add(RunOnce(specs[i], repetition));
+                        }
+                    }
+                }
+
+                for (var i = 0; i < specs.Count; i++)
+                {
+                    results.Add(runs[i].OrderBy(r => r.UsPerItem).ElementAt(runs[i].Count / 2));
+                }
             }
 
             foreach (var spec in _plan.Loads)
@@ -56,38 +74,33 @@ internal sealed class BenchSuite
         return results;
     }
 
-    private RunResult Median(RunSpec spec)
+    private RunResult RunOnce(RunSpec spec, int repetition)
     {
-        var runs = new List<RunResult>();
-        for (var repetition = 1; repetition <= spec.Repetitions; repetition++)
+        var directory = Path.Combine(_workDirectory, $"{spec.Peer}-{spec.Items}-{repetition}");
+        var arguments = new List<string>
         {
-            var directory = Path.Combine(_workDirectory, $"{spec.Peer}-{spec.Items}-{repetition}");
-            var arguments = new List<string>
-            {
-                "--child-run", spec.Peer, "--items", Invariant(spec.Items), "--dir", directory, "--warmup-ms", Invariant(_plan.Warmup.TotalMilliseconds),
-            };
-            if (spec.MaxSeconds is { } seconds)
-            {
-                arguments.AddRange(["--max-seconds", Invariant(seconds)]);
-            }
-
-            var result = ChildProcess.Run<RunResult>(arguments);
-            runs.Add(result);
-            Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"  {spec.Peer,-17} {spec.Items,9:N0} items  run {repetition}/{spec.Repetitions}: {result.UsPerItem,9:F2} µs/item{(result.TimeBoxed ? $" (stopped after {result.Done:N0} items)" : "")}"));
-
-            if (spec.KeepFixture && repetition == spec.Repetitions)
-            {
-                _fixtures[(spec.Peer, spec.Items)] = Path.Combine(directory, "run");
-            }
-            else
-            {
-                Directory.Delete(directory, recursive: true);
-            }
+            "--child-run", spec.Peer, "--items", Invariant(spec.Items), "--dir", directory, "--warmup-ms", Invariant(_plan.Warmup.TotalMilliseconds),
+        };
+        if (spec.MaxSeconds is { } seconds)
+        {
+            arguments.AddRange(["--max-seconds", Invariant(seconds)]);
         }
 
-        return runs.OrderBy(r => r.UsPerItem).ElementAt(runs.Count / 2);
+        var result = ChildProcess.Run<RunResult>(arguments);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"  {spec.Peer,-17} {spec.Items,9:N0} items  run {repetition}/{spec.Repetitions}: {result.UsPerItem,9:F2} µs/item{(result.TimeBoxed ? $" (stopped after {result.Done:N0} items)" : "")}"));
+
+        if (spec.KeepFixture && repetition == spec.Repetitions)
+        {
+            _fixtures[(spec.Peer, spec.Items)] = Path.Combine(directory, "run");
+        }
+        else
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        return result;
     }
 
     private LoadResult Median(LoadSpec spec)

@@ -63,7 +63,7 @@ internal static class MarkdownReport
             text.Append(CultureInfo.InvariantCulture, $"| {peer} | {guarantee} |\n");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"\nEvery figure is the median of the repetitions of one peer at one size, each in a fresh process after {results.Plan.Warmup.TotalSeconds:F1} s of warm-up runs.\n");
+        text.Append(CultureInfo.InvariantCulture, $"\nEvery figure is the median of the repetitions of one peer at one size (the peers of a size take turns), each in a fresh process after {results.Plan.Warmup.TotalSeconds:F1} s of warm-up runs.\n");
         text.Append("\"µs/item\" is the whole run (open, the items, close) over the items; \"first/last 10%\" is the cost per item over the first\n");
         text.Append("and the last tenth of the items alone, which shows whether the cost grows with the checkpoint.\n\n");
 
@@ -154,7 +154,7 @@ internal static class MarkdownReport
 
         text.Append("## Invoke-Incremental against ForEach-Object\n\n");
         text.Append(CultureInfo.InvariantCulture, $"PowerShell {module.PowerShellVersion} hosted in one process (Microsoft.PowerShell.SDK), the module imported from its assembly,\n");
-        text.Append(CultureInfo.InvariantCulture, $"{Format.Count(module.Items)} strings piped into an empty script block; warmed up, median of 3 (interleaved); Normal durability.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"{Format.Count(module.Items)} strings piped into an empty script block; warmed up, median of 5 (interleaved); Normal durability.\n\n");
         text.Append("| pipeline | µs/item | vs ForEach-Object | CPU µs/item | vs ForEach-Object (CPU) |\n| --- | ---: | ---: | ---: | ---: |\n");
         var rows = new[] { (module.ForEachObjectUs, module.ForEachObjectCpuUs), (module.DefaultKeyUs, module.DefaultKeyCpuUs), (module.ScriptKeyUs, module.ScriptKeyCpuUs) };
         for (var i = 0; i < rows.Length; i++)
