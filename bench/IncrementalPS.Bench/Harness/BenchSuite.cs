@@ -86,7 +86,7 @@ internal sealed class BenchSuite
             arguments.AddRange(["--max-seconds", Invariant(seconds)]);
         }
 
-        var result = ChildProcess.Run<RunResult>(arguments);
+        var result = ChildProcess.Run<RunResult>(arguments, asIncpsRuns: true);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"  {spec.Peer,-17} {spec.Items,9:N0} items  run {repetition}/{spec.Repetitions}: {result.UsPerItem,9:F2} µs/item{(result.TimeBoxed ? $" (stopped after {result.Done:N0} items)" : "")}"));
@@ -114,7 +114,7 @@ internal sealed class BenchSuite
         var loads = new List<LoadResult>();
         for (var repetition = 1; repetition <= spec.Repetitions; repetition++)
         {
-            var result = ChildProcess.Run<LoadResult>(["--child-load", spec.Kind, "--dir", fixture]);
+            var result = ChildProcess.Run<LoadResult>(["--child-load", spec.Kind, "--dir", fixture], asIncpsRuns: true);
             loads.Add(result);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,

@@ -14,9 +14,17 @@ internal static class ChildProcess
     /// <summary>The prefix of the line a child prints its result on; everything else it prints is passed through.</summary>
     public const string ResultPrefix = "RESULT ";
 
-    public static T Run<T>(IEnumerable<string> arguments)
+    public static T Run<T>(IEnumerable<string> arguments, bool asIncpsRuns = false)
     {
-        using var process = new Process { StartInfo = StartInfo(arguments) };
+        var startInfo = StartInfo(arguments);
+        if (asIncpsRuns)
+        {
+            // incps's runtime settings (src/IncrementalPS.Cli/IncrementalPS.Cli.csproj): no dynamic PGO. The module's
+            // measurement keeps the runtime's defaults, as PowerShell runs with them.
+            startInfo.Environment["DOTNET_TieredPGO"] = "0";
+        }
+
+        using var process = new Process { StartInfo = startInfo };
         process.Start();
         var stderr = process.StandardError.ReadToEndAsync();
         string? result = null;
