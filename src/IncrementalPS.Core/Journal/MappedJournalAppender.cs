@@ -31,8 +31,11 @@ internal sealed class MappedJournalAppender : IJournalAppender
     private static readonly bool s_windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
     private readonly FileStream _stream;
-    // Guards the mapping against a flush on the timer's thread while an append replaces it, and the close.
+    // Flushes and the close, one at a time. An fsync can take as long as writing a second of records to disk (about
+    // 100 ms at 1M items): appends never wait for this gate, not even to grow the mapping.
     private readonly object _flushGate = new();
+    // The mapping's replacement, against Windows's flush of the view it replaces.
+    private readonly object _mapGate = new();
     private MemoryMappedFile? _map;
     private MemoryMappedViewAccessor? _view;
     // Where file offset _viewStart is in memory, while _view holds a reference on its handle.
@@ -59,6 +62,9 @@ internal sealed class MappedJournalAppender : IJournalAppender
     public long WrittenEnd => Volatile.Read(ref _written);
 
     public long DiskFlushes { get; private set; }
+
+    /// <summary>Tests only: called as a flush to disk starts, under the flush gate (a slow fsync on demand).</summary>
+    internal Action? FlushStarting { get; set; }
 
     /// <summary>
     /// Opens <paramref name="path"/> for appending at <paramref name="validLength"/> through a mapping where that is
@@ -174,7 +180,7 @@ internal sealed class MappedJournalAppender : IJournalAppender
             return false;
         }
 
-        lock (_flushGate)
+        lock (_mapGate)
         {
             Unmap();
             var growth = Math.Min(Math.Max(end, MinGrowth), MaxGrowth);
@@ -213,12 +219,16 @@ internal sealed class MappedJournalAppender : IJournalAppender
         return offset;
     }
 
-    /// <summary>Under the gate. Linux's fsync writes the file's pages dirtied through a mapping too; Windows must be told.</summary>
+    /// <summary>Under the flush gate. Linux's fsync writes the file's pages dirtied through a mapping too; Windows must be told.</summary>
     private void FlushLocked()
     {
+        FlushStarting?.Invoke();
         if (s_windows)
         {
-            _view?.Flush();
+            lock (_mapGate)
+            {
+                _view?.Flush();
+            }
         }
 
         _stream.Flush(flushToDisk: true);
@@ -269,7 +279,10 @@ internal sealed class MappedJournalAppender : IJournalAppender
             _disposed = true;
             try
             {
-                Unmap();
+                lock (_mapGate)
+                {
+                    Unmap();
+                }
 
                 // The reserved space past the last record goes; a killed run leaves it for the next open to cut.
                 _stream.SetLength(_written);
