@@ -688,7 +688,9 @@ internal sealed class FileRunStore : IRunStore
     {
         if (_recordReader is null)
         {
-            _readStream = JournalLoader.OpenShared(_location.FilePath, bufferSize: 4096);
+            // Unbuffered: a FileStream's buffer could hold the reserved NULs of a mapped tail from before a record
+            // was appended there (the reader reads into its own buffer anyway).
+            _readStream = JournalLoader.OpenShared(_location.FilePath, bufferSize: 1);
             _recordReader = new JournalRecordReader(_readStream, _location.FilePath, _version);
         }
 

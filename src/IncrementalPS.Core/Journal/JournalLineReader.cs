@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 
 #if NET
 using System.Runtime.CompilerServices;
@@ -14,6 +15,7 @@ namespace IncrementalPS.Core;
 internal sealed class JournalLineReader
 {
     private const int InitialBufferSize = 1 << 20;
+    private const int MaxRereads = 3;
 
     private readonly Stream _stream;
     private byte[] _buffer = new byte[InitialBufferSize];
@@ -22,6 +24,7 @@ internal sealed class JournalLineReader
     private long _bufferOffset;
     private bool _eof;
     private long _rereadAt = -1;
+    private int _rereads;
 
     public JournalLineReader(Stream stream, long startOffset = 0)
     {
@@ -48,13 +51,12 @@ internal sealed class JournalLineReader
             {
                 offset = _bufferOffset + _start;
                 line = available.Slice(0, newline);
-                if (line.IndexOf((byte)0) >= 0 && offset != _rereadAt && _stream.CanSeek)
+                if (line.IndexOf((byte)0) >= 0 && _stream.CanSeek && TryReread(offset))
                 {
                     // NUL bytes before an end of line are stale when a mapped writer is live: this read took the page
                     // where a record now is before it was written, and the next page after (MappedJournalAppender).
-                    // Everything before a record that was read is written, so one more read of the line settles it;
-                    // NULs that are still there are damage.
-                    Reread(offset);
+                    // Read again, a few times a millisecond apart (a writer preempted while copying a record); NULs
+                    // that are still there are damage.
                     continue;
                 }
 
@@ -84,14 +86,29 @@ internal sealed class JournalLineReader
         }
     }
 
-    private void Reread(long offset)
+    private bool TryReread(long offset)
     {
-        _rereadAt = offset;
+        if (offset != _rereadAt)
+        {
+            _rereadAt = offset;
+            _rereads = 0;
+        }
+        else if (_rereads >= MaxRereads)
+        {
+            return false;
+        }
+        else
+        {
+            Thread.Sleep(1);
+        }
+
+        _rereads++;
         _stream.Seek(offset, SeekOrigin.Begin);
         _bufferOffset = offset;
         _start = 0;
         _end = 0;
         _eof = false;
+        return true;
     }
 
     private void Fill()

@@ -87,6 +87,12 @@ internal sealed class MappedJournalAppender : IJournalAppender
             appender.TryGrow(validLength);
             return appender;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The file system refused the mapping: this run writes records with write(2), from the same valid end.
+            stream.Dispose();
+            return JournalAppender.Open(path, validLength);
+        }
         catch
         {
             stream.Dispose();
@@ -191,18 +197,35 @@ internal sealed class MappedJournalAppender : IJournalAppender
             }
             catch (IOException)
             {
-                _writeOnly = true;
+                // Write mode only once the file ends at the last record (a failure here fails this append, as a
+                // full disk fails a write: nothing is written anywhere else).
                 _stream.SetLength(_written);
-                _stream.Seek(_written, SeekOrigin.Begin);
+                _writeOnly = true;
                 return false;
             }
-            _map = MemoryMappedFile.CreateFromFile(_stream, null, capacity, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
-            _view = _map.CreateViewAccessor(_written, capacity - _written, MemoryMappedFileAccess.ReadWrite);
-            var handle = _view.SafeMemoryMappedViewHandle;
+
+            // Built in locals and published whole, so that a failure leaves no half-made mapping behind (on Windows
+            // one would keep the file from being cut or renamed).
+            var map = MemoryMappedFile.CreateFromFile(_stream, null, capacity, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
+            MemoryMappedViewAccessor? view = null;
             var added = false;
-            handle.DangerousAddRef(ref added);
+            try
+            {
+                view = map.CreateViewAccessor(_written, capacity - _written, MemoryMappedFileAccess.ReadWrite);
+                view.SafeMemoryMappedViewHandle.DangerousAddRef(ref added);
+            }
+            catch
+            {
+                view?.Dispose();
+                map.Dispose();
+                throw;
+            }
+
+            var handle = view.SafeMemoryMappedViewHandle;
             var mapping = handle.DangerousGetHandle();
-            _viewAddress = mapping + (int)_view.PointerOffset;
+            _map = map;
+            _view = view;
+            _viewAddress = mapping + (int)view.PointerOffset;
             _viewStart = _written;
             _capacity = capacity;
             MappedFileSupport.Prefault(mapping, (long)handle.ByteLength);
@@ -212,7 +235,9 @@ internal sealed class MappedJournalAppender : IJournalAppender
 
     private long AppendWithWrite(ArraySegment<byte> record)
     {
+        // At the end of the last record, whatever an earlier write that failed partway left behind.
         var offset = _written;
+        _stream.Position = offset;
         JournalAppender.Write(_stream, record);
         Volatile.Write(ref _written, offset + record.Count);
         _dirty = true;
@@ -252,18 +277,33 @@ internal sealed class MappedJournalAppender : IJournalAppender
         }
         finally
         {
+            // Unpublished first: a failure below must not lead to a second release.
+            var view = _view;
+            var map = _map!;
+            _view = null;
+            _map = null;
             _viewAddress = IntPtr.Zero;
-            var handle = _view.SafeMemoryMappedViewHandle;
+            var handle = view.SafeMemoryMappedViewHandle;
             handle.DangerousRelease();
 
             // Unmapped before the accessor's Dispose, which would otherwise msync (MS_SYNC) the whole view: on Linux
             // the fsync of the commit policy and of the close covers pages written through a mapping; Windows
             // flushed above.
             handle.Dispose();
-            _view.Dispose();
-            _map!.Dispose();
-            _view = null;
-            _map = null;
+            view.Dispose();
+            map.Dispose();
+        }
+    }
+
+    private void TryCutReservedSpace()
+    {
+        try
+        {
+            _stream.SetLength(_written);
+        }
+        catch (IOException)
+        {
+            // Left as NUL bytes for the next open to cut (docs/checkpoint-format.md).
         }
     }
 
@@ -284,14 +324,16 @@ internal sealed class MappedJournalAppender : IJournalAppender
                     Unmap();
                 }
 
-                // The reserved space past the last record goes; a killed run leaves it for the next open to cut.
-                _stream.SetLength(_written);
                 if (flushToDisk && _dirty)
                 {
                     _stream.Flush(flushToDisk: true);
                     Volatile.Write(ref _durable, Volatile.Read(ref _written));
                     DiskFlushes++;
                 }
+
+                // The reserved space past the last record goes, after the records are durable. Readers take it for no
+                // record, and the next open cuts it too: a close that cannot cut it is no failure.
+                TryCutReservedSpace();
             }
             finally
             {

@@ -9,8 +9,7 @@ namespace IncrementalPS.Core;
 /// reserved first. A store into a mapping cannot report an error the way write(2) does: a page the file system cannot
 /// back raises SIGBUS (Linux) or an in-page error (Windows) and kills the process. So the space is allocated before
 /// it is mapped (posix_fallocate; on Windows extending a file allocates it), where a full disk is an ordinary
-/// <see cref="IOException"/>. Network file systems, where a lost server turns into such a fault, and copy-on-write
-/// ones, where even a reserved page needs new space when it is written again, keep write(2).
+/// <see cref="IOException"/>; and only file systems known to write a reserved page in place are mapped.
 /// </summary>
 internal static class MappedFileSupport
 {
@@ -18,31 +17,19 @@ internal static class MappedFileSupport
     private const int EFBIG = 27;
     private const int MadvPopulateWrite = 23;
 
-    // statfs f_type of file systems served over a network or by a user-space process, and of copy-on-write ones
-    // (linux/magic.h, and ZFS's own).
-    private static readonly long[] s_unsafeTypes =
+    // statfs f_type of the Linux file systems that write a reserved page in place (linux/magic.h): ext2/3/4, tmpfs.
+    // Not the others: network and user-space ones turn a lost server into a fault, copy-on-write ones (Btrfs, ZFS,
+    // bcachefs, and XFS for a block shared by a reflinked copy) need new space when a page is written again, overlayfs
+    // may sit on any of these. Unknown is not safe.
+    private static readonly long[] s_inPlaceTypes =
     {
-        unchecked((long)0x9123683E), // Btrfs
-        unchecked((long)0xCA451A4E), // bcachefs
-        0x2FC12FC1, // ZFS
-        0x6969, // NFS
-        0x517B, // SMB
-        unchecked((long)0xFF534D42), // CIFS
-        unchecked((long)0xFE534D42), // SMB2
-        0x65735546, // FUSE (sshfs, cloud drives)
-        0x00C36400, // Ceph
-        0x01021997, // 9P (WSL's Windows drives, VM shares)
-        0x5346414F, // AFS
-        0x73757245, // Coda
-        0x01161970, // GFS2
-        0x7461636F, // OCFS2
-        0x0BD00BD0, // Lustre
-        0x47504653, // GPFS
+        0xEF53, // ext2, ext3, ext4
+        0x01021994, // tmpfs
     };
 
     /// <summary>
-    /// True where a journal at <paramref name="path"/> may be mapped: Linux and Windows (64-bit), on a local disk whose
-    /// file system writes a reserved page in place.
+    /// True where a journal at <paramref name="path"/> may be mapped: 64-bit Linux on ext2/3/4 or tmpfs, and 64-bit
+    /// Windows on a fixed NTFS disk, the file neither compressed nor sparse (both would allocate only when written).
     /// </summary>
     public static bool IsSafe(string path)
     {
@@ -56,9 +43,15 @@ internal static class MappedFileSupport
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
                 var root = Path.GetPathRoot(Path.GetFullPath(path));
-                return !string.IsNullOrEmpty(root)
-                    && !root!.StartsWith(@"\\", StringComparison.Ordinal)
-                    && new DriveInfo(root).DriveType is DriveType.Fixed or DriveType.Removable or DriveType.Ram;
+                if (string.IsNullOrEmpty(root) || root!.StartsWith(@"\\", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                var drive = new DriveInfo(root);
+                return drive.DriveType == DriveType.Fixed
+                    && string.Equals(drive.DriveFormat, "NTFS", StringComparison.OrdinalIgnoreCase)
+                    && (File.GetAttributes(path) & (FileAttributes.Compressed | FileAttributes.SparseFile)) == 0;
             }
 
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
@@ -66,7 +59,7 @@ internal static class MappedFileSupport
                 // struct statfs begins with f_type (a long) on every 64-bit Linux architecture.
                 var buffer = new byte[256];
                 return statfs(NullTerminatedUtf8(path), buffer) == 0
-                    && Array.IndexOf(s_unsafeTypes, BitConverter.ToInt64(buffer, 0)) < 0;
+                    && Array.IndexOf(s_inPlaceTypes, BitConverter.ToInt64(buffer, 0)) >= 0;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or EntryPointNotFoundException or DllNotFoundException)

@@ -4,20 +4,23 @@ using System.IO;
 namespace IncrementalPS.Core.Tests.Support;
 
 /// <summary>
-/// A file as a reader sees it while a mapped writer appends: its first read returns NUL bytes for a range the writer
-/// filled between the reader copying one page and the next; every read after a seek returns the bytes as they are.
+/// A file as a reader sees it while a mapped writer appends: its reads return NUL bytes for a range the writer filled
+/// between the reader copying one page and the next, until the reader has gone back (sought) <c>staleSeeks</c> times;
+/// after that they return the bytes as they are.
 /// </summary>
 internal sealed class StalePageStream : MemoryStream
 {
     private readonly long _staleFrom;
     private readonly long _staleTo;
-    private bool _fresh;
+    private readonly int _staleSeeks;
+    private int _seeks;
 
-    public StalePageStream(byte[] bytes, long staleFrom, long staleTo)
+    public StalePageStream(byte[] bytes, long staleFrom, long staleTo, int staleSeeks = 0)
         : base(bytes, writable: false)
     {
         _staleFrom = staleFrom;
         _staleTo = staleTo;
+        _staleSeeks = staleSeeks;
     }
 
     /// <summary>How many reads saw the stale range.</summary>
@@ -25,7 +28,7 @@ internal sealed class StalePageStream : MemoryStream
 
     public override long Seek(long offset, SeekOrigin loc)
     {
-        _fresh = true;
+        _seeks++;
         return base.Seek(offset, loc);
     }
 
@@ -33,7 +36,7 @@ internal sealed class StalePageStream : MemoryStream
     {
         var start = Position;
         var read = base.Read(buffer, offset, count);
-        if (!_fresh && read > 0 && start < _staleTo && start + read > _staleFrom)
+        if (_seeks <= _staleSeeks && read > 0 && start < _staleTo && start + read > _staleFrom)
         {
             StaleReads++;
             for (var p = Math.Max(start, _staleFrom); p < Math.Min(start + read, _staleTo); p++)
