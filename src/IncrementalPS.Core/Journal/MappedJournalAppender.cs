@@ -28,6 +28,8 @@ internal sealed class MappedJournalAppender : IJournalAppender
     // little, a long one remaps once a megabyte.
     private const long MinGrowth = 64 << 10;
     private const long MaxGrowth = 1 << 20;
+    private const long PrefaultWindow = 64 << 10;
+    private static readonly long PageSize = Environment.SystemPageSize;
     private static readonly bool s_windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
     private readonly FileStream _stream;
@@ -40,6 +42,10 @@ internal sealed class MappedJournalAppender : IJournalAppender
     private MemoryMappedViewAccessor? _view;
     // Where file offset _viewStart is in memory, while _view holds a reference on its handle.
     private IntPtr _viewAddress;
+    // The mapping's first page (file offset _mappingStart), and how far its pages are faulted in for writing.
+    private IntPtr _mappingAddress;
+    private long _mappingStart;
+    private long _prefaultedTo;
     private long _viewStart;
     private long _capacity;
     private long _written;
@@ -110,6 +116,11 @@ internal sealed class MappedJournalAppender : IJournalAppender
         if ((end > _capacity || _view is null) && !TryGrow(end))
         {
             return AppendWithWrite(record);
+        }
+
+        if (end > _prefaultedTo)
+        {
+            PrefaultAhead(end);
         }
 
         // Marshal.Copy to an address taken once per mapping: SafeBuffer.WriteArray takes and releases its handle and
@@ -228,9 +239,28 @@ internal sealed class MappedJournalAppender : IJournalAppender
             _viewAddress = mapping + (int)view.PointerOffset;
             _viewStart = _written;
             _capacity = capacity;
-            MappedFileSupport.Prefault(mapping, (long)handle.ByteLength);
+            _mappingAddress = mapping;
+            _mappingStart = _written - view.PointerOffset;
+            _prefaultedTo = _mappingStart;
             return true;
         }
+    }
+
+    /// <summary>
+    /// Faults in the pages from the one <paramref name="end"/> is in to 64 KB further, in one call: a page fault per
+    /// 4 KB cost 8% of the engine's time. Only a window ahead, not the whole reservation: faulting a page in for
+    /// writing dirties it, so the next fsync writes it (zeros) and the close frees it.
+    /// </summary>
+    private void PrefaultAhead(long end)
+    {
+        var from = Math.Max(_prefaultedTo, end - ((end - _mappingStart) % PageSize));
+        var to = Math.Min(_capacity, from + PrefaultWindow);
+        if (to > from)
+        {
+            MappedFileSupport.Prefault(_mappingAddress + (int)(from - _mappingStart), to - from);
+        }
+
+        _prefaultedTo = Math.Max(to, end);
     }
 
     private long AppendWithWrite(ArraySegment<byte> record)
