@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Threading;
 #if NET
 using System.Runtime.CompilerServices;
 #endif
@@ -15,16 +14,12 @@ namespace IncrementalPS.Core;
 internal sealed class JournalAppender : IJournalAppender
 {
     private readonly FileStream _stream;
-    // An fsync can take tens of milliseconds; appends must not wait for it, only Dispose must not close under it.
-    private readonly object _flushGate = new();
-    private volatile bool _dirty;
-    private long _written;
-    private long _durable;
-    private bool _disposed;
+    private readonly GroupFlush _flushes;
 
-    private JournalAppender(FileStream stream)
+    private JournalAppender(FileStream stream, long validLength)
     {
         _stream = stream;
+        _flushes = new GroupFlush(() => _stream.Flush(flushToDisk: true), validLength);
     }
 
     /// <summary>Where the next record will start.</summary>
@@ -42,7 +37,7 @@ internal sealed class JournalAppender : IJournalAppender
         {
             CutTo(stream, path, validLength);
             stream.Seek(validLength, SeekOrigin.Begin);
-            return new JournalAppender(stream);
+            return new JournalAppender(stream, validLength);
         }
         catch
         {
@@ -79,8 +74,7 @@ internal sealed class JournalAppender : IJournalAppender
     {
         var offset = _stream.Position;
         Write(_stream, record);
-        Volatile.Write(ref _written, offset + record.Count);
-        _dirty = true;
+        _flushes.Appended(offset + record.Count);
         return offset;
     }
 
@@ -98,66 +92,13 @@ internal sealed class JournalAppender : IJournalAppender
         }
     }
 
-    /// <summary>How many fsyncs <see cref="MakeDurable"/> and the close made (for tests of group commit and of closing).</summary>
-    public long DiskFlushes { get; private set; }
+    public long DiskFlushes => _flushes.DiskFlushes;
 
-    /// <summary>The end of the last record appended.</summary>
-    public long WrittenEnd => Volatile.Read(ref _written);
+    public long WrittenEnd => _flushes.Written;
 
-    /// <summary>
-    /// Returns once every byte before <paramref name="end"/> is on disk. One fsync covers every record written before it
-    /// starts, so concurrent callers mostly find their record already flushed by another's fsync.
-    /// </summary>
-    public void MakeDurable(long end)
-    {
-        if (Volatile.Read(ref _durable) >= end)
-        {
-            return;
-        }
+    public void MakeDurable(long end) => _flushes.MakeDurable(end);
 
-        lock (_flushGate)
-        {
-            if (_durable >= end)
-            {
-                return;
-            }
-
-            if (_disposed)
-            {
-                // Dispose marks what its last flush made durable; anything past that never reached the disk.
-                throw new IOException("The checkpoint file was closed before this result reached the disk: its last flush to disk failed.");
-            }
-
-            var upTo = Volatile.Read(ref _written);
-            _dirty = false;
-            _stream.Flush(flushToDisk: true);
-            Volatile.Write(ref _durable, upTo);
-            DiskFlushes++;
-        }
-    }
-
-    /// <summary>
-    /// Flushes records written since the last flush to disk (fsync). Cheap when there are none. Safe to call while
-    /// another thread appends: a record appended during the fsync is flushed by it or marks the journal dirty again.
-    /// </summary>
-    public void FlushToDisk()
-    {
-        if (!_dirty)
-        {
-            return;
-        }
-
-        lock (_flushGate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _dirty = false;
-            _stream.Flush(flushToDisk: true);
-        }
-    }
+    public void FlushToDisk() => _flushes.FlushToDisk();
 
     public void Dispose() => Close(flushToDisk: true);
 
@@ -167,30 +108,19 @@ internal sealed class JournalAppender : IJournalAppender
     /// </summary>
     public void CloseForDeletion() => Close(flushToDisk: false);
 
-    private void Close(bool flushToDisk)
+    private void Close(bool flushToDisk) => _flushes.Close(flushToDisk, flush =>
     {
-        lock (_flushGate)
+        try
         {
-            if (_disposed)
+            // Nothing appended since the last fsync (at Full durability, always): nothing to flush.
+            if (flush)
             {
-                return;
-            }
-
-            _disposed = true;
-            try
-            {
-                // Nothing appended since the last fsync (at Full durability, always): nothing to flush.
-                if (flushToDisk && _dirty)
-                {
-                    _stream.Flush(flushToDisk: true);
-                    Volatile.Write(ref _durable, Volatile.Read(ref _written));
-                    DiskFlushes++;
-                }
-            }
-            finally
-            {
-                _stream.Dispose();
+                _stream.Flush(flushToDisk: true);
             }
         }
-    }
+        finally
+        {
+            _stream.Dispose();
+        }
+    });
 }

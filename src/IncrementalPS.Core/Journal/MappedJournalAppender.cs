@@ -34,8 +34,8 @@ internal sealed class MappedJournalAppender : IJournalAppender
 
     private readonly FileStream _stream;
     // Flushes and the close, one at a time. An fsync can take as long as writing a second of records to disk (about
-    // 100 ms at 1M items): appends never wait for this gate, not even to grow the mapping.
-    private readonly object _flushGate = new();
+    // 100 ms at 1M items): appends never wait for it, not even to grow the mapping.
+    private readonly GroupFlush _flushes;
     // The mapping's replacement, against Windows's flush of the view it replaces.
     private readonly object _mapGate = new();
     private MemoryMappedFile? _map;
@@ -48,26 +48,21 @@ internal sealed class MappedJournalAppender : IJournalAppender
     private long _prefaultedTo;
     private long _viewStart;
     private long _capacity;
-    private long _written;
-    private long _durable;
-    private volatile bool _dirty;
-    private bool _disposed;
     // Set when the disk had no room to reserve: the rest of the run appends with write(2).
     private bool _writeOnly;
 
     private MappedJournalAppender(FileStream stream, long validLength)
     {
         _stream = stream;
-        _written = validLength;
-        _durable = validLength;
+        _flushes = new GroupFlush(FlushMapped, validLength);
         _capacity = validLength;
     }
 
-    public long Position => _written;
+    public long Position => _flushes.Written;
 
-    public long WrittenEnd => Volatile.Read(ref _written);
+    public long WrittenEnd => _flushes.Written;
 
-    public long DiskFlushes { get; private set; }
+    public long DiskFlushes => _flushes.DiskFlushes;
 
     /// <summary>Tests only: called as a flush to disk starts, under the flush gate (a slow fsync on demand).</summary>
     internal Action? FlushStarting { get; set; }
@@ -111,7 +106,7 @@ internal sealed class MappedJournalAppender : IJournalAppender
 #endif
     public long Append(ArraySegment<byte> record)
     {
-        var offset = _written;
+        var offset = _flushes.Written;
         var end = offset + record.Count;
         if ((end > _capacity || _view is null) && !TryGrow(end))
         {
@@ -130,56 +125,13 @@ internal sealed class MappedJournalAppender : IJournalAppender
         // A reader in another process must never see a record before the whole of the one ahead of it (that would
         // read as damage mid-file): x64 keeps stores in order, ARM needs the fence.
         Interlocked.MemoryBarrier();
-        Volatile.Write(ref _written, end);
-        _dirty = true;
+        _flushes.Appended(end);
         return offset;
     }
 
-    public void MakeDurable(long end)
-    {
-        if (Volatile.Read(ref _durable) >= end)
-        {
-            return;
-        }
+    public void MakeDurable(long end) => _flushes.MakeDurable(end);
 
-        lock (_flushGate)
-        {
-            if (_durable >= end)
-            {
-                return;
-            }
-
-            if (_disposed)
-            {
-                throw new IOException("The checkpoint file was closed before this result reached the disk: its last flush to disk failed.");
-            }
-
-            var upTo = Volatile.Read(ref _written);
-            _dirty = false;
-            FlushLocked();
-            Volatile.Write(ref _durable, upTo);
-            DiskFlushes++;
-        }
-    }
-
-    public void FlushToDisk()
-    {
-        if (!_dirty)
-        {
-            return;
-        }
-
-        lock (_flushGate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _dirty = false;
-            FlushLocked();
-        }
-    }
+    public void FlushToDisk() => _flushes.FlushToDisk();
 
     public void Dispose() => Close(flushToDisk: true);
 
@@ -210,7 +162,7 @@ internal sealed class MappedJournalAppender : IJournalAppender
             {
                 // Write mode only once the file ends at the last record (a failure here fails this append, as a
                 // full disk fails a write: nothing is written anywhere else).
-                _stream.SetLength(_written);
+                _stream.SetLength(_flushes.Written);
                 _writeOnly = true;
                 return false;
             }
@@ -222,7 +174,7 @@ internal sealed class MappedJournalAppender : IJournalAppender
             var added = false;
             try
             {
-                view = map.CreateViewAccessor(_written, capacity - _written, MemoryMappedFileAccess.ReadWrite);
+                view = map.CreateViewAccessor(_flushes.Written, capacity - _flushes.Written, MemoryMappedFileAccess.ReadWrite);
                 view.SafeMemoryMappedViewHandle.DangerousAddRef(ref added);
             }
             catch
@@ -237,10 +189,10 @@ internal sealed class MappedJournalAppender : IJournalAppender
             _map = map;
             _view = view;
             _viewAddress = mapping + (int)view.PointerOffset;
-            _viewStart = _written;
+            _viewStart = _flushes.Written;
             _capacity = capacity;
             _mappingAddress = mapping;
-            _mappingStart = _written - view.PointerOffset;
+            _mappingStart = _flushes.Written - view.PointerOffset;
             _prefaultedTo = _mappingStart;
             return true;
         }
@@ -266,16 +218,15 @@ internal sealed class MappedJournalAppender : IJournalAppender
     private long AppendWithWrite(ArraySegment<byte> record)
     {
         // At the end of the last record, whatever an earlier write that failed partway left behind.
-        var offset = _written;
+        var offset = _flushes.Written;
         _stream.Position = offset;
         JournalAppender.Write(_stream, record);
-        Volatile.Write(ref _written, offset + record.Count);
-        _dirty = true;
+        _flushes.Appended(offset + record.Count);
         return offset;
     }
 
     /// <summary>Under the flush gate. Linux's fsync writes the file's pages dirtied through a mapping too; Windows must be told.</summary>
-    private void FlushLocked()
+    private void FlushMapped()
     {
         FlushStarting?.Invoke();
         if (s_windows)
@@ -329,7 +280,7 @@ internal sealed class MappedJournalAppender : IJournalAppender
     {
         try
         {
-            _stream.SetLength(_written);
+            _stream.SetLength(_flushes.Written);
         }
         catch (IOException)
         {
@@ -337,38 +288,27 @@ internal sealed class MappedJournalAppender : IJournalAppender
         }
     }
 
-    private void Close(bool flushToDisk)
+    private void Close(bool flushToDisk) => _flushes.Close(flushToDisk, flush =>
     {
-        lock (_flushGate)
+        try
         {
-            if (_disposed)
+            lock (_mapGate)
             {
-                return;
+                Unmap();
             }
 
-            _disposed = true;
-            try
+            if (flush)
             {
-                lock (_mapGate)
-                {
-                    Unmap();
-                }
-
-                if (flushToDisk && _dirty)
-                {
-                    _stream.Flush(flushToDisk: true);
-                    Volatile.Write(ref _durable, Volatile.Read(ref _written));
-                    DiskFlushes++;
-                }
-
-                // The reserved space past the last record goes, after the records are durable. Readers take it for no
-                // record, and the next open cuts it too: a close that cannot cut it is no failure.
-                TryCutReservedSpace();
+                _stream.Flush(flushToDisk: true);
             }
-            finally
-            {
-                _stream.Dispose();
-            }
+
+            // The reserved space past the last record goes, after the records are durable. Readers take it for no
+            // record, and the next open cuts it too: a close that cannot cut it is no failure.
+            TryCutReservedSpace();
         }
-    }
+        finally
+        {
+            _stream.Dispose();
+        }
+    });
 }
