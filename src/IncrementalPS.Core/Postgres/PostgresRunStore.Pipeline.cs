@@ -207,28 +207,36 @@ internal sealed partial class PostgresRunStore : IDurableLog
     }
 
     /// <summary>Reads the answers to the results of <see cref="AddPending"/>, leaving the reader on the next statement's.</summary>
-    private void ReadPending(NpgsqlDataReader reader, int count)
+    private List<PendingResult>? ReadPending(NpgsqlDataReader reader, int count)
     {
+        List<PendingResult>? refused = null;
         for (var i = 0; i < count; i++)
         {
             var result = _pending[i];
             if (!reader.Read())
             {
                 // Its lease lapsed and another worker took the item over: that worker's result is the one kept.
-                _refused[result.Sequence] = result.Key;
-                _refusedKeys.Add(result.Key);
+                (refused ??= new List<PendingResult>()).Add(result);
             }
 
             reader.NextResult();
         }
+
+        return refused;
     }
 
     /// <summary>The trip that carried the held results committed: they are durable now. Under <c>_wire</c>.</summary>
-    private void CommitPending(int count)
+    private void CommitPending(int count, List<PendingResult>? refused)
     {
         if (count == 0)
         {
             return;
+        }
+
+        foreach (var result in refused ?? [])
+        {
+            _refused[result.Sequence] = result.Key;
+            _refusedKeys.Add(result.Key);
         }
 
         _committed = _pending[count - 1].Sequence;
@@ -263,25 +271,36 @@ internal sealed partial class PostgresRunStore : IDurableLog
     /// </summary>
     private T Carrying<T>(Action<NpgsqlBatch> add, Func<NpgsqlDataReader, T> read)
     {
-        using var batch = new NpgsqlBatch(_connection);
-        var count = AddPending(batch);
-        add(batch);
-        T answer;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            using var reader = batch.ExecuteReader();
-            ReadPending(reader, count);
-            answer = read(reader);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
-        {
-            FailPending(count, ex);
-            throw;
-        }
+            using var batch = new NpgsqlBatch(_connection);
+            var count = AddPending(batch);
+            add(batch);
+            T answer;
+            List<PendingResult>? refused;
+            try
+            {
+                using var reader = batch.ExecuteReader();
+                refused = ReadPending(reader, count);
+                answer = read(reader);
+            }
+            catch (PostgresException ex) when (TransientConflict.Is(ex) && attempt < TransientConflict.MaxAttempts)
+            {
+                // The server rolled this trip's transaction back to break a deadlock with another worker's: all of it,
+                // so the same trip is sent again, results and all; what it read is read again.
+                continue;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)
+            {
+                FailPending(count, ex);
+                throw;
+            }
 
-        CommitPending(count);
-        return answer;
+            CommitPending(count, refused);
+            return answer;
+        }
     }
+
 
     /// <summary>Adds the query for keys other workers claimed since the last one seen.</summary>
     private void AddPrefetch(NpgsqlBatch batch)

@@ -585,7 +585,20 @@ internal sealed partial class PostgresRunStore : IRunStore
             command.Parameters.AddWithValue("c", _checkpoint);
             command.Parameters.AddWithValue("r", _run);
             command.Parameters.AddWithValue("lease", _lease);
-            command.ExecuteNonQuery();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    command.ExecuteNonQuery();
+                    break;
+                }
+                catch (PostgresException ex) when (TransientConflict.Is(ex) && attempt < TransientConflict.MaxAttempts)
+                {
+                    // Chosen to break a deadlock with another worker's claim of a lapsed lease of this worker's: the
+                    // renewal was rolled back, and is sent again.
+                }
+            }
+
             _suspendRequested |= PostgresSuspend.IsRequested(_heartbeatConnection, _checkpoint, _openedAt);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException)

@@ -107,6 +107,50 @@ public sealed class PostgresRunStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_heartbeat_chosen_to_break_a_deadlock_renews_the_leases_again_instead_of_stopping_the_worker()
+    {
+        // A claim of another worker locks the item rows in the other order than this worker's heartbeat: PostgreSQL
+        // breaks the deadlock by rolling the heartbeat back (40P01), which stopped the worker (a CI run of the
+        // SharedStore kill test). Here the other side sets a long deadlock_timeout so that the heartbeat is the one
+        // rolled back, as it was there.
+        using var holder = Open("job", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        Assert.True(holder.TryClaim("a", 1, 0, out _));
+        Assert.True(holder.TryClaim("b", 1, 0, out _));
+
+        using (var other = new Npgsql.NpgsqlConnection(_db.ConnectionString))
+        {
+            other.Open();
+            void Run(string sql)
+            {
+                using var command = new Npgsql.NpgsqlCommand(sql, other);
+                command.ExecuteNonQuery();
+            }
+
+            Run("SET deadlock_timeout = '30s'");
+            Run("BEGIN");
+            Run("UPDATE incrementalps.items SET attempts = attempts WHERE key = 'b'");
+
+            // The heartbeat now holds 'a' and waits for 'b'; taking 'a' closes the circle.
+            WaitUntil(() => (long)_db.Scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")! > 0);
+            Run("UPDATE incrementalps.items SET attempts = attempts WHERE key = 'a'");
+            Run("COMMIT");
+        }
+
+        Thread.Sleep(500);
+        holder.ThrowIfFailed();
+    }
+
+    private static void WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            Thread.Sleep(20);
+        }
+    }
+
+    [Fact]
     public void An_item_whose_lease_lapsed_three_times_is_recorded_failed_as_poison_instead_of_run()
     {
         for (var i = 0; i < 3; i++)
