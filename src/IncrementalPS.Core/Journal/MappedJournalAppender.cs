@@ -40,13 +40,11 @@ internal sealed class MappedJournalAppender : IJournalAppender
     private readonly object _mapGate = new();
     private MemoryMappedFile? _map;
     private MemoryMappedViewAccessor? _view;
-    // Where file offset _viewStart is in memory, while _view holds a reference on its handle.
-    private IntPtr _viewAddress;
-    // The mapping's first page (file offset _mappingStart), and how far its pages are faulted in for writing.
+    // Where the mapping's first page (file offset _mappingStart) is in memory, while _view holds a reference on its
+    // handle, and how far its pages are faulted in for writing.
     private IntPtr _mappingAddress;
     private long _mappingStart;
     private long _prefaultedTo;
-    private long _viewStart;
     private long _capacity;
     // Set when the disk had no room to reserve: the rest of the run appends with write(2).
     private bool _writeOnly;
@@ -120,7 +118,7 @@ internal sealed class MappedJournalAppender : IJournalAppender
 
         // Marshal.Copy to an address taken once per mapping: SafeBuffer.WriteArray takes and releases its handle and
         // checks its bounds on every call, a third of the append's cost.
-        Marshal.Copy(record.Array!, record.Offset, _viewAddress + (int)(offset - _viewStart), record.Count);
+        Marshal.Copy(record.Array!, record.Offset, _mappingAddress + (int)(offset - _mappingStart), record.Count);
 
         // A reader in another process must never see a record before the whole of the one ahead of it (that would
         // read as damage mid-file): x64 keeps stores in order, ARM needs the fence.
@@ -184,14 +182,10 @@ internal sealed class MappedJournalAppender : IJournalAppender
                 throw;
             }
 
-            var handle = view.SafeMemoryMappedViewHandle;
-            var mapping = handle.DangerousGetHandle();
             _map = map;
             _view = view;
-            _viewAddress = mapping + (int)view.PointerOffset;
-            _viewStart = _flushes.Written;
             _capacity = capacity;
-            _mappingAddress = mapping;
+            _mappingAddress = view.SafeMemoryMappedViewHandle.DangerousGetHandle();
             _mappingStart = _flushes.Written - view.PointerOffset;
             _prefaultedTo = _mappingStart;
             return true;
@@ -263,7 +257,7 @@ internal sealed class MappedJournalAppender : IJournalAppender
             var map = _map!;
             _view = null;
             _map = null;
-            _viewAddress = IntPtr.Zero;
+            _mappingAddress = IntPtr.Zero;
             var handle = view.SafeMemoryMappedViewHandle;
             handle.DangerousRelease();
 
