@@ -27,9 +27,7 @@ internal static class PostgresReset
                 throw new CheckpointInUseException(target.Display + "#" + name, live);
             }
 
-            using var delete = new NpgsqlCommand($"DELETE FROM {S}.checkpoints WHERE id = @c", connection);
-            delete.Parameters.AddWithValue("c", id);
-            delete.ExecuteNonQuery();
+            PostgresCheckpointLock.Remove(connection, id);
             transaction.Commit();
             return 0;
         });

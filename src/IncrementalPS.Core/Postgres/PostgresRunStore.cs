@@ -133,6 +133,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         var keys = KeysToClaim(key);
         var prefetched = new List<(string Key, PrefetchedKey Known, long Token)>();
         long sent = 0;
+        var removed = false;
         var rows = Call(
             () => Carrying(
                 batch =>
@@ -147,7 +148,11 @@ internal sealed partial class PostgresRunStore : IRunStore
                     // durable commit (a flush) for nothing. A key another worker is claiming right now (its transaction
                     // holds the key's advisory lock until it commits) is declined at once as held, with no row: the INSERT
                     // would wait for that commit. Workers given the same input in the same order would otherwise move in
-                    // lockstep, each waiting on the others.
+                    // lockstep, each waiting on the others. Nothing is claimed in a checkpoint removed meanwhile (the
+                    // lock before it: PostgresCheckpointLock); a row with no key says so.
+                    var shared = new NpgsqlBatchCommand(PostgresCheckpointLock.TakeShared);
+                    shared.Parameters.AddWithValue("c", _checkpoint);
+                    batch.BatchCommands.Add(shared);
                     var command = new NpgsqlBatchCommand(
                         $"""
                         WITH input AS (SELECT u.k, u.n FROM unnest(@keys) WITH ORDINALITY AS u(k, n)),
@@ -158,6 +163,7 @@ internal sealed partial class PostgresRunStore : IRunStore
                         free AS MATERIALIZED (
                             SELECT input.k, input.n FROM input
                             WHERE NOT EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable)
+                              AND EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
                               AND pg_try_advisory_xact_lock(hashtextextended(input.k, @c))),
                         claimed AS (
                             INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until, reserved)
@@ -182,6 +188,8 @@ internal sealed partial class PostgresRunStore : IRunStore
                         FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k
                         WHERE NOT EXISTS (SELECT 1 FROM claimed WHERE claimed.key = input.k)
                           AND (EXISTS (SELECT 1 FROM free WHERE free.k = input.k) OR EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable))
+                        UNION ALL
+                        SELECT false, NULL, 0, 0, 0, 0::smallint, 0, false, false, false WHERE NOT EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
                         """);
                     command.Parameters.AddWithValue("c", _checkpoint);
                     command.Parameters.AddWithValue("r", _run);
@@ -195,9 +203,16 @@ internal sealed partial class PostgresRunStore : IRunStore
                 },
                 reader =>
                 {
+                    reader.NextResult();
                     var answers = new List<ClaimRow>(keys.Length);
                     while (reader.Read())
                     {
+                        if (reader.IsDBNull(1))
+                        {
+                            removed = true;
+                            continue;
+                        }
+
                         answers.Add(new ClaimRow(
                             reader.GetString(1),
                             reader.GetBoolean(0),
@@ -212,6 +227,11 @@ internal sealed partial class PostgresRunStore : IRunStore
                     return answers;
                 }),
             flushFirst: false);
+        if (removed)
+        {
+            throw CheckpointNotFoundException.RemovedWhileRunning(_display);
+        }
+
         ApplyPrefetch(prefetched);
 
         ClaimRow? row = null;
@@ -413,14 +433,18 @@ internal sealed partial class PostgresRunStore : IRunStore
                 {
                     // Only the last worker standing removes it, and only when every item is done: a worker that
                     // finished early must not take the record away from the ones still running.
-                    using var command = Command(
+                    using var transaction = _connection.BeginTransaction();
+                    var removed = PostgresCheckpointLock.Remove(
+                        _connection,
+                        _checkpoint,
                         $"""
-                        DELETE FROM {S}.checkpoints c WHERE c.id = @c
-                          AND NOT EXISTS (SELECT 1 FROM {S}.items i WHERE i.checkpoint_id = @c AND i.status <> 0)
+                        NOT EXISTS (SELECT 1 FROM {S}.items i WHERE i.checkpoint_id = @c AND i.status <> 0)
                           AND NOT EXISTS (SELECT 1 FROM {S}.workers w WHERE w.checkpoint_id = @c AND w.run <> @r
                                           AND w.ended_at IS NULL AND w.heartbeat_at > now() - make_interval(secs => w.lease_seconds))
-                        """);
-                    return command.ExecuteNonQuery();
+                        """,
+                        _run);
+                    transaction.Commit();
+                    return removed;
                 }) > 0;
             }
 
@@ -456,9 +480,12 @@ internal sealed partial class PostgresRunStore : IRunStore
         using var transaction = _connection.BeginTransaction();
         if (options.Restart)
         {
-            using var delete = new NpgsqlCommand($"DELETE FROM {S}.checkpoints WHERE name = @n", _connection);
-            delete.Parameters.AddWithValue("n", name);
-            delete.ExecuteNonQuery();
+            using var find = new NpgsqlCommand($"SELECT id FROM {S}.checkpoints WHERE name = @n", _connection);
+            find.Parameters.AddWithValue("n", name);
+            if (find.ExecuteScalar() is long old)
+            {
+                PostgresCheckpointLock.Remove(_connection, old);
+            }
         }
 
         using (var insert = new NpgsqlCommand($"INSERT INTO {S}.checkpoints (name) VALUES (@n) ON CONFLICT (name) DO NOTHING", _connection))
