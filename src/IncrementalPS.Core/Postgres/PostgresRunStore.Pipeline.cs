@@ -239,6 +239,12 @@ internal sealed partial class PostgresRunStore : IDurableLog
             _refusedKeys.Add(result.Key);
         }
 
+        for (var i = 0; i < count; i++)
+        {
+            // Recorded, or another worker's now: not this worker's to renew either way.
+            _held.Remove(_pending[i].Key);
+        }
+
         _committed = _pending[count - 1].Sequence;
         _pending.RemoveRange(0, count);
     }

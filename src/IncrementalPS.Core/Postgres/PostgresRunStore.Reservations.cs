@@ -95,6 +95,7 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
             // The reservation lapsed (this worker lost the server for longer than its lease) and another worker took
             // the item: held elsewhere, as far as this worker knows.
             claim = default;
+            _held.Remove(key);
             SetKey(key, new KeyEntry { Status = KeyStatus.Started, Run = 0 });
             return false;
         }

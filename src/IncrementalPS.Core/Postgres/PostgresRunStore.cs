@@ -30,6 +30,7 @@ internal sealed partial class PostgresRunStore : IRunStore
     private readonly string _display;
     private readonly NpgsqlConnection _connection;
     private readonly KeyTable _keys = new();
+    private readonly HeldKeys _held = new();
     private readonly long _checkpoint;
     private readonly int _run;
     private readonly TimeSpan _lease;
@@ -244,6 +245,7 @@ internal sealed partial class PostgresRunStore : IRunStore
             else if (answer.Taken)
             {
                 _reserved[answer.Key] = answer.Token;
+                _held.Add(answer.Key);
             }
             else
             {
@@ -274,6 +276,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         }
 
         SetKey(key, new KeyEntry { Run = _run, Attempts = attempts, Deaths = deaths, Status = KeyStatus.Started });
+        _held.Add(key);
         claim = new ItemClaim(key, attempts, token);
         return true;
     }
@@ -317,6 +320,7 @@ internal sealed partial class PostgresRunStore : IRunStore
 
         var key = claim.Key;
         var token = claim.Token;
+        _held.Remove(key);
         var changed = Call(() =>
         {
             // Stopped, not killed: the deaths stay as they are. A claim taken over meanwhile is the other worker's.
@@ -335,15 +339,18 @@ internal sealed partial class PostgresRunStore : IRunStore
 
     public void InterruptAll()
     {
+        var held = _held.Snapshot();
         Call(() =>
         {
             // Keys claimed ahead and never started are let go as if never claimed: they never ran.
             using var command = Command(
-                $"DELETE FROM {S}.items WHERE checkpoint_id = @c AND run = @r AND status = 2 AND reserved; " +
-                $"UPDATE {S}.items SET status = 3, lease_until = NULL WHERE checkpoint_id = @c AND run = @r AND status = 2");
+                $"DELETE FROM {S}.items WHERE checkpoint_id = @c AND key = ANY(@k) AND run = @r AND status = 2 AND reserved; " +
+                $"UPDATE {S}.items SET status = 3, lease_until = NULL WHERE checkpoint_id = @c AND key = ANY(@k) AND run = @r AND status = 2");
+            command.Parameters.AddWithValue("k", NpgsqlDbType.Array | NpgsqlDbType.Text, held);
             return command.ExecuteNonQuery();
         });
         _reserved.Clear();
+        _held.Clear();
 
         // The run's end is decided on the checkpoint as all workers left it, not on this worker's snapshot.
         RefreshCounts();
@@ -351,6 +358,7 @@ internal sealed partial class PostgresRunStore : IRunStore
 
     public void RecordPoisoned(string key, int attempts, ItemError error)
     {
+        _held.Remove(key);
         Call(() =>
         {
             using var command = Command(
@@ -606,9 +614,10 @@ internal sealed partial class PostgresRunStore : IRunStore
             }
 
             using var command = new NpgsqlCommand(
-                $"UPDATE {S}.items SET lease_until = now() + @lease WHERE checkpoint_id = @c AND run = @r AND status = 2; " +
+                $"UPDATE {S}.items SET lease_until = now() + @lease WHERE checkpoint_id = @c AND key = ANY(@k) AND run = @r AND status = 2; " +
                 $"UPDATE {S}.workers SET heartbeat_at = now() WHERE checkpoint_id = @c AND run = @r",
                 _heartbeatConnection);
+            command.Parameters.AddWithValue("k", NpgsqlDbType.Array | NpgsqlDbType.Text, _held.Snapshot());
             command.Parameters.AddWithValue("c", _checkpoint);
             command.Parameters.AddWithValue("r", _run);
             command.Parameters.AddWithValue("lease", _lease);

@@ -93,6 +93,12 @@ internal static class PostgresSchema
         """
         ALTER TABLE incrementalps.items DROP CONSTRAINT items_checkpoint_id_fkey;
         """,
+
+        // Results written in place (HOT): an index on status (this one's predicate) made every result an UPDATE that
+        // inserted into each index of items. The heartbeat and the end of a run now name the keys a worker holds.
+        """
+        DROP INDEX incrementalps.items_leased;
+        """,
     };
 
     public static int CurrentVersion => Migrations.Length;

@@ -54,6 +54,35 @@ public sealed class ClaimAheadTests : IDisposable
     }
 
     [Fact]
+    public void The_heartbeat_keeps_the_leases_of_keys_claimed_ahead_and_of_results_not_yet_sent_alive()
+    {
+        // The heartbeat renews the keys the worker holds by name: the one it runs, those it claimed ahead, and one whose
+        // result waits for the next trip. Beats far more often than the lease needs, for a busy machine.
+        var lease = TimeSpan.FromSeconds(2);
+        using var holder = PostgresRunStore.Open(_db.Target, "job", Sessions.Options(), lease, TimeSpan.FromMilliseconds(100));
+        using var other = PostgresRunStore.Open(_db.Target, "job", Sessions.Options(), Lease);
+        holder.Foresee(new[] { "b", "c" });
+        Assert.True(holder.TryClaim("a", 1, 0, out var a));
+        Assert.Equal(2, holder.Reserved);
+        holder.Foresee(Array.Empty<string>());
+        Assert.True(holder.TryClaim("b", 1, 0, out var b));
+        var unsent = holder.RecordCompleted(a, TimeSpan.Zero, null);
+
+        Thread.Sleep(lease * 2.5);
+        holder.ThrowIfFailed();
+
+        Assert.Equal(0L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE lease_until < now()"));
+        foreach (var key in new[] { "a", "b", "c" })
+        {
+            Assert.False(other.TryClaim(key, 1, 0, out _), key);
+        }
+
+        holder.WaitDurable(unsent);
+        holder.WaitDurable(holder.RecordCompleted(b, TimeSpan.Zero, null));
+        Assert.Equal(2L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
+    }
+
+    [Fact]
     public void A_reservation_that_lapses_is_taken_over_without_a_death_and_its_old_holder_does_not_run_it()
     {
         var options = Sessions.Options();
