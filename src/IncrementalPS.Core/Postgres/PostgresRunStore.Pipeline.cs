@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Runtime.ExceptionServices;
 using Npgsql;
 using NpgsqlTypes;
@@ -178,48 +179,66 @@ internal sealed partial class PostgresRunStore : IDurableLog
         }
     }
 
-    /// <summary>Adds the results held for the next trip to <paramref name="batch"/>. Under <c>_wire</c>.</summary>
-    private int AddPending(NpgsqlBatch batch)
+    /// <summary>
+    /// The held results as the data-modifying CTE <c>result</c>, which returns the tokens of those it stored; the
+    /// parameters go to <paramref name="parameters"/>, except <c>@c</c> (the caller's). Under <c>_wire</c>.
+    /// </summary>
+    private string ResultsCte(NpgsqlParameterCollection parameters)
     {
-        foreach (var result in _pending)
+        // The fence: only the holder of the current token records a result; a result the fence refused is not returned.
+        // No column an index covers changes, so the new row version stays on its page (HOT). The keys are named to the
+        // index (key = ANY), so that a plan made while items was small does not read the whole checkpoint.
+        const string Set = "status = r.s, lease_until = NULL, finished_at = now(), duration_ms = r.d, output = r.o, " +
+            "error_message = r.m, error_type = r.et, error_category = r.ec";
+        if (_pending.Count == 1)
         {
-            // The fence: only the holder of the current token records a result. RETURNING says which were refused.
-            var command = new NpgsqlBatchCommand(
-                $"""
-                UPDATE {S}.items SET status = @s, lease_until = NULL, finished_at = now(), duration_ms = @d, output = @out,
-                    error_message = @m, error_type = @et, error_category = @ec
-                WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2
-                RETURNING 1
-                """);
-            command.Parameters.AddWithValue("c", _checkpoint);
-            command.Parameters.AddWithValue("k", result.Key);
-            command.Parameters.AddWithValue("t", result.Token);
-            command.Parameters.AddWithValue("s", (short)result.Status);
-            command.Parameters.AddWithValue("d", result.DurationMs);
-            command.Parameters.AddWithValue("out", NpgsqlDbType.Text, (object?)result.Output ?? DBNull.Value);
-            command.Parameters.AddWithValue("m", NpgsqlDbType.Text, (object?)result.Error?.Message ?? DBNull.Value);
-            command.Parameters.AddWithValue("et", NpgsqlDbType.Text, (object?)result.Error?.Type ?? DBNull.Value);
-            command.Parameters.AddWithValue("ec", NpgsqlDbType.Text, (object?)result.Error?.Category ?? DBNull.Value);
-            batch.BatchCommands.Add(command);
+            var result = _pending[0];
+            parameters.AddWithValue("rk", result.Key);
+            parameters.AddWithValue("rt", result.Token);
+            parameters.AddWithValue("rs", (short)result.Status);
+            parameters.AddWithValue("rd", result.DurationMs);
+            parameters.AddWithValue("ro", NpgsqlDbType.Text, (object?)result.Output ?? DBNull.Value);
+            parameters.AddWithValue("rm", NpgsqlDbType.Text, (object?)result.Error?.Message ?? DBNull.Value);
+            parameters.AddWithValue("ret", NpgsqlDbType.Text, (object?)result.Error?.Type ?? DBNull.Value);
+            parameters.AddWithValue("rec", NpgsqlDbType.Text, (object?)result.Error?.Category ?? DBNull.Value);
+            return $"""
+                result AS (
+                    UPDATE {S}.items i SET {Set}
+                    FROM (SELECT @rk AS k, @rt AS t, @rs AS s, @rd AS d, @ro AS o, @rm AS m, @ret AS et, @rec AS ec) r
+                    WHERE i.checkpoint_id = @c AND i.key = r.k AND i.token = r.t AND i.status = 2
+                    RETURNING i.token)
+                """;
         }
 
-        return _pending.Count;
+        parameters.AddWithValue("rk", NpgsqlDbType.Array | NpgsqlDbType.Text, _pending.Select(r => r.Key).ToArray());
+        parameters.AddWithValue("rt", NpgsqlDbType.Array | NpgsqlDbType.Bigint, _pending.Select(r => r.Token).ToArray());
+        parameters.AddWithValue("rs", NpgsqlDbType.Array | NpgsqlDbType.Smallint, _pending.Select(r => (short)r.Status).ToArray());
+        parameters.AddWithValue("rd", NpgsqlDbType.Array | NpgsqlDbType.Double, _pending.Select(r => r.DurationMs).ToArray());
+        parameters.AddWithValue("ro", NpgsqlDbType.Array | NpgsqlDbType.Text, _pending.Select(r => r.Output).ToArray());
+        parameters.AddWithValue("rm", NpgsqlDbType.Array | NpgsqlDbType.Text, _pending.Select(r => r.Error?.Message).ToArray());
+        parameters.AddWithValue("ret", NpgsqlDbType.Array | NpgsqlDbType.Text, _pending.Select(r => r.Error?.Type).ToArray());
+        parameters.AddWithValue("rec", NpgsqlDbType.Array | NpgsqlDbType.Text, _pending.Select(r => r.Error?.Category).ToArray());
+        return $"""
+            result AS (
+                UPDATE {S}.items i SET {Set}
+                FROM unnest(@rk, @rt, @rs, @rd, @ro, @rm, @ret, @rec) AS r(k, t, s, d, o, m, et, ec)
+                WHERE i.checkpoint_id = @c AND i.key = ANY(@rk) AND i.key = r.k AND i.token = r.t AND i.status = 2
+                RETURNING i.token)
+            """;
     }
 
-    /// <summary>Reads the answers to the results of <see cref="AddPending"/>, leaving the reader on the next statement's.</summary>
-    private List<PendingResult>? ReadPending(NpgsqlDataReader reader, int count)
+    /// <summary>The held results among the first <paramref name="count"/> whose token the server did not return as stored.</summary>
+    private List<PendingResult>? Refused(int count, long[]? stored)
     {
         List<PendingResult>? refused = null;
         for (var i = 0; i < count; i++)
         {
             var result = _pending[i];
-            if (!reader.Read())
+            if (stored is null || Array.IndexOf(stored, result.Token) < 0)
             {
                 // Its lease lapsed and another worker took the item over: that worker's result is the one kept.
                 (refused ??= new List<PendingResult>()).Add(result);
             }
-
-            reader.NextResult();
         }
 
         return refused;
@@ -267,28 +286,100 @@ internal sealed partial class PostgresRunStore : IDurableLog
         }
 
         RoundTrips++;
-        Carrying(_ => { }, _ => 0);
+        CarryingInOne(string.Empty, string.Empty, _ => { }, _ => 0);
     }
 
     /// <summary>
     /// One trip, one transaction: the results held for the next trip, then the statements <paramref name="add"/> puts in
-    /// the batch, whose answers <paramref name="read"/> reads. The held results are durable once it returns; if the trip
-    /// fails, none of them is, and each waiter is told. Under <c>_wire</c>, with the connection open.
+    /// the batch, whose answers <paramref name="read"/> reads. Under <c>_wire</c>, with the connection open.
     /// </summary>
     private T Carrying<T>(Action<NpgsqlBatch> add, Func<NpgsqlDataReader, T> read)
+        => Trip(
+            batch =>
+            {
+                if (_pending.Count > 0)
+                {
+                    var results = new NpgsqlBatchCommand();
+                    results.CommandText = $"WITH {ResultsCte(results.Parameters)} SELECT array_agg(token) FROM result";
+                    results.Parameters.AddWithValue("c", _checkpoint);
+                    batch.BatchCommands.Add(results);
+                }
+
+                add(batch);
+            },
+            reader =>
+            {
+                long[]? stored = null;
+                if (_pending.Count > 0)
+                {
+                    stored = ReadStored(reader);
+                    reader.NextResult();
+                }
+
+                return (stored, read(reader));
+            });
+
+    /// <summary>
+    /// One trip of ONE statement: the held results' CTE, then <paramref name="ctes"/>, then a row of the stored results'
+    /// tokens followed by <paramref name="columns"/>, which <paramref name="read"/> reads (from column 1, the row read).
+    /// Npgsql writes every statement of a batch after the first on another thread, a wake-up per trip: one statement is
+    /// written by the calling thread. Under <c>_wire</c>, with the connection open.
+    /// </summary>
+    private T CarryingInOne<T>(string ctes, string columns, Action<NpgsqlParameterCollection> parameters, Func<NpgsqlDataReader, T> read)
+        => Trip(
+            batch =>
+            {
+                var command = new NpgsqlBatchCommand();
+                var with = new List<string>(2);
+                if (_pending.Count > 0)
+                {
+                    with.Add(ResultsCte(command.Parameters));
+                }
+
+                if (ctes.Length > 0)
+                {
+                    with.Add(ctes);
+                }
+
+                command.CommandText = (with.Count > 0 ? "WITH " + string.Join(",\n", with) + "\n" : string.Empty) +
+                    "SELECT " + (_pending.Count > 0 ? "(SELECT array_agg(token) FROM result)" : "NULL::bigint[]") +
+                    (columns.Length > 0 ? ", " + columns : string.Empty);
+                command.Parameters.AddWithValue("c", _checkpoint);
+                parameters(command.Parameters);
+                batch.BatchCommands.Add(command);
+            },
+            reader =>
+            {
+                var stored = ReadStored(reader);
+                return (stored, read(reader));
+            });
+
+    /// <summary>Reads the row of a results statement: the tokens of the results the fence let through.</summary>
+    private static long[]? ReadStored(NpgsqlDataReader reader)
+    {
+        reader.Read();
+        return reader.IsDBNull(0) ? null : reader.GetFieldValue<long[]>(0);
+    }
+
+    /// <summary>
+    /// Sends the trip <paramref name="build"/> makes and reads it with <paramref name="read"/>, which also answers the
+    /// stored results' tokens. The held results are durable once it returns; if the trip fails, none of them is, and
+    /// each waiter is told.
+    /// </summary>
+    private T Trip<T>(Action<NpgsqlBatch> build, Func<NpgsqlDataReader, (long[]? Stored, T Answer)> read)
     {
         for (var attempt = 1; ; attempt++)
         {
             using var batch = new NpgsqlBatch(_connection);
-            var count = AddPending(batch);
-            add(batch);
+            var count = _pending.Count;
+            build(batch);
             T answer;
             List<PendingResult>? refused;
             try
             {
                 using var reader = batch.ExecuteReader();
-                refused = ReadPending(reader, count);
-                answer = read(reader);
+                (var stored, answer) = read(reader);
+                refused = Refused(count, stored);
             }
             catch (PostgresException ex) when (TransientConflict.Is(ex) && attempt < TransientConflict.MaxAttempts)
             {
@@ -306,7 +397,6 @@ internal sealed partial class PostgresRunStore : IDurableLog
             return answer;
         }
     }
-
 
     /// <summary>Adds the query for keys other workers claimed since the last one seen.</summary>
     private void AddPrefetch(NpgsqlBatch batch)

@@ -75,19 +75,20 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
     private bool TryStartReserved(string key, long token, out ItemClaim claim)
     {
         var started = Call(
-            () => Carrying(
-                batch =>
+            () => CarryingInOne(
+                $"""
+                started AS (
+                    UPDATE {S}.items SET reserved = false, attempts = attempts + 1, lease_until = now() + @lease
+                    WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2 AND reserved RETURNING attempts, deaths)
+                """,
+                "(SELECT attempts FROM started), (SELECT deaths FROM started)",
+                parameters =>
                 {
-                    var command = new NpgsqlBatchCommand(
-                        $"UPDATE {S}.items SET reserved = false, attempts = attempts + 1, lease_until = now() + @lease " +
-                        "WHERE checkpoint_id = @c AND key = @k AND token = @t AND status = 2 AND reserved RETURNING attempts, deaths");
-                    command.Parameters.AddWithValue("c", _checkpoint);
-                    command.Parameters.AddWithValue("k", key);
-                    command.Parameters.AddWithValue("t", token);
-                    command.Parameters.AddWithValue("lease", _lease);
-                    batch.BatchCommands.Add(command);
+                    parameters.AddWithValue("k", key);
+                    parameters.AddWithValue("t", token);
+                    parameters.AddWithValue("lease", _lease);
                 },
-                reader => reader.Read() ? (reader.GetInt32(0), reader.GetInt32(1)) : ((int Attempts, int Deaths)?)null),
+                reader => reader.IsDBNull(1) ? ((int Attempts, int Deaths)?)null : (reader.GetInt32(1), reader.GetInt32(2))),
             flushFirst: false);
 
         if (started is not { } taken)

@@ -79,6 +79,33 @@ public sealed class PostgresRunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Results_sent_together_are_each_fenced_one_refused_and_the_others_recorded_with_their_output_and_error()
+    {
+        using var late = Open("job", ShortLease, Timeout.InfiniteTimeSpan);
+        using var taker = Open("job", Lease);
+        Assert.True(late.TryClaim("a", 1, 0, out var a));
+        Assert.True(late.TryClaim("b", 1, 0, out var b));
+        Assert.True(late.TryClaim("c", 1, 0, out var c));
+        Thread.Sleep(ShortLease * 3);
+        Assert.True(taker.TryClaim("b", 1, 0, out var takerClaim));
+        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, "taker's"));
+
+        // Three results held for one trip: the fence refuses the one another worker took over, and only that one.
+        var first = late.RecordCompleted(a, TimeSpan.FromMilliseconds(5), "a's");
+        var second = late.RecordCompleted(b, TimeSpan.Zero, "late");
+        var third = late.RecordFailed(c, TimeSpan.Zero, new ItemError("c broke", "System.IO.IOException", "WriteError"));
+        late.WaitDurable(third);
+
+        late.WaitDurable(first);
+        Assert.Equal("b", Assert.Throws<CheckpointLeaseLostException>(() => late.WaitDurable(second)).Key);
+        Assert.Equal("a's", taker.ReadSavedOutput("a"));
+        Assert.Equal("taker's", taker.ReadSavedOutput("b"));
+        Assert.Equal("c broke", taker.ReadError("c")!.Message);
+        Assert.Equal("System.IO.IOException", taker.ReadError("c")!.Type);
+        Assert.Equal(5.0, _db.Scalar("SELECT duration_ms FROM incrementalps.items WHERE key = 'a'"));
+    }
+
+    [Fact]
     public void A_lapsed_lease_that_nobody_took_over_still_accepts_its_owners_result()
     {
         using var slow = Open("job", ShortLease, Timeout.InfiniteTimeSpan);
