@@ -154,44 +154,7 @@ internal sealed partial class PostgresRunStore : IRunStore
                     var shared = new NpgsqlBatchCommand(PostgresCheckpointLock.TakeShared);
                     shared.Parameters.AddWithValue("c", _checkpoint);
                     batch.BatchCommands.Add(shared);
-                    var command = new NpgsqlBatchCommand(
-                        $"""
-                        WITH input AS (SELECT u.k, u.n FROM unnest(@keys) WITH ORDINALITY AS u(k, n)),
-                        seen AS (
-                            SELECT input.k, CASE WHEN input.n > 1 THEN i.reserved AND i.status = 2 AND i.lease_until < now()
-                                ELSE i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) END AS claimable
-                            FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k),
-                        free AS MATERIALIZED (
-                            SELECT input.k, input.n FROM input
-                            WHERE NOT EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable)
-                              AND EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
-                              AND pg_try_advisory_xact_lock(hashtextextended(input.k, @c))),
-                        claimed AS (
-                            INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until, reserved)
-                            SELECT @c, free.k, 2, @r, CASE WHEN free.n > 1 THEN 0 ELSE 1 END, 0, nextval('{S}.tokens'), now() + @lease, free.n > 1
-                            FROM free ORDER BY free.n
-                            ON CONFLICT (checkpoint_id, key) DO UPDATE SET
-                                status = 2, run = @r, attempts = i.attempts + excluded.attempts,
-                                deaths = CASE WHEN i.status = 2 AND NOT i.reserved THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
-                                token = excluded.token, lease_until = excluded.lease_until, reserved = excluded.reserved,
-                                finished_at = NULL, duration_ms = NULL, output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
-                            -- Claimed ahead: only a key nobody ever claimed, or a reservation that lapsed (it never ran), so
-                            -- that letting a reservation go is deleting its row.
-                            WHERE (NOT excluded.reserved AND (
-                                   i.status = 3
-                                OR (i.status = 2 AND i.lease_until < now())
-                                OR (i.status = 1 AND @retry AND i.finished_at < @opened)))
-                               OR (excluded.reserved AND i.reserved AND i.status = 2 AND i.lease_until < now())
-                            RETURNING i.key, token, attempts, deaths)
-                        SELECT true, key, token, attempts, deaths, 2::smallint, @r, false, false, false FROM claimed
-                        UNION ALL
-                        SELECT false, i.key, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL, i.reserved
-                        FROM input JOIN {S}.items i ON i.checkpoint_id = @c AND i.key = input.k
-                        WHERE NOT EXISTS (SELECT 1 FROM claimed WHERE claimed.key = input.k)
-                          AND (EXISTS (SELECT 1 FROM free WHERE free.k = input.k) OR EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable))
-                        UNION ALL
-                        SELECT false, NULL, 0, 0, 0, 0::smallint, 0, false, false, false WHERE NOT EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
-                        """);
+                    var command = new NpgsqlBatchCommand(ClaimStatement);
                     command.Parameters.AddWithValue("c", _checkpoint);
                     command.Parameters.AddWithValue("r", _run);
                     command.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, keys);
@@ -263,6 +226,51 @@ internal sealed partial class PostgresRunStore : IRunStore
 
         return Started(key, taken.Token, taken.Attempts, taken.Deaths, out claim);
     }
+
+    // A key's row, looked up by its primary key for each key of a claim. A plain join left the plan to the statistics,
+    // and a worker's plan is made once (generic) and kept: made while items was still empty, it read every row of the
+    // checkpoint for each claim (a bitmap scan and a hash join), until autovacuum analysed the table.
+    private const string Row = $"SELECT * FROM {S}.items WHERE checkpoint_id = @c AND key = input.k LIMIT 1";
+
+    /// <summary>The claim (TryClaim says what it decides); parameters @c, @r, @keys, @lease, @retry, @opened.</summary>
+    internal const string ClaimStatement =
+        $"""
+        WITH input AS (SELECT u.k, u.n FROM unnest(@keys) WITH ORDINALITY AS u(k, n)),
+        seen AS (
+            SELECT input.k, CASE WHEN input.n > 1 THEN i.reserved AND i.status = 2 AND i.lease_until < now()
+                ELSE i.status = 3 OR (i.status = 2 AND i.lease_until < now()) OR (i.status = 1 AND @retry AND i.finished_at < @opened) END AS claimable
+            FROM input CROSS JOIN LATERAL ({Row}) i),
+        free AS MATERIALIZED (
+            SELECT input.k, input.n FROM input
+            WHERE NOT EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable)
+              AND EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
+              AND pg_try_advisory_xact_lock(hashtextextended(input.k, @c))),
+        claimed AS (
+            INSERT INTO {S}.items AS i (checkpoint_id, key, status, run, attempts, deaths, token, lease_until, reserved)
+            SELECT @c, free.k, 2, @r, CASE WHEN free.n > 1 THEN 0 ELSE 1 END, 0, nextval('{S}.tokens'), now() + @lease, free.n > 1
+            FROM free ORDER BY free.n
+            ON CONFLICT (checkpoint_id, key) DO UPDATE SET
+                status = 2, run = @r, attempts = i.attempts + excluded.attempts,
+                deaths = CASE WHEN i.status = 2 AND NOT i.reserved THEN i.deaths + 1 WHEN i.status = 1 THEN 0 ELSE i.deaths END,
+                token = excluded.token, lease_until = excluded.lease_until, reserved = excluded.reserved,
+                finished_at = NULL, duration_ms = NULL, output = NULL, error_message = NULL, error_type = NULL, error_category = NULL
+            -- Claimed ahead: only a key nobody ever claimed, or a reservation that lapsed (it never ran), so
+            -- that letting a reservation go is deleting its row.
+            WHERE (NOT excluded.reserved AND (
+                   i.status = 3
+                OR (i.status = 2 AND i.lease_until < now())
+                OR (i.status = 1 AND @retry AND i.finished_at < @opened)))
+               OR (excluded.reserved AND i.reserved AND i.status = 2 AND i.lease_until < now())
+            RETURNING i.key, token, attempts, deaths)
+        SELECT true, key, token, attempts, deaths, 2::smallint, @r, false, false, false FROM claimed
+        UNION ALL
+        SELECT false, i.key, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL, i.reserved
+        FROM input CROSS JOIN LATERAL ({Row}) i
+        WHERE NOT EXISTS (SELECT 1 FROM claimed WHERE claimed.key = input.k)
+          AND (EXISTS (SELECT 1 FROM free WHERE free.k = input.k) OR EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable))
+        UNION ALL
+        SELECT false, NULL, 0, 0, 0, 0::smallint, 0, false, false, false WHERE NOT EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
+        """;
 
     /// <summary>The claim of <paramref name="key"/> is this worker's: run it, unless its deaths make it poison.</summary>
     private bool Started(string key, long token, int attempts, int deaths, out ItemClaim claim)
