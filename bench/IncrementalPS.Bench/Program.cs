@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Globalization;
 using System.IO;
 using IncrementalPS.Bench.Harness;
@@ -33,6 +34,13 @@ internal static class Program
     {
         try
         {
+            // The PostgreSQL measurements run their workers in this process: with incps's runtime settings, as the
+            // other measurements' children do.
+            if ((args.Contains("--postgres") || args.Contains("--postgres-cpu")) && ChildProcess.RelaunchAsIncps(args) is { } exitCode)
+            {
+                return exitCode;
+            }
+
             return Run(new BenchArguments(args));
         }
         catch (ArgumentException e)

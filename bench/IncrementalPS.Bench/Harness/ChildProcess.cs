@@ -19,9 +19,8 @@ internal static class ChildProcess
         var startInfo = StartInfo(arguments);
         if (asIncpsRuns)
         {
-            // incps's runtime settings (src/IncrementalPS.Cli/IncrementalPS.Cli.csproj): no dynamic PGO. The module's
-            // measurement keeps the runtime's defaults, as PowerShell runs with them.
-            startInfo.Environment["DOTNET_TieredPGO"] = "0";
+            // The module's measurement keeps the runtime's defaults, as PowerShell runs with them.
+            AsIncps(startInfo);
         }
 
         using var process = new Process { StartInfo = startInfo };
@@ -56,6 +55,31 @@ internal static class ChildProcess
         return JsonSerializer.Deserialize<T>(result)
             ?? throw new InvalidOperationException($"The measurement printed an empty result: {result}");
     }
+
+    /// <summary>
+    /// Runs this program again with <paramref name="arguments"/> and incps's runtime settings, its output passed
+    /// through, and answers its exit code; null when this process has those settings already.
+    /// </summary>
+    public static int? RelaunchAsIncps(IEnumerable<string> arguments)
+    {
+        if (Environment.GetEnvironmentVariable(TieredPgo) == "0")
+        {
+            return null;
+        }
+
+        var startInfo = StartInfo(arguments);
+        startInfo.RedirectStandardOutput = false;
+        startInfo.RedirectStandardError = false;
+        AsIncps(startInfo);
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("The measurement did not start.");
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private const string TieredPgo = "DOTNET_TieredPGO";
+
+    // incps's runtime settings (src/IncrementalPS.Cli/IncrementalPS.Cli.csproj): no dynamic PGO.
+    private static void AsIncps(ProcessStartInfo startInfo) => startInfo.Environment[TieredPgo] = "0";
 
     /// <summary>The line a child prints its result on.</summary>
     public static string FormatResult<T>(T result) => ResultPrefix + JsonSerializer.Serialize(result);
