@@ -69,10 +69,21 @@ internal sealed partial class PostgresRunStore : IDurableLog
             if (_refused.TryGetValue(end, out var key))
             {
                 _refused.Remove(end);
-                throw new CheckpointLeaseLostException(_display, key);
+
+                // The fence refuses a result whose row is gone too: say so when the whole checkpoint went (a forced reset).
+                throw CheckpointExists()
+                    ? new CheckpointLeaseLostException(_display, key)
+                    : CheckpointNotFoundException.RemovedWhileRunning(_display);
             }
         }
     }
+
+    private bool CheckpointExists()
+        => Call(() =>
+        {
+            using var command = Command($"SELECT EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)");
+            return (bool)command.ExecuteScalar()!;
+        });
 
     /// <summary>
     /// Re-reads <paramref name="keys"/> (items other workers held) in as few trips as it can, so that

@@ -33,6 +33,19 @@ public sealed class RemovedCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_result_sent_after_a_forced_reset_is_refused_with_the_reset_named_not_a_lapsed_lease()
+    {
+        using var worker = Open("job");
+        Assert.True(worker.TryClaim("a", 1, 0, out var claim));
+
+        PostgresReset.Remove(_db.Target, "job", force: true);
+
+        var stopped = Assert.Throws<CheckpointNotFoundException>(() => worker.WaitDurable(worker.RecordCompleted(claim, TimeSpan.Zero, null)));
+        Assert.Contains("was removed", stopped.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, _db.Scalar("SELECT count(*) FROM incrementalps.items"));
+    }
+
+    [Fact]
     public void A_claim_that_waits_for_a_removal_in_progress_sees_the_checkpoint_gone_and_claims_nothing()
     {
         using var worker = Open("job");
