@@ -119,6 +119,13 @@ internal sealed class JobRunner
         }
 
         var what = fatal is CheckpointException ? fatal.Message : "reading the input failed: " + fatal.Message;
+        if (fatal is CheckpointNotFoundException)
+        {
+            // The checkpoint went (a forced reset from elsewhere): nothing of this run is kept, and the message says what to do.
+            CliConsole.Message($"stopped by an error after the run started: {what}");
+            return ExitCodes.StoppedByError;
+        }
+
         CliConsole.Message(
             $"stopped by an error after the run started: {what} " +
             $"{progress.Completed} completed and {progress.Failed} failed in this run were recorded and are kept; " +
