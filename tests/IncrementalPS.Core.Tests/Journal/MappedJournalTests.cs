@@ -88,6 +88,25 @@ public sealed class MappedJournalTests
     }
 
     [Fact]
+    public void Closing_cuts_the_reserved_space_before_its_flush_to_disk_so_one_flush_makes_records_and_cut_durable()
+    {
+        using var store = new TempStore();
+        var path = store.PathOf("close.jsonl");
+        File.WriteAllText(path, "header\n");
+        var appender = Assert.IsType<MappedJournalAppender>(MappedJournalAppender.Open(path, 7));
+        long? lengthAtFlush = null;
+        appender.FlushStarting = () => lengthAtFlush = new FileInfo(path).Length;
+        appender.Append(new ArraySegment<byte>(System.Text.Encoding.ASCII.GetBytes(new string('x', 99) + "\n")));
+        Assert.True(new FileInfo(path).Length > 107, "no space was reserved past the record");
+
+        appender.Dispose();
+
+        Assert.Equal(107, lengthAtFlush);
+        Assert.Equal(1, appender.DiskFlushes);
+        Assert.Equal(107, new FileInfo(path).Length);
+    }
+
+    [Fact]
     public void An_append_that_grows_the_mapping_does_not_wait_for_a_flush_to_disk_in_progress()
     {
         // An fsync of a second of records took 96 ms at 1M items: the append that had to grow the mapping then waited
