@@ -10,7 +10,7 @@ namespace IncrementalPS.Core.TestHost;
 /// Usage:
 ///   run &lt;checkpoint&gt; &lt;count&gt; &lt;side-effect-log&gt; &lt;sleep-ms&gt; &lt;Normal|Full&gt; [--keep] [--poison-key K]
 ///       [--poison-threshold N] [--die-at-seen N]
-///       [--max-attempts N] [--retry-delay-ms N] [--fail-attempts-in-run N]
+///       [--max-attempts N] [--retry-delay-ms N] [--fail-attempts-in-run N] [--die-at-close-flush]
 ///   hold &lt;checkpoint&gt; &lt;completed-count&gt;
 /// Lines on stdout: "ready &lt;pid&gt;" once the session holds the checkpoint, "retrying &lt;key&gt;" before a retry's wait, "holding" (hold mode, while an item is in
 /// flight), "finished &lt;state&gt;" at the end. Exit code 0 on success, 2 on bad arguments.
@@ -42,7 +42,7 @@ internal static class Program
     private static int Usage(string problem)
     {
         Console.Error.WriteLine($"IncrementalPS.Core.TestHost: {problem}");
-        Console.Error.WriteLine("usage: run <checkpoint> <count> <log> <sleep-ms> <Normal|Full> [--keep] [--poison-key K] [--poison-threshold N] [--die-at-seen N] [--max-attempts N] [--retry-delay-ms N] [--fail-attempts-in-run N]");
+        Console.Error.WriteLine("usage: run <checkpoint> <count> <log> <sleep-ms> <Normal|Full> [--keep] [--poison-key K] [--poison-threshold N] [--die-at-seen N] [--max-attempts N] [--retry-delay-ms N] [--fail-attempts-in-run N] [--die-at-close-flush]");
         Console.Error.WriteLine("       hold <checkpoint> <completed-count>");
         return 2;
     }

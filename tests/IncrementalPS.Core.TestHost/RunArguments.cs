@@ -46,6 +46,9 @@ internal sealed class RunArguments
     /// <summary>Each item's first n attempts in every run fail, to play a flaky item that retries.</summary>
     public int FailAttemptsInRun { get; private set; }
 
+    /// <summary>Kill the process in the close's flush to disk of the mapped journal (after the reserved space is cut).</summary>
+    public bool DieAtCloseFlush { get; private set; }
+
     /// <summary>Compacts during the run every this many results (0: when the engine decides), announcing each finished copy.</summary>
     public int CompactEvery { get; private set; }
 
@@ -90,6 +93,9 @@ internal sealed class RunArguments
                     break;
                 case "--fail-attempts-in-run" when i + 1 < args.Length:
                     parsed.FailAttemptsInRun = ParseInt(args[++i]);
+                    break;
+                case "--die-at-close-flush":
+                    parsed.DieAtCloseFlush = true;
                     break;
                 case "--compact-every" when i + 1 < args.Length:
                     parsed.CompactEvery = ParseInt(args[++i]);

@@ -7,6 +7,9 @@ namespace IncrementalPS.Core.TestHost;
 /// <summary>Runs items item-0000 … item-(count-1); each item's work appends its key to the side-effect log and sleeps.</summary>
 internal static class RunCommand
 {
+    // Set as Finish is called: --die-at-close-flush kills the process in the close's flush, not in an earlier one.
+    private static bool s_finishing;
+
     public static int Execute(RunArguments args)
     {
         var options = new RunOptions
@@ -34,6 +37,8 @@ internal static class RunCommand
         using var log = new SideEffectLog(args.SideEffectLog);
         using var session = args.CompactEvery > 0
             ? StartCompactingEvery(args.CompactEvery, CheckpointLocation.FromPath(args.CheckpointPath), options)
+            : args.DieAtCloseFlush
+            ? StartDyingAtCloseFlush(CheckpointLocation.FromPath(args.CheckpointPath), options)
             : CheckpointSession.Start(CheckpointLocation.FromPath(args.CheckpointPath), options);
         Console.Out.WriteLine($"ready {Environment.ProcessId}");
         Console.Out.Flush();
@@ -71,6 +76,7 @@ internal static class RunCommand
         // The crash tests kill the process during the compaction Finish makes.
         Console.Out.WriteLine("finishing");
         Console.Out.Flush();
+        Volatile.Write(ref s_finishing, true);
         var summary = session.Finish();
         Console.Out.WriteLine($"finished {summary.State}");
         return 0;
@@ -94,6 +100,30 @@ internal static class RunCommand
             // Holds the swap back a little while items go on being recorded: a kill soon after the line lands before
             // the swap about half the time (the tail then grows), during or after it otherwise.
             Thread.Sleep(30);
+        };
+        return CheckpointSession.Start(location, store, options);
+    }
+
+    /// <summary>
+    /// A run whose close dies in its flush to disk, after the journal's reserved space is cut (the once-a-second flushes
+    /// before Finish are left alone).
+    /// </summary>
+    private static CheckpointSession StartDyingAtCloseFlush(CheckpointLocation location, RunOptions options)
+    {
+        options.Validate();
+        var store = FileRunStore.Open(location, options);
+        if (store.Journal is not MappedJournalAppender journal)
+        {
+            store.Dispose();
+            throw new InvalidOperationException("The journal is not mapped here: --die-at-close-flush has nothing to kill.");
+        }
+
+        journal.FlushStarting = () =>
+        {
+            if (Volatile.Read(ref s_finishing))
+            {
+                KillSelf();
+            }
         };
         return CheckpointSession.Start(location, store, options);
     }

@@ -118,6 +118,9 @@ internal sealed class FileRunStore : IRunStore
 
     public long InFlight => _keys.InFlight;
 
+    /// <summary>The journal's appender now open (tests: the test host kills itself in the close's flush).</summary>
+    internal IJournalAppender? Journal => Volatile.Read(ref _appender);
+
     /// <summary>Fsyncs made for item results so far by the current journal handle (tests of group commit).</summary>
     internal long DiskFlushes => Volatile.Read(ref _appender)?.DiskFlushes ?? _diskFlushesAtClose;
 

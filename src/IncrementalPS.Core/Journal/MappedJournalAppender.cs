@@ -62,7 +62,7 @@ internal sealed class MappedJournalAppender : IJournalAppender
 
     public long DiskFlushes => _flushes.DiskFlushes;
 
-    /// <summary>Tests only: called as a flush to disk starts, under the flush gate (a slow fsync on demand).</summary>
+    /// <summary>Tests only: called as a flush to disk starts (the close's too), under the flush gate (a slow fsync on demand).</summary>
     internal Action? FlushStarting { get; set; }
 
     /// <summary>
@@ -219,7 +219,10 @@ internal sealed class MappedJournalAppender : IJournalAppender
         return offset;
     }
 
-    /// <summary>Under the flush gate. Linux's fsync writes the file's pages dirtied through a mapping too; Windows must be told.</summary>
+    /// <summary>
+    /// Under the flush gate. Linux's fsync writes the file's pages dirtied through a mapping too; Windows must be told
+    /// (at the close the view is gone, flushed as it was unmapped).
+    /// </summary>
     private void FlushMapped()
     {
         FlushStarting?.Invoke();
@@ -291,14 +294,16 @@ internal sealed class MappedJournalAppender : IJournalAppender
                 Unmap();
             }
 
+            // The reserved space past the last record goes before the flush: the flush then writes none of its
+            // pages (faulted in ahead, they are dirty zeros) and makes the cut durable with the records, where a cut
+            // after it was a second change to the file. The cut leaves every record in place, so a kill or a power
+            // failure between the two finds what it would have found before the cut. Readers take reserved space for
+            // no record, and the next open cuts it too: a close that cannot cut it is no failure.
+            TryCutReservedSpace();
             if (flush)
             {
-                _stream.Flush(flushToDisk: true);
+                FlushMapped();
             }
-
-            // The reserved space past the last record goes, after the records are durable. Readers take it for no
-            // record, and the next open cuts it too: a close that cannot cut it is no failure.
-            TryCutReservedSpace();
         }
         finally
         {

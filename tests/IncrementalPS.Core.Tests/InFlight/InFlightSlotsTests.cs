@@ -41,4 +41,40 @@ public sealed class InFlightSlotsTests
             Assert.Equal(["b"], InFlightSlots.ReadAll(path).Select(m => m.Key));
         }
     }
+
+    [Fact]
+    public void A_new_run_starts_with_no_marks_over_the_marks_of_a_killed_run()
+    {
+        // Create truncates only a file that is there already: the one a killed run left must still be wiped.
+        using var store = new TempStore();
+        var path = store.Named().InFlightPath;
+        var killed = InFlightSlots.Create(path);
+        killed.Mark("a", run: 1, attempt: 1, deaths: 0);
+        killed.Mark("b", run: 1, attempt: 2, deaths: 1);
+        killed.Dispose();
+        Assert.Equal(2, InFlightSlots.ReadAll(path).Count);
+
+        using (var next = InFlightSlots.Create(path))
+        {
+            Assert.Empty(InFlightSlots.ReadAll(path));
+            next.Mark("c", run: 2, attempt: 1, deaths: 0);
+            Assert.Equal(["c"], InFlightSlots.ReadAll(path).Select(m => m.Key));
+        }
+    }
+
+    [Fact]
+    public void A_longer_file_in_the_place_of_the_slots_file_is_cut_to_the_slots_and_holds_no_marks()
+    {
+        using var store = new TempStore();
+        var path = store.Named().InFlightPath;
+        var junk = new byte[200_000];
+        new System.Random(7).NextBytes(junk);
+        System.IO.File.WriteAllBytes(path, junk);
+
+        using (InFlightSlots.Create(path))
+        {
+            Assert.Equal(16 + (64 * InFlightSlots.SlotSize), new System.IO.FileInfo(path).Length);
+            Assert.Empty(InFlightSlots.ReadAll(path));
+        }
+    }
 }

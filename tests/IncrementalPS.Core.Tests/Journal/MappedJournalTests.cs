@@ -88,6 +88,52 @@ public sealed class MappedJournalTests
     }
 
     [Fact]
+    public void Closing_cuts_the_reserved_space_before_its_flush_to_disk_so_one_flush_makes_records_and_cut_durable()
+    {
+        using var store = new TempStore();
+        var path = store.PathOf("close.jsonl");
+        File.WriteAllText(path, "header\n");
+        var appender = Assert.IsType<MappedJournalAppender>(MappedJournalAppender.Open(path, 7));
+        long? lengthAtFlush = null;
+        appender.FlushStarting = () => lengthAtFlush = new FileInfo(path).Length;
+        appender.Append(new ArraySegment<byte>(System.Text.Encoding.ASCII.GetBytes(new string('x', 99) + "\n")));
+        Assert.True(new FileInfo(path).Length > 107, "no space was reserved past the record");
+
+        appender.Dispose();
+
+        Assert.Equal(107, lengthAtFlush);
+        Assert.Equal(1, appender.DiskFlushes);
+        Assert.Equal(107, new FileInfo(path).Length);
+    }
+
+    [LinuxFact]
+    public void A_run_killed_in_its_close_between_the_cut_and_the_flush_leaves_every_record_and_no_reserved_space()
+    {
+        using var store = new TempStore();
+        var checkpoint = store.PathOf("closing.checkpoint.jsonl");
+        var log = store.PathOf("side-effects.log");
+        using (var host = TestHostProcess.Start("run", checkpoint, "50", log, "0", nameof(Durability.Normal), "--keep", "--die-at-close-flush"))
+        {
+            host.WaitForLine("finishing", s_timeout);
+            Assert.NotEqual(0, host.WaitForExit(s_timeout));
+        }
+
+        // Cut before the kill, and every record (the run's end too) in the file the kill left.
+        var bytes = CheckpointFile.ReadBytes(checkpoint);
+        Assert.DoesNotContain((byte)0, bytes);
+        Assert.Equal((byte)'\n', bytes[^1]);
+        var location = CheckpointLocation.FromPath(checkpoint);
+        var status = CheckpointInspector.ReadStatus(location);
+        Assert.Equal((50, CheckpointState.Completed), (status.Completed, status.State));
+
+        using var session = CheckpointSession.Start(location, Sessions.Options(o => o.Keep = true));
+        Assert.False(session.Resume.RepairedTornRecord);
+        Assert.Equal(50, session.Resume.Completed);
+        Assert.Equal(ItemOutcomeKind.SkippedCompleted, session.Process("item-0007", _ => null).Kind);
+        session.Finish();
+    }
+
+    [Fact]
     public void An_append_that_grows_the_mapping_does_not_wait_for_a_flush_to_disk_in_progress()
     {
         // An fsync of a second of records took 96 ms at 1M items: the append that had to grow the mapping then waited
