@@ -20,6 +20,9 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
     /// <summary>At most this many keys are claimed in one trip: the one to run now and those foreseen after it.</summary>
     internal const int ClaimAhead = 16;
 
+    /// <summary>How long a foreseen key that another worker was claiming at the time is taken as held without asking.</summary>
+    internal static readonly TimeSpan ClaimedElsewhereFor = TimeSpan.FromSeconds(1);
+
     /// <summary>Keys are claimed ahead only while the last item took at most this long.</summary>
     internal static readonly TimeSpan ClaimAheadUpTo = TimeSpan.FromMilliseconds(50);
 

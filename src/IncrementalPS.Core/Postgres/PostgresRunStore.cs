@@ -216,6 +216,7 @@ internal sealed partial class PostgresRunStore : IRunStore
             }
         }
 
+        TakeUnansweredAsHeld(keys, rows);
         if (row is not { Taken: true } taken)
         {
             // Not this run's to run now. The row says why; none at all means another worker's claim committed after
@@ -271,6 +272,24 @@ internal sealed partial class PostgresRunStore : IRunStore
         UNION ALL
         SELECT false, NULL, 0, 0, 0, 0::smallint, 0, false, false, false WHERE NOT EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
         """;
+
+    /// <summary>
+    /// A foreseen key the claim answered nothing for was being claimed by another worker at that moment (its advisory
+    /// lock was taken): taken as held for a moment, so that reaching it does not cost a trip of its own. That worker's
+    /// claim comes back with a later trip's keys claimed since (with its lease); if it never does, the key is asked
+    /// about when the moment is over, or with the held items at the end of the input.
+    /// </summary>
+    private void TakeUnansweredAsHeld(string[] keys, List<ClaimRow> rows)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(ClaimedElsewhereFor.TotalSeconds * Stopwatch.Frequency);
+        for (var i = 1; i < keys.Length; i++)
+        {
+            if (!rows.Exists(r => r.Key == keys[i]) && !_prefetched.ContainsKey(keys[i]))
+            {
+                _prefetched[keys[i]] = new PrefetchedKey(new KeyEntry { Status = KeyStatus.Started, Run = 0 }, until);
+            }
+        }
+    }
 
     /// <summary>The claim of <paramref name="key"/> is this worker's: run it, unless its deaths make it poison.</summary>
     private bool Started(string key, long token, int attempts, int deaths, out ItemClaim claim)

@@ -83,6 +83,38 @@ public sealed class ClaimAheadTests : IDisposable
     }
 
     [Fact]
+    public void Foreseen_keys_another_worker_is_claiming_at_that_moment_cost_no_trip_each_and_are_asked_about_later()
+    {
+        using var worker = PostgresRunStore.Open(_db.Target, "job", Sessions.Options(), Lease);
+        var checkpoint = (long)_db.Scalar("SELECT id FROM incrementalps.checkpoints")!;
+        using (var other = new Npgsql.NpgsqlConnection(_db.ConnectionString))
+        {
+            // Another worker's claim of b and c in progress: it holds their advisory locks until it commits.
+            other.Open();
+            using var transaction = other.BeginTransaction();
+            using (var claiming = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(k, @c)) FROM unnest(ARRAY['b', 'c']) AS k", other))
+            {
+                claiming.Parameters.AddWithValue("c", checkpoint);
+                claiming.ExecuteNonQuery();
+            }
+
+            worker.Foresee(new[] { "b", "c", "d" });
+            Assert.True(worker.TryClaim("a", 1, 0, out _));
+            Assert.Equal(1, worker.Reserved);
+            worker.Foresee(Array.Empty<string>());
+            var trips = worker.RoundTrips;
+
+            Assert.False(worker.TryClaim("b", 1, 0, out _));
+            Assert.Equal(trips, worker.RoundTrips);
+            transaction.Rollback();
+        }
+
+        // That claim never committed: once the moment is over, c is asked about, and claimed.
+        Thread.Sleep(PostgresRunStore.ClaimedElsewhereFor + TimeSpan.FromMilliseconds(200));
+        Assert.True(worker.TryClaim("c", 1, 0, out _));
+    }
+
+    [Fact]
     public void A_reservation_that_lapses_is_taken_over_without_a_death_and_its_old_holder_does_not_run_it()
     {
         var options = Sessions.Options();
