@@ -63,6 +63,7 @@ internal static class PostgresCpuSplit
             var others = Math.Max(0, d.MachineBusy - d.ClientCpu - d.ServerCpu) / capacity;
             Console.WriteLine(Reporting.Format.Invariant(
                 $"| {round} | {items / elapsed:F0} | {d.ClientCpu * 1000 / items:F3} | {d.ServerCpu * 1000 / items:F3} | {others * 100:F0} | {idle * 100:F0} | {(double)d.ClientVoluntary / items:F1}/{(double)d.ClientInvoluntary / items:F1} | {(double)d.ServerVoluntary / items:F1}/{(double)d.ServerInvoluntary / items:F1} |"));
+            SharedStoreThroughput.Forget(connectionString, target, handWritten ? null : name, handWritten ? table : null);
         }
 
         if (statements)

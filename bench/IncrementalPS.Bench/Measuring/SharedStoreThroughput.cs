@@ -49,31 +49,57 @@ internal static class SharedStoreThroughput
             var sync = Best(rounds, () =>
             {
                 var name = $"bench-{prefix}-{++run}";
-                return Measure(workers, _ => RunStoreWorker(target, name, keys, pipelined: false));
+                return Measured(Measure(workers, _ => RunStoreWorker(target, name, keys, pipelined: false)), connectionString, target, name, null);
             });
             long trips = 0;
             var pipelined = Best(rounds, () =>
             {
                 var name = $"bench-{prefix}-{++run}";
                 trips = 0;
-                return Measure(workers, _ => Interlocked.Add(ref trips, RunStoreWorker(target, name, keys, pipelined: true)));
+                return Measured(Measure(workers, _ => Interlocked.Add(ref trips, RunStoreWorker(target, name, keys, pipelined: true))), connectionString, target, name, null);
             });
             long aheadTrips = 0;
             var ahead = Best(rounds, () =>
             {
                 var name = $"bench-{prefix}-{++run}";
                 aheadTrips = 0;
-                return Measure(workers, _ => Interlocked.Add(ref aheadTrips, RunStoreWorker(target, name, keys, pipelined: true, ahead: true)));
+                return Measured(Measure(workers, _ => Interlocked.Add(ref aheadTrips, RunStoreWorker(target, name, keys, pipelined: true, ahead: true))), connectionString, target, name, null);
             });
             var handWritten = Best(rounds, () =>
             {
                 var table = $"bench_{prefix}_{++run}";
                 CreateTable(connectionString, table);
-                return Measure(workers, _ => RunHandWrittenWorker(connectionString, table, keys));
+                return Measured(Measure(workers, _ => RunHandWrittenWorker(connectionString, table, keys)), connectionString, target, null, table);
             });
             Console.WriteLine(Reporting.Format.Invariant(
                 $"| {workers} | {keys.Count / sync.TotalSeconds:F0} | {keys.Count / pipelined.TotalSeconds:F0} | {(double)trips / keys.Count:F2} | {keys.Count / ahead.TotalSeconds:F0} | {(double)aheadTrips / keys.Count:F2} | {keys.Count / handWritten.TotalSeconds:F0} |"));
         }
+    }
+
+    /// <summary>
+    /// Removes what a round left (after its clock stopped): rounds kept for ever made the tables grow run after run, and
+    /// the same build measured slower each time (5 million rows after an afternoon of runs).
+    /// </summary>
+    internal static void Forget(string connectionString, PostgresTarget target, string? checkpoint, string? table)
+    {
+        if (checkpoint is not null)
+        {
+            PostgresReset.Remove(target, checkpoint, force: true);
+        }
+
+        if (table is not null)
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS {table}", connection);
+            drop.ExecuteNonQuery();
+        }
+    }
+
+    private static TimeSpan Measured(TimeSpan elapsed, string connectionString, PostgresTarget target, string? checkpoint, string? table)
+    {
+        Forget(connectionString, target, checkpoint, table);
+        return elapsed;
     }
 
     private static TimeSpan Best(int rounds, Func<TimeSpan> measure)
