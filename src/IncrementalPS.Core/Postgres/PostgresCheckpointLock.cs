@@ -9,7 +9,11 @@ namespace IncrementalPS.Core;
 /// the lock was granted (read committed: a snapshot per statement). Shared holders do not block one another, and the
 /// lock lives in the server's lock table, not in the checkpoint's row: no MultiXact per claim.
 /// </summary>
-/// <remarks>Lock order everywhere: the checkpoint's row first (FOR UPDATE), then this lock.</remarks>
+/// <remarks>
+/// Lock order everywhere: the checkpoint's row first (FOR UPDATE), then this lock, then item rows; a claim's trip takes
+/// the lock before it writes any result. A removal can still meet a heartbeat or a result on the item rows it deletes
+/// (PostgreSQL then rolls one back): its callers send it again (<see cref="TransientConflict.Retry{T}"/>).
+/// </remarks>
 internal static class PostgresCheckpointLock
 {
     private const string S = PostgresSchema.Name;
@@ -22,7 +26,7 @@ internal static class PostgresCheckpointLock
     public static readonly string TakeShared = $"SELECT pg_advisory_xact_lock_shared({Space}, (@c & 2147483647)::int)";
 
     /// <summary>Takes the checkpoint's row and then its lock exclusively, for the caller's transaction: claims wait.</summary>
-    private static void TakeExclusive(NpgsqlConnection connection, long checkpoint)
+    internal static void TakeExclusive(NpgsqlConnection connection, long checkpoint)
     {
         using var command = new NpgsqlCommand(
             $"SELECT 1 FROM {S}.checkpoints WHERE id = @c FOR UPDATE; SELECT pg_advisory_xact_lock({Space}, (@c & 2147483647)::int)",

@@ -18,7 +18,7 @@ internal static class PostgresReset
     /// <exception cref="CheckpointInUseException">Workers are live and <paramref name="force"/> is false.</exception>
     /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
     public static void Remove(PostgresTarget target, string name, bool force)
-        => Call(target, name, connection =>
+        => Call(target, name, connection => TransientConflict.Retry(() =>
         {
             using var transaction = connection.BeginTransaction();
             var (id, live) = Lock(connection, target, name);
@@ -30,7 +30,7 @@ internal static class PostgresReset
             PostgresCheckpointLock.Remove(connection, id);
             transaction.Commit();
             return 0;
-        });
+        }));
 
     /// <summary>Workers live on the checkpoint now (a heartbeat within their lease).</summary>
     /// <exception cref="CheckpointNotFoundException">No checkpoint of that name.</exception>

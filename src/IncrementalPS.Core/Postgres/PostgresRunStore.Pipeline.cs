@@ -301,13 +301,19 @@ internal sealed partial class PostgresRunStore : IDurableLog
     }
 
     /// <summary>
-    /// One trip, one transaction: the results held for the next trip, then the statements <paramref name="add"/> puts in
-    /// the batch, whose answers <paramref name="read"/> reads. Under <c>_wire</c>, with the connection open.
+    /// A claim's trip, one transaction: the checkpoint's lock shared (<see cref="PostgresCheckpointLock"/>), the results
+    /// held for the next trip, then the statements <paramref name="add"/> puts in the batch, whose answers
+    /// <paramref name="read"/> reads. The lock comes first: a removal holding it exclusively deletes item rows, and
+    /// results written before waiting for it would hold some of those rows (a deadlock). Under <c>_wire</c>, with the
+    /// connection open.
     /// </summary>
     private T Carrying<T>(Action<NpgsqlBatch> add, Func<NpgsqlDataReader, T> read)
         => Trip(
             batch =>
             {
+                var shared = new NpgsqlBatchCommand(PostgresCheckpointLock.TakeShared);
+                shared.Parameters.AddWithValue("c", _checkpoint);
+                batch.BatchCommands.Add(shared);
                 if (_pending.Count > 0)
                 {
                     var results = new NpgsqlBatchCommand();
@@ -320,6 +326,7 @@ internal sealed partial class PostgresRunStore : IDurableLog
             },
             reader =>
             {
+                reader.NextResult();
                 long[]? stored = null;
                 if (_pending.Count > 0)
                 {

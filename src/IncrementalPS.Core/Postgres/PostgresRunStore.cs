@@ -64,7 +64,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         {
             OpenTuned(_connection);
             PostgresSchema.Ensure(_connection, target.Display);
-            (_checkpoint, _run, Opening, _openedAt) = Join(name, options);
+            (_checkpoint, _run, Opening, _openedAt) = TransientConflict.Retry(() => Join(name, options));
             LoadKeys();
         }
         catch
@@ -150,10 +150,7 @@ internal sealed partial class PostgresRunStore : IRunStore
                     // holds the key's advisory lock until it commits) is declined at once as held, with no row: the INSERT
                     // would wait for that commit. Workers given the same input in the same order would otherwise move in
                     // lockstep, each waiting on the others. Nothing is claimed in a checkpoint removed meanwhile (the
-                    // lock before it: PostgresCheckpointLock); a row with no key says so.
-                    var shared = new NpgsqlBatchCommand(PostgresCheckpointLock.TakeShared);
-                    shared.Parameters.AddWithValue("c", _checkpoint);
-                    batch.BatchCommands.Add(shared);
+                    // lock Carrying takes first: PostgresCheckpointLock); a row with no key says so.
                     var command = new NpgsqlBatchCommand(ClaimStatement);
                     command.Parameters.AddWithValue("c", _checkpoint);
                     command.Parameters.AddWithValue("r", _run);
@@ -167,7 +164,7 @@ internal sealed partial class PostgresRunStore : IRunStore
                 },
                 reader =>
                 {
-                    reader.NextResult();
+                    removed = false;
                     var answers = new List<ClaimRow>(keys.Length);
                     while (reader.Read())
                     {
@@ -325,7 +322,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         });
         if (token is not long next)
         {
-            throw new CheckpointLeaseLostException(_display, key);
+            throw CheckpointExists() ? new CheckpointLeaseLostException(_display, key) : CheckpointNotFoundException.RemovedWhileRunning(_display);
         }
 
         SetKey(key, new KeyEntry { Run = _run, Attempts = attempt, Status = KeyStatus.Started });
@@ -347,7 +344,6 @@ internal sealed partial class PostgresRunStore : IRunStore
 
         var key = claim.Key;
         var token = claim.Token;
-        _held.Remove(key);
         var changed = Call(() =>
         {
             // Stopped, not killed: the deaths stay as they are. A claim taken over meanwhile is the other worker's.
@@ -357,6 +353,7 @@ internal sealed partial class PostgresRunStore : IRunStore
             command.Parameters.AddWithValue("t", token);
             return command.ExecuteNonQuery();
         });
+        _held.Remove(key);
         if (changed == 1 && _keys.TryGet(key, out var entry))
         {
             entry.Status = KeyStatus.Interrupted;
@@ -385,7 +382,6 @@ internal sealed partial class PostgresRunStore : IRunStore
 
     public void RecordPoisoned(string key, int attempts, ItemError error)
     {
-        _held.Remove(key);
         Call(() =>
         {
             using var command = Command(
@@ -399,6 +395,7 @@ internal sealed partial class PostgresRunStore : IRunStore
             AddError(command, error);
             return command.ExecuteNonQuery();
         });
+        _held.Remove(key);
         SetKey(key, new KeyEntry { Run = _run, Attempts = attempts, Status = KeyStatus.Failed });
     }
 
@@ -468,18 +465,21 @@ internal sealed partial class PostgresRunStore : IRunStore
                 {
                     // Only the last worker standing removes it, and only when every item is done: a worker that
                     // finished early must not take the record away from the ones still running.
-                    using var transaction = _connection.BeginTransaction();
-                    var removed = PostgresCheckpointLock.Remove(
-                        _connection,
-                        _checkpoint,
-                        $"""
-                        NOT EXISTS (SELECT 1 FROM {S}.items i WHERE i.checkpoint_id = @c AND i.status <> 0)
-                          AND NOT EXISTS (SELECT 1 FROM {S}.workers w WHERE w.checkpoint_id = @c AND w.run <> @r
-                                          AND w.ended_at IS NULL AND w.heartbeat_at > now() - make_interval(secs => w.lease_seconds))
-                        """,
-                        _run);
-                    transaction.Commit();
-                    return removed;
+                    return TransientConflict.Retry(() =>
+                    {
+                        using var transaction = _connection.BeginTransaction();
+                        var removed = PostgresCheckpointLock.Remove(
+                            _connection,
+                            _checkpoint,
+                            $"""
+                            NOT EXISTS (SELECT 1 FROM {S}.items i WHERE i.checkpoint_id = @c AND i.status <> 0)
+                              AND NOT EXISTS (SELECT 1 FROM {S}.workers w WHERE w.checkpoint_id = @c AND w.run <> @r
+                                              AND w.ended_at IS NULL AND w.heartbeat_at > now() - make_interval(secs => w.lease_seconds))
+                            """,
+                            _run);
+                        transaction.Commit();
+                        return removed;
+                    });
                 }) > 0;
             }
 

@@ -1,3 +1,4 @@
+using System;
 using Npgsql;
 
 namespace IncrementalPS.Core;
@@ -13,4 +14,23 @@ internal static class TransientConflict
     public const int MaxAttempts = 5;
 
     public static bool Is(PostgresException exception) => exception.SqlState is "40P01" or "40001";
+
+    /// <summary>
+    /// Runs <paramref name="transaction"/> (which begins and commits a transaction of its own) again while the server
+    /// rolls it back for one of these conflicts, up to <see cref="MaxAttempts"/> times in all.
+    /// </summary>
+    public static T Retry<T>(Func<T> transaction)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return transaction();
+            }
+            catch (PostgresException ex) when (Is(ex) && attempt < MaxAttempts)
+            {
+                // Rolled back whole: sent again.
+            }
+        }
+    }
 }

@@ -70,6 +70,40 @@ public sealed class RemovedCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_removal_beside_a_claim_that_carries_a_result_waits_for_nothing_the_claim_holds()
+    {
+        // The worker's side notices a deadlock only after 30 s, so that the removal's side is the one PostgreSQL rolls
+        // back if there is one: a claim's trip wrote its result (locking the item's row) before waiting for the
+        // checkpoint's lock, which the removal held while it deleted that row.
+        var slowToNotice = PostgresTarget.Parse(new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Options = "-c deadlock_timeout=30s" }.ConnectionString);
+        using var worker = PostgresRunStore.Open(slowToNotice, "job", Sessions.Options(), Lease);
+        Assert.True(worker.TryClaim("a", 1, 0, out var claim));
+        worker.RecordCompleted(claim, TimeSpan.Zero, null);
+        var id = (long)_db.Scalar("SELECT id FROM incrementalps.checkpoints WHERE name = 'job'")!;
+        Exception? failure = null;
+        using (var remover = new NpgsqlConnection(_db.ConnectionString))
+        {
+            remover.Open();
+            using var transaction = remover.BeginTransaction();
+            PostgresCheckpointLock.TakeExclusive(remover, id);
+            var claimer = new Thread(() => failure = Record.Exception(() => worker.TryClaim("b", 1, 0, out _)));
+            claimer.Start();
+            WaitUntil(() => (long)_db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")! > 0);
+
+            using (var delete = new NpgsqlCommand($"DELETE FROM incrementalps.items WHERE checkpoint_id = {id}; DELETE FROM incrementalps.checkpoints WHERE id = {id}", remover))
+            {
+                delete.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            claimer.Join();
+        }
+
+        Assert.IsType<CheckpointNotFoundException>(failure);
+        Assert.Equal(0L, _db.Scalar("SELECT count(*) FROM incrementalps.items"));
+    }
+
+    [Fact]
     public void Removing_a_checkpoint_leaves_the_items_of_another_untouched()
     {
         using (var mine = Open("mine"))
