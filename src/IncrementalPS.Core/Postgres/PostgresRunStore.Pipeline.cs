@@ -70,20 +70,23 @@ internal sealed partial class PostgresRunStore : IDurableLog
             {
                 _refused.Remove(end);
 
-                // The fence refuses a result whose row is gone too: say so when the whole checkpoint went (a forced reset).
-                throw CheckpointExists()
-                    ? new CheckpointLeaseLostException(_display, key)
-                    : CheckpointNotFoundException.RemovedWhileRunning(_display);
+                throw LeaseLost(key);
             }
         }
     }
 
-    private bool CheckpointExists()
+    /// <summary>
+    /// The error for a claim of <paramref name="key"/> the fence refused: another worker took it over, or the whole
+    /// checkpoint went (a forced reset), whose row went with it. Asks the server which (a refusal is rare).
+    /// </summary>
+    private CheckpointException LeaseLost(string key)
         => Call(() =>
         {
             using var command = Command($"SELECT EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)");
             return (bool)command.ExecuteScalar()!;
-        });
+        })
+            ? new CheckpointLeaseLostException(_display, key)
+            : CheckpointNotFoundException.RemovedWhileRunning(_display);
 
     /// <summary>
     /// Re-reads <paramref name="keys"/> (items other workers held) in as few trips as it can, so that

@@ -322,7 +322,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         });
         if (token is not long next)
         {
-            throw CheckpointExists() ? new CheckpointLeaseLostException(_display, key) : CheckpointNotFoundException.RemovedWhileRunning(_display);
+            throw LeaseLost(key);
         }
 
         SetKey(key, new KeyEntry { Run = _run, Attempts = attempt, Status = KeyStatus.Started });

@@ -158,23 +158,13 @@ public sealed class PostgresRunStoreTests : IDisposable
             Run("UPDATE incrementalps.items SET attempts = attempts WHERE key = 'b'");
 
             // The heartbeat now holds 'a' and waits for 'b'; taking 'a' closes the circle.
-            WaitUntil(() => (long)_db.Scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")! > 0);
+            Poll.Until(() => (long)_db.Scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")! > 0);
             Run("UPDATE incrementalps.items SET attempts = attempts WHERE key = 'a'");
             Run("COMMIT");
         }
 
         Thread.Sleep(500);
         holder.ThrowIfFailed();
-    }
-
-    private static void WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            Thread.Sleep(20);
-        }
     }
 
     [Fact]

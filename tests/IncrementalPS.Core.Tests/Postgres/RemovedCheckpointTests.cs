@@ -60,7 +60,7 @@ public sealed class RemovedCheckpointTests : IDisposable
             // The claim's transaction waits for the removal's lock; its claim statement runs after the removal committed.
             var claimer = new Thread(() => failure = Record.Exception(() => worker.TryClaim("b", 1, 0, out _)));
             claimer.Start();
-            WaitUntil(() => (long)_db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")! > 0);
+            Poll.Until(() => (long)_db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")! > 0);
             transaction.Commit();
             claimer.Join();
         }
@@ -88,7 +88,7 @@ public sealed class RemovedCheckpointTests : IDisposable
             PostgresCheckpointLock.TakeExclusive(remover, id);
             var claimer = new Thread(() => failure = Record.Exception(() => worker.TryClaim("b", 1, 0, out _)));
             claimer.Start();
-            WaitUntil(() => (long)_db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")! > 0);
+            Poll.Until(() => (long)_db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")! > 0);
 
             using (var delete = new NpgsqlCommand($"DELETE FROM incrementalps.items WHERE checkpoint_id = {id}; DELETE FROM incrementalps.checkpoints WHERE id = {id}", remover))
             {
@@ -122,16 +122,6 @@ public sealed class RemovedCheckpointTests : IDisposable
             "other",
             _db.Scalar("SELECT string_agg(c.name, ',') FROM incrementalps.items i JOIN incrementalps.checkpoints c ON c.id = i.checkpoint_id"));
         Assert.Equal(1L, _db.Scalar("SELECT count(*) FROM incrementalps.items"));
-    }
-
-    private static void WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            Thread.Sleep(20);
-        }
     }
 
     private PostgresRunStore Open(string name) => PostgresRunStore.Open(_db.Target, name, Sessions.Options(), Lease);
