@@ -83,6 +83,7 @@ internal static class Program
         if (args.Value("--module-overhead") is { } overheadItems)
         {
             var store = args.Value("--work") ?? Path.Combine(Path.GetTempPath(), $"incps-module-{Environment.ProcessId}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"core speed {MachineInfo.ReferenceStepNs():F2} ns per step"));
             foreach (var line in Comparisons.ModuleLines(ModuleOverhead.Run(int.Parse(overheadItems, CultureInfo.InvariantCulture), 3, store)))
             {
                 Console.WriteLine(line);

@@ -28,6 +28,9 @@ internal sealed class BenchResults
     /// <summary>The load averages when the run ended.</summary>
     public string LoadAverageAtEnd { get; set; } = "n/a";
 
+    /// <summary><see cref="MachineInfo.ReferenceStepNs"/> when the run ended.</summary>
+    public double StepNsAtEnd { get; set; }
+
     public IEnumerable<RunResult> Runs => _runs.Values;
 
     /// <summary>Invoke-Incremental against ForEach-Object, when the plan measured it.</summary>

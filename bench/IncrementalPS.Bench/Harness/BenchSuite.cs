@@ -71,6 +71,7 @@ internal sealed class BenchSuite
 
         results.Elapsed = clock.Elapsed;
         results.LoadAverageAtEnd = MachineInfo.ReadLoadAverage();
+        results.StepNsAtEnd = MachineInfo.ReferenceStepNs();
         return results;
     }
 

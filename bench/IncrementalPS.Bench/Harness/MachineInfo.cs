@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -21,6 +22,12 @@ internal sealed class MachineInfo
     /// <summary>The 1, 5 and 15 minute load averages when the run started: other work on the machine shows in the figures.</summary>
     public required string LoadAverage { get; init; }
 
+    /// <summary>The speed of the cores when the run started (<see cref="ReferenceStepNs"/>).</summary>
+    public required double StepNs { get; init; }
+
+    private const int ReferenceSteps = 50_000_000;
+    private static ulong s_sink;
+
     public static MachineInfo Describe(string workDirectory) => new()
     {
         Cpu = ProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
@@ -29,7 +36,35 @@ internal sealed class MachineInfo
         Runtime = $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})",
         FileSystem = MountOf(workDirectory),
         LoadAverage = ReadLoadAverage(),
+        StepNs = ReferenceStepNs(),
     };
+
+    /// <summary>
+    /// Nanoseconds per step of a fixed integer loop (xorshift, no memory), the best of three rounds. The virtual machine
+    /// these figures come from changes speed by up to 2x from one hour to the next with its host's load, which neither
+    /// the load average nor the steal time shows; this does, so that figures taken at different speeds are not compared.
+    /// </summary>
+    public static double ReferenceStepNs()
+    {
+        var best = double.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var x = 88172645463325252UL;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < ReferenceSteps; i++)
+            {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+            }
+
+            clock.Stop();
+            s_sink ^= x;
+            best = Math.Min(best, clock.Elapsed.TotalMilliseconds * 1e6 / ReferenceSteps);
+        }
+
+        return best;
+    }
 
     /// <summary>The 1, 5 and 15 minute load averages now (Linux), or "n/a".</summary>
     public static string ReadLoadAverage()

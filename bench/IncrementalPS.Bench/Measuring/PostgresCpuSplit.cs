@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using IncrementalPS.Bench.Harness;
 using IncrementalPS.Core;
 using Npgsql;
 
@@ -24,7 +25,7 @@ internal static class PostgresCpuSplit
         var statements = ResetStatements(connectionString);
         var prefix = Guid.NewGuid().ToString("N").Substring(0, 8);
         Console.WriteLine(Reporting.Format.Invariant(
-            $"{(handWritten ? "hand-written loop" : "pipelined + claims ahead")}, {workers} workers, {items} items; {Environment.ProcessorCount} cores; postmaster {postmaster}"));
+            $"{(handWritten ? "hand-written loop" : "pipelined + claims ahead")}, {workers} workers, {items} items; {Environment.ProcessorCount} cores; postmaster {postmaster}; core speed {MachineInfo.ReferenceStepNs():F2} ns per step"));
         Console.WriteLine("| round | items/s | client CPU ms/item | server CPU ms/item | others' CPU % | idle % | client cs/item (vol/invol) | server cs/item (vol/invol) |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var round = 1; round <= rounds; round++)
