@@ -343,6 +343,19 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
             (Get-FileHash $file).Hash | Should -Be $before
         }
 
+        It 'refuses a file of someone else''s at the name of the checkpoint''s in-flight file, and Reset-Checkpoint leaves both' {
+            'a' | Invoke-Incremental side1 -Keep { $_ } | Out-Null
+            $file = Get-CheckpointFile side1
+            $before = (Get-FileHash $file).Hash
+            Set-Content "$file.inflight" 'my notes'
+            { 'b' | Invoke-Incremental side1 -Keep { $_ } } |
+                Should -Throw -ErrorId 'NotACheckpoint,IncrementalPS.Commands.InvokeIncrementalCommand' -ExpectedMessage "*'$file.inflight'*left unchanged*"
+            Reset-Checkpoint side1 -Force -ErrorVariable problem -ErrorAction SilentlyContinue
+            $problem[0].FullyQualifiedErrorId | Should -Be 'NotACheckpoint,IncrementalPS.Commands.ResetCheckpointCommand'
+            Get-Content "$file.inflight" | Should -Be 'my notes'
+            (Get-FileHash $file).Hash | Should -Be $before
+        }
+
         It 'says that a damaged checkpoint is removed with Reset-Checkpoint -Force, which works' {
             New-Item -ItemType Directory -Force $env:INCREMENTALPS_HOME | Out-Null
             $file = Get-CheckpointFile bad2

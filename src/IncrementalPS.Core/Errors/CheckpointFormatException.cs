@@ -19,6 +19,23 @@ public sealed class CheckpointFormatException : CheckpointException
         Reason = reason;
     }
 
+    private CheckpointFormatException(string filePath, string reason, string message)
+        : base(message, filePath)
+    {
+        Reason = reason;
+    }
+
     /// <summary>Why the file was not recognised.</summary>
     public string Reason { get; }
+
+    /// <summary>
+    /// A file of someone else's has the name of one of the files a checkpoint keeps beside itself (<paramref name="role"/>,
+    /// such as "lock file"), which a run or a reset would rewrite or remove.
+    /// </summary>
+    internal static CheckpointFormatException ForSidecar(string sidecarPath, string role, string checkpointPath, string reason)
+        => new(
+            sidecarPath,
+            reason,
+            $"The file '{sidecarPath}' has the name of the {role} of the checkpoint '{checkpointPath}', but it is not one: {reason}. " +
+            "It was left unchanged, and so was the checkpoint. Move that file away (or use another checkpoint name), then run again.");
 }

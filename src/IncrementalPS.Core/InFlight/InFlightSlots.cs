@@ -97,6 +97,23 @@ internal sealed class InFlightSlots : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="content"/> (the start of a file, up to its whole length of <paramref name="length"/>)
+    /// is what <see cref="Create"/> leaves: the header, or zeros only (killed after sizing the file, before its header).
+    /// </summary>
+    public static bool IsOwnContent(ReadOnlySpan<byte> content, long length)
+    {
+        if (content.Length >= s_magic.Length && content.Slice(0, s_magic.Length).SequenceEqual(s_magic))
+        {
+            return true;
+        }
+
+        return length == content.Length && JournalScanner.IsNul(content);
+    }
+
+    /// <summary>How much of a file <see cref="IsOwnContent"/> needs to see: the largest file <see cref="Create"/> makes.</summary>
+    public static int LargestFile => FileHeaderSize + (DefaultSlotCount * SlotSize);
+
     /// <summary>True when a slot is free and the key fits in one.</summary>
     public bool CanMark(string key) => _free.Count > 0 && (key.Length * 3 <= MaxKeyBytes || Encoding.UTF8.GetByteCount(key) <= MaxKeyBytes);
 

@@ -235,7 +235,8 @@ internal static class JournalScanner
         return check.GetString();
     }
 
-    private static bool IsNul(ReadOnlySpan<byte> line)
+    /// <summary>True when every byte is NUL (also for none).</summary>
+    internal static bool IsNul(ReadOnlySpan<byte> line)
     {
 #if NET
         return line.IndexOfAnyExcept((byte)0) < 0;

@@ -34,6 +34,7 @@ internal sealed class CheckpointLock : IDisposable
 
     /// <summary>Takes the checkpoint's lock, records this process as its owner, and removes the temporary files of killed rewrites.</summary>
     /// <exception cref="CheckpointLockedException">Another live run holds it.</exception>
+    /// <exception cref="CheckpointFormatException">A file beside the checkpoint, at the name of one of its own, is someone else's.</exception>
     public static CheckpointLock Acquire(CheckpointLocation location, string writer)
     {
         if (FileLockingDisabled())
@@ -73,6 +74,8 @@ internal sealed class CheckpointLock : IDisposable
 
             try
             {
+                // Before the first of them is rewritten: under the lock, so no other run changes them meanwhile.
+                CheckpointSidecars.EnsureOwn(location, handle);
                 OwnerFile.Write(location.OwnerPath, CheckpointOwner.ForCurrentProcess(writer));
             }
             catch

@@ -56,6 +56,12 @@ internal static class OwnerFile
             return null;
         }
 
+        return TryParse(bytes);
+    }
+
+    /// <summary>The owner an owner file's <paramref name="bytes"/> name, or null when they are not an owner file.</summary>
+    public static CheckpointOwner? TryParse(byte[] bytes)
+    {
         try
         {
             using var document = JsonDocument.Parse(bytes);

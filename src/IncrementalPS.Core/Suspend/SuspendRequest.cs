@@ -46,15 +46,49 @@ internal static class SuspendRequest
             return OwnerFile.TryRead(location.OwnerPath);
         });
 
+    /// <summary>
+    /// True when <paramref name="bytes"/> can be a request: a JSON object (<see cref="Place"/> writes who asked and when,
+    /// for people; the run needs only the file).
+    /// </summary>
+    public static bool IsRequest(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True while a request waits to be answered.</summary>
     public static bool IsPlaced(CheckpointLocation location) => File.Exists(location.SuspendPath);
 
-    /// <summary>Removes the request (answered, or left over from a run that ended before it saw it).</summary>
+    /// <summary>
+    /// Removes the request (answered, or left over from a run that ended before it saw it). A file of someone else's
+    /// placed at its name during the run stays (the next start refuses it, naming it: CheckpointSidecars).
+    /// </summary>
     public static void Clear(CheckpointLocation location)
     {
-        if (File.Exists(location.SuspendPath))
+        if (File.Exists(location.SuspendPath) && IsOwn(location.SuspendPath))
         {
             FileRetry.Delete(location.SuspendPath);
+        }
+    }
+
+    private static bool IsOwn(string path)
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            return bytes.Length == 0 || IsRequest(bytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone already, or not readable by this user: the delete reports what it meets.
+            return true;
         }
     }
 }
