@@ -182,6 +182,34 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
         (Get-CheckpointItem delta).Key | Should -Be 'b'
     }
 
+    It 'forgets the items piped from Get-CheckpointItem, so that only those run again' {
+        'p1', 'p2', 'p3', 'p4' | Invoke-Incremental picked -Keep {
+            if ($_ -ne 'p4') { throw "$(if ($_ -eq 'p2') { 'access denied' } else { 'timeout' }) on $_" }
+        } -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $runsBefore = (Get-CheckpointStatus picked).Runs
+
+        Get-CheckpointItem picked -State Failed | Where-Object { $_.Error.Message -like 'timeout*' } | Reset-Checkpoint picked
+
+        (Get-CheckpointItem picked | Sort-Object Key | ForEach-Object { "$($_.Key):$($_.State)" }) | Should -Be @('p2:Failed', 'p4:Completed')
+        $seen = [System.Collections.Generic.List[string]]::new()
+        'p1', 'p2', 'p3', 'p4' | Invoke-Incremental picked -Keep { $seen.Add($_) } -WarningAction SilentlyContinue
+        $seen | Should -Be @('p1', 'p3')
+        (Get-CheckpointStatus picked).Runs | Should -Be ($runsBefore + 1)
+    }
+
+    It 'changes nothing when no item is piped in, and with -WhatIf when items are' {
+        $before = (Get-FileHash (Get-CheckpointFile delta)).Hash
+        @() | Reset-Checkpoint delta -Force
+        Get-CheckpointItem delta -State Failed | Reset-Checkpoint delta -WhatIf
+        (Get-FileHash (Get-CheckpointFile delta)).Hash | Should -Be $before
+    }
+
+    It 'refuses -Failed or -Output with keys piped in' {
+        { Get-CheckpointItem delta -State Failed | Reset-Checkpoint delta -Failed } |
+            Should -Throw -ErrorId 'ConflictingParameters,IncrementalPS.Commands.ResetCheckpointCommand'
+        (Get-CheckpointItem delta -State Failed) | Should -HaveCount 2
+    }
+
     It 'changes nothing with -WhatIf' {
         $before = (Get-FileHash (Get-CheckpointFile delta)).Hash
         Reset-Checkpoint delta -Force -WhatIf

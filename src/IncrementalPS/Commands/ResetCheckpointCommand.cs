@@ -23,6 +23,9 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     private const string ByName = "ByName";
     private const string ByPath = "ByPath";
 
+    // Keys piped in (Get-CheckpointItem ... | Reset-Checkpoint <name>): gathered, and forgotten in one rewrite at the end.
+    private readonly HashSet<string> _pipedKeys = new(StringComparer.Ordinal);
+    private bool _keysFromPipeline;
     private bool _yesToAll;
     private bool _noToAll;
     private KeyHasher? _keyHasher;
@@ -46,8 +49,11 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Failed { get; set; }
 
-    /// <summary>Only forget these keys (exact, case-sensitive), so that the next run processes them again.</summary>
-    [Parameter]
+    /// <summary>
+    /// Only forget these keys (exact, case-sensitive), so that the next run processes them again. Bound from
+    /// Get-CheckpointItem output: the keys piped in are forgotten together, once the input ends.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? Key { get; set; }
 
@@ -90,7 +96,8 @@ public sealed class ResetCheckpointCommand : PSCmdlet
                 "Use -Failed to forget every failed item, -Key to forget given keys, or -Output to drop saved output and error texts: one at a time.", null));
         }
 
-        if (KeyHash && Key is null)
+        _keysFromPipeline = MyInvocation.ExpectingInput && Key is null;
+        if (KeyHash && Key is null && !_keysFromPipeline)
         {
             ThrowTerminatingError(ErrorRecords.ConflictingParameters(
                 "-KeyHash says how the keys given with -Key are stored: give -Key too, or leave -KeyHash out (the other resets need no secret).", null));
@@ -108,11 +115,38 @@ public sealed class ResetCheckpointCommand : PSCmdlet
         _database = SharedStore.Resolve(this, Store, ParameterSetName == ByName);
     }
 
-    /// <summary>Lets the secret go.</summary>
-    protected override void EndProcessing() => _keyHasher?.Dispose();
+    /// <summary>Forgets the keys piped in, if any, and lets the secret go.</summary>
+    protected override void EndProcessing()
+    {
+        if (_pipedKeys.Count > 0)
+        {
+            Key = new string[_pipedKeys.Count];
+            _pipedKeys.CopyTo(Key);
+            ResetEach();
+        }
 
-    /// <summary>Resets each checkpoint named.</summary>
+        _keyHasher?.Dispose();
+    }
+
+    /// <summary>Resets each checkpoint named, or gathers the keys piped in.</summary>
     protected override void ProcessRecord()
+    {
+        if (_keysFromPipeline && Key is not null)
+        {
+            if (Failed || Output)
+            {
+                ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                    "The items piped in give keys to forget: leave -Failed and -Output out, or pipe nothing.", Key));
+            }
+
+            _pipedKeys.UnionWith(Key);
+            return;
+        }
+
+        ResetEach();
+    }
+
+    private void ResetEach()
     {
         var resolutions = ParameterSetName == ByPath
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
