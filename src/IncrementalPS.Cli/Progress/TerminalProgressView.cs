@@ -30,7 +30,7 @@ internal sealed class TerminalProgressView : IProgressView
         _console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn { Width = 30 }, new PercentageColumn(), stats)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn { Width = 30 }, new KnownPercentageColumn(), stats)
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(name), autoStart: true, maxValue: 1);
