@@ -24,6 +24,7 @@ internal static class Program
           --load-breakdown <dir>  where loading the engine checkpoint in <dir> spends its time, stage by stage
           --checksum-cost <n>     what format version 2's checksum costs per record, over n records
           --module-overhead <n>   Invoke-Incremental against ForEach-Object over n items (median of 3), alone
+          --speed       the machine's core and memory speed now (every mode prints them with its figures)
           --postgres <connection> [--items <n>] [--rounds <n>]  items/s of the PostgreSQL store with 1, 2, 4, 8 workers
                         (a scratch database), beside the hand-written loop and the file store; best of the rounds
           --postgres-cpu <connection> [--workers <n>] [--items <n>] [--rounds <n>] [--hand-written]
@@ -80,10 +81,16 @@ internal static class Program
             return 0;
         }
 
+        if (args.Flag("--speed"))
+        {
+            Console.WriteLine("speed: " + MachineInfo.DescribeSpeed());
+            return 0;
+        }
+
         if (args.Value("--module-overhead") is { } overheadItems)
         {
             var store = args.Value("--work") ?? Path.Combine(Path.GetTempPath(), $"incps-module-{Environment.ProcessId}");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"core speed {MachineInfo.ReferenceStepNs():F2} ns per step"));
+            Console.WriteLine("speed: " + MachineInfo.DescribeSpeed());
             foreach (var line in Comparisons.ModuleLines(ModuleOverhead.Run(int.Parse(overheadItems, CultureInfo.InvariantCulture), 3, store)))
             {
                 Console.WriteLine(line);

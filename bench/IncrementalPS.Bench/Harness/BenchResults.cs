@@ -31,6 +31,9 @@ internal sealed class BenchResults
     /// <summary><see cref="MachineInfo.ReferenceStepNs"/> when the run ended.</summary>
     public double StepNsAtEnd { get; set; }
 
+    /// <summary><see cref="MachineInfo.MemoryReadNs"/> when the run ended.</summary>
+    public double MemoryNsAtEnd { get; set; }
+
     public IEnumerable<RunResult> Runs => _runs.Values;
 
     /// <summary>Invoke-Incremental against ForEach-Object, when the plan measured it.</summary>

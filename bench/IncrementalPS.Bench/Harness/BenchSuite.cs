@@ -72,6 +72,7 @@ internal sealed class BenchSuite
         results.Elapsed = clock.Elapsed;
         results.LoadAverageAtEnd = MachineInfo.ReadLoadAverage();
         results.StepNsAtEnd = MachineInfo.ReferenceStepNs();
+        results.MemoryNsAtEnd = MachineInfo.MemoryReadNs();
         return results;
     }
 

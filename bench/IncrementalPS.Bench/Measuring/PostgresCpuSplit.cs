@@ -25,7 +25,7 @@ internal static class PostgresCpuSplit
         var statements = ResetStatements(connectionString);
         var prefix = Guid.NewGuid().ToString("N").Substring(0, 8);
         Console.WriteLine(Reporting.Format.Invariant(
-            $"{(handWritten ? "hand-written loop" : "pipelined + claims ahead")}, {workers} workers, {items} items; {Environment.ProcessorCount} cores; postmaster {postmaster}; core speed {MachineInfo.ReferenceStepNs():F2} ns per step"));
+            $"{(handWritten ? "hand-written loop" : "pipelined + claims ahead")}, {workers} workers, {items} items; {Environment.ProcessorCount} cores; postmaster {postmaster}; speed: {MachineInfo.DescribeSpeed()}"));
         Console.WriteLine("| round | items/s | client CPU ms/item | server CPU ms/item | others' CPU % | idle % | client cs/item (vol/invol) | server cs/item (vol/invol) |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var round = 1; round <= rounds; round++)

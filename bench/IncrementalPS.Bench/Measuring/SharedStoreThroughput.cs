@@ -26,14 +26,14 @@ internal static class SharedStoreThroughput
     public static void Run(string connectionString, int items, int rounds)
     {
         var keys = Enumerable.Range(0, items).Select(i => $"item-{i:D7}").ToList();
-        Console.WriteLine(Reporting.Format.Invariant($"{items} no-op items, best of {rounds} rounds; load average before: {MachineInfo.ReadLoadAverage()}; core speed {MachineInfo.ReferenceStepNs():F2} ns per step"));
+        Console.WriteLine(Reporting.Format.Invariant($"{items} no-op items, best of {rounds} rounds; load average before: {MachineInfo.ReadLoadAverage()}; speed: {MachineInfo.DescribeSpeed()}"));
         Console.WriteLine(Reporting.Format.Invariant($"File store, 1 worker: {items / Best(rounds, () => RunFileStore(keys)).TotalSeconds:F0} items/s"));
         Table(connectionString, keys, rounds, "synchronous_commit as the server has it (on)");
 
         // Durability off, only to show what the commit's wait costs: never what the product does on its own.
         var asyncCommit = new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off" }.ConnectionString;
         Table(asyncCommit, keys, rounds, "synchronous_commit=off (NOT durable; for comparison only)");
-        Console.WriteLine(Reporting.Format.Invariant($"load average after: {MachineInfo.ReadLoadAverage()}; core speed {MachineInfo.ReferenceStepNs():F2} ns per step"));
+        Console.WriteLine(Reporting.Format.Invariant($"load average after: {MachineInfo.ReadLoadAverage()}; speed: {MachineInfo.DescribeSpeed()}"));
     }
 
     private static void Table(string connectionString, List<string> keys, int rounds, string label)

@@ -56,7 +56,8 @@ internal static class MarkdownReport
         text.Append(CultureInfo.InvariantCulture, $"| File system | {machine.FileSystem} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| Measured | {results.StartedAt:yyyy-MM-dd HH:mm} UTC |\n");
         text.Append(CultureInfo.InvariantCulture, $"| Load average (1, 5, 15 min) | {machine.LoadAverage} at the start, {results.LoadAverageAtEnd} at the end |\n");
-        text.Append(CultureInfo.InvariantCulture, $"| Core speed (ns per step of a fixed loop; lower is faster) | {machine.StepNs:F2} at the start, {results.StepNsAtEnd:F2} at the end |\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"| Core speed (ns per step of a fixed loop; lower is faster) | {machine.StepNs:F2} at the start, {results.StepNsAtEnd:F2} at the end |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| Memory speed (ns per read of a random walk through 32 MB) | {machine.MemoryNs:F1} at the start, {results.MemoryNsAtEnd:F1} at the end |\n\n");
 
         text.Append("## Peers\n\n| peer | what it records per item, and how far it goes before the next item |\n| --- | --- |\n");
         foreach (var (peer, guarantee) in Guarantees)
