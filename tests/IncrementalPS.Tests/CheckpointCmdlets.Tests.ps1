@@ -204,6 +204,14 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
         (Get-FileHash (Get-CheckpointFile delta)).Hash | Should -Be $before
     }
 
+    It 'never removes the checkpoint for an object without a Key among the items piped in' {
+        @(Get-CheckpointItem delta -State Failed) + [pscustomobject]@{ State = 'x' } + $null |
+            Reset-Checkpoint delta -Force -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems.FullyQualifiedErrorId | Should -Be @('InputObjectNotBound,IncrementalPS.Commands.ResetCheckpointCommand', 'InputObjectNotBound,IncrementalPS.Commands.ResetCheckpointCommand')
+        Get-CheckpointFile delta | Should -Exist
+        (Get-CheckpointItem delta).Key | Should -Be 'a'
+    }
+
     It 'refuses -Failed or -Output with keys piped in' {
         { Get-CheckpointItem delta -State Failed | Reset-Checkpoint delta -Failed } |
             Should -Throw -ErrorId 'ConflictingParameters,IncrementalPS.Commands.ResetCheckpointCommand'
