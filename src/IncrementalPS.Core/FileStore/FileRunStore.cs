@@ -265,10 +265,10 @@ internal sealed class FileRunStore : IRunStore
         }
     }
 
-    public void RecordPoisoned(string key, int attempts, ItemError error)
+    public void RecordPoisoned(string key, int attempts, int deaths, ItemError error)
     {
-        var offset = AppendAndCommit(_records.ItemFailed(key, _clock(), attempts, 0, error));
-        _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempts, Status = KeyStatus.Failed });
+        var offset = AppendAndCommit(_records.ItemFailed(key, _clock(), attempts, 0, error, deaths));
+        _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempts, Deaths = deaths, Status = KeyStatus.Failed });
     }
 
     public ItemError? ReadError(string key)

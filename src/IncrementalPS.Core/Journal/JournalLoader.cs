@@ -122,6 +122,8 @@ internal static class JournalLoader
                     Offset = offset,
                     Run = runs.LastRun,
                     Attempts = record.Attempt,
+                    // Only a poison item's failure carries deaths.
+                    Deaths = record.Deaths,
                     Status = record.Type == RecordType.ItemCompleted ? KeyStatus.Completed : KeyStatus.Failed,
                     HasOutput = record.HasOutput,
                 };

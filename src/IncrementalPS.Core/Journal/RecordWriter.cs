@@ -111,11 +111,17 @@ internal sealed class RecordWriter : IDisposable
         return End();
     }
 
-    public ArraySegment<byte> ItemFailed(string key, DateTime time, int attempt, double milliseconds, ItemError error)
+    /// <summary>An item-failed record; <paramref name="deaths"/> (written only when not 0) is how many runs died while a poison item was in flight.</summary>
+    public ArraySegment<byte> ItemFailed(string key, DateTime time, int attempt, double milliseconds, ItemError error, int deaths = 0)
     {
         Begin(JournalFormat.ItemFailed, time, key);
         _json.WriteNumber("attempt"u8, attempt);
         _json.WriteNumber("ms"u8, Math.Round(milliseconds, 3));
+        if (deaths > 0)
+        {
+            _json.WriteNumber("deaths"u8, deaths);
+        }
+
         _json.WriteStartObject("error"u8);
         _json.WriteString("message"u8, error.Message);
         if (error.Type is not null)

@@ -66,7 +66,7 @@ internal sealed class HashedKeyStore : IRunStore, IForeseeingStore
 
     public void InterruptAll() => _inner.InterruptAll();
 
-    public void RecordPoisoned(string key, int attempts, ItemError error) => _inner.RecordPoisoned(_hasher.Hash(key), attempts, error);
+    public void RecordPoisoned(string key, int attempts, int deaths, ItemError error) => _inner.RecordPoisoned(_hasher.Hash(key), attempts, deaths, error);
 
     public ItemError? ReadError(string key) => _inner.ReadError(_hasher.Hash(key));
 

@@ -36,7 +36,7 @@ internal sealed class SavedTextRemoval : IDisposable
         else if (_record.Type == RecordType.ItemFailed)
         {
             var error = new ItemError(RemovedMessage, _record.Error?.Type, _record.Error?.Category);
-            rewritten = _writer.ItemFailed(_record.Key!, TimeOf(_record), _record.Attempt, _record.Milliseconds ?? 0, error);
+            rewritten = _writer.ItemFailed(_record.Key!, TimeOf(_record), _record.Attempt, _record.Milliseconds ?? 0, error, _record.Deaths);
         }
         else
         {

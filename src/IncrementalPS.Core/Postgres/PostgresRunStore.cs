@@ -295,7 +295,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         if (deaths >= _poisonThreshold)
         {
             // Its lease lapsed once too often while this worker ran: it kills the workers that take it.
-            RecordPoisoned(key, attempts, PoisonError(deaths));
+            RecordPoisoned(key, attempts, deaths, PoisonError(deaths));
             return false;
         }
 
@@ -380,7 +380,8 @@ internal sealed partial class PostgresRunStore : IRunStore
         RefreshCounts();
     }
 
-    public void RecordPoisoned(string key, int attempts, ItemError error)
+    /// <remarks>The row keeps its deaths: they are not written again.</remarks>
+    public void RecordPoisoned(string key, int attempts, int deaths, ItemError error)
     {
         Call(() =>
         {

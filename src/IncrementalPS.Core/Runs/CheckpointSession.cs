@@ -465,7 +465,7 @@ internal sealed partial class CheckpointSession : IDisposable
                     "Find out why it kills the process, then retry it with -RetryFailed (incps: --retry-failed).",
                     "IncrementalPS.PoisonItem",
                     "ProcessDied");
-                _store.RecordPoisoned(key, entry.Attempts, error);
+                _store.RecordPoisoned(key, entry.Attempts, entry.Deaths, error);
                 _progress.Failed++;
                 skipped = new ItemOutcome(key, ItemOutcomeKind.Poisoned, entry.Attempts, error, TimeSpan.Zero, hasSavedOutput: false);
                 return true;

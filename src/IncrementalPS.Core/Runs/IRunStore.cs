@@ -70,8 +70,8 @@ internal interface IRunStore : IDisposable
     /// <summary>Records every item still claimed by this run as interrupted (the run is ending).</summary>
     void InterruptAll();
 
-    /// <summary>Records an item that killed its process too often as failed, without running it.</summary>
-    void RecordPoisoned(string key, int attempts, ItemError error);
+    /// <summary>Records an item that killed its process too often (<paramref name="deaths"/> times) as failed, without running it.</summary>
+    void RecordPoisoned(string key, int attempts, int deaths, ItemError error);
 
     /// <summary>The error recorded with a failed item.</summary>
     ItemError? ReadError(string key);

@@ -96,7 +96,7 @@ internal sealed class MemoryRunStore : IRunStore
         }
     }
 
-    public void RecordPoisoned(string key, int attempts, ItemError error) => throw new NotSupportedException("no deaths in memory");
+    public void RecordPoisoned(string key, int attempts, int deaths, ItemError error) => throw new NotSupportedException("no deaths in memory");
 
     public ItemError? ReadError(string key) => _errors.TryGetValue(key, out var error) ? error : null;
 

@@ -52,6 +52,11 @@ public sealed class PoisonTests
         var poisoned = CheckpointInspector.ReadItems(location, ItemState.Failed).Single();
         Assert.Equal(PoisonKey, poisoned.Key);
         Assert.Contains("3 times", poisoned.Error?.Message, StringComparison.Ordinal);
+
+        // Its deaths stay on record, as the shared store keeps them: through the end's compaction and a rewrite.
+        Assert.Equal(3, poisoned.Deaths);
+        CheckpointReset.DropSavedText(location);
+        Assert.Equal(3, CheckpointInspector.ReadItems(location, ItemState.Failed).Single().Deaths);
     }
 
     [Fact]
