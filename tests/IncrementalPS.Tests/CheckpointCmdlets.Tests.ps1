@@ -212,6 +212,20 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
         (Get-CheckpointItem delta).Key | Should -Be 'a'
     }
 
+    It 'forgets keys piped in only in the one checkpoint they come from' {
+        New-Checkpoint delta2 'a', 'b' -Failing 'b'
+        $before = (Get-FileHash (Get-CheckpointFile delta2)).Hash
+        { Get-CheckpointItem delta -State Failed | Reset-Checkpoint delta* } |
+            Should -Throw -ErrorId 'ConflictingParameters,IncrementalPS.Commands.ResetCheckpointCommand'
+        { Get-CheckpointItem delta -State Failed | Reset-Checkpoint delta2 } |
+            Should -Throw -ErrorId 'ConflictingParameters,IncrementalPS.Commands.ResetCheckpointCommand'
+        # A path that comes in with each key (Import-Csv of Path,Key) would send every key to the last row's checkpoint.
+        { [pscustomobject]@{ Path = (Get-CheckpointFile delta2); Key = 'b' } | Reset-Checkpoint } |
+            Should -Throw -ErrorId 'ConflictingParameters,IncrementalPS.Commands.ResetCheckpointCommand'
+        (Get-FileHash (Get-CheckpointFile delta2)).Hash | Should -Be $before
+        (Get-CheckpointItem delta -State Failed) | Should -HaveCount 2
+    }
+
     It 'refuses -Failed or -Output with keys piped in' {
         { Get-CheckpointItem delta -State Failed | Reset-Checkpoint delta -Failed } |
             Should -Throw -ErrorId 'ConflictingParameters,IncrementalPS.Commands.ResetCheckpointCommand'

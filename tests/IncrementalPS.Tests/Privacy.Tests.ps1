@@ -75,6 +75,17 @@ Describe 'Invoke-Incremental -KeyHash' -Tag 'CI' {
         $ran = @('alice@example.com' | Invoke-Incremental mail -Keep -KeyHash { $_ })
         $ran | Should -Be @('alice@example.com')
     }
+
+    It 'Reset-Checkpoint forgets the hashed keys piped from Get-CheckpointItem without the secret, and refuses -KeyHash with them' {
+        { Get-CheckpointItem mail -State Failed | Reset-Checkpoint mail -KeyHash } |
+            Should -Throw -ErrorId 'ConflictingParameters,IncrementalPS.Commands.ResetCheckpointCommand'
+        Remove-Item Env:INCREMENTALPS_KEY_SECRET
+        Get-CheckpointItem mail -State Failed | Reset-Checkpoint mail
+        (Get-CheckpointItem mail).State | Should -Be @('Completed')
+        $env:INCREMENTALPS_KEY_SECRET = $script:Secret
+        $ran = @($script:Keys | Invoke-Incremental mail -Keep -KeyHash { $_ })
+        $ran | Should -Be @('bob@example.org')
+    }
 }
 
 Describe 'Invoke-Incremental -KeepFor' -Tag 'CI' {

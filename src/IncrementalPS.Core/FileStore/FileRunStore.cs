@@ -154,6 +154,8 @@ internal sealed class FileRunStore : IRunStore
         var heldLock = CheckpointLock.Acquire(location, options.Writer);
         try
         {
+            // Before anything changes (-Restart deletes next): the start answers a request left over by removing it.
+            CheckpointSidecars.EnsureOwnSuspendRequest(location);
             var verified = false;
             if (options.Restart && File.Exists(location.FilePath))
             {

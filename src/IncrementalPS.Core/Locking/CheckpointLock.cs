@@ -34,7 +34,7 @@ internal sealed class CheckpointLock : IDisposable
 
     /// <summary>Takes the checkpoint's lock, records this process as its owner, and removes the temporary files of killed rewrites.</summary>
     /// <exception cref="CheckpointLockedException">Another live run holds it.</exception>
-    /// <exception cref="CheckpointFormatException">A file beside the checkpoint, at the name of one of its own, is someone else's.</exception>
+    /// <exception cref="CheckpointFormatException">A lock, owner or in-flight file beside the checkpoint is someone else's.</exception>
     public static CheckpointLock Acquire(CheckpointLocation location, string writer)
     {
         if (FileLockingDisabled())

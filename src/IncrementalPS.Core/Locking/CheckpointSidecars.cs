@@ -4,19 +4,20 @@ using System.IO;
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// Checks the files a checkpoint keeps beside itself (lock, owner, in-flight, suspend request) before the holder of its
-/// lock rewrites or removes any of them: each must be absent, or what IncrementalPS leaves there, also when killed
-/// midway. A file of someone else's at one of those names is refused, so that it is never overwritten or deleted.
+/// Checks the files a checkpoint keeps beside itself (lock, owner, in-flight, suspend request) before they are
+/// rewritten or removed: each must be absent, or what IncrementalPS leaves there, also when killed midway or after a
+/// power failure. A file of someone else's at one of those names, or one this user cannot read to check, is refused,
+/// so that it is never overwritten or deleted.
 /// </summary>
 internal static class CheckpointSidecars
 {
     // Owner files and suspend requests are a line of JSON; anything this large is not one.
     private const int LargestJson = 64 * 1024;
 
-    /// <summary>Throws unless every file beside the checkpoint is this product's own (or absent).</summary>
+    /// <summary>Throws unless the lock, owner and in-flight files are this product's own (or absent).</summary>
     /// <param name="location">The checkpoint.</param>
     /// <param name="lockFile">The lock file, open and locked by the caller.</param>
-    /// <exception cref="CheckpointFormatException">One of them belongs to someone else.</exception>
+    /// <exception cref="CheckpointFormatException">One of them belongs to someone else, or cannot be read to tell.</exception>
     public static void EnsureOwn(CheckpointLocation location, FileStream lockFile)
     {
         // The lock file is only ever created, opened and locked: never written.
@@ -25,52 +26,78 @@ internal static class CheckpointSidecars
             throw CheckpointFormatException.ForSidecar(location.LockPath, "lock file", location.FilePath, "a lock file is always empty");
         }
 
-        if (Read(location.OwnerPath, LargestJson) is { } owner && owner.Content.Length > 0 && OwnerFile.TryParse(owner.Content) is null)
-        {
-            throw CheckpointFormatException.ForSidecar(location.OwnerPath, "owner file", location.FilePath, "it does not name a process as an owner file does");
-        }
-
-        if (Read(location.InFlightPath, InFlightSlots.LargestFile) is { } inFlight && inFlight.Length > 0 && !InFlightSlots.IsOwnContent(inFlight.Content, inFlight.Length))
-        {
-            throw CheckpointFormatException.ForSidecar(location.InFlightPath, "in-flight file", location.FilePath, "it does not start as an in-flight file does");
-        }
-
-        if (Read(location.SuspendPath, LargestJson) is { } request && request.Content.Length > 0 && !SuspendRequest.IsRequest(request.Content))
-        {
-            throw CheckpointFormatException.ForSidecar(location.SuspendPath, "suspend request", location.FilePath, "it is not a JSON object, as Suspend-Checkpoint and incps write one");
-        }
+        Ensure(location, location.OwnerPath, "owner file", LargestJson, "it does not name a process as an owner file does",
+            (content, _) => OwnerFile.TryParse(content) is not null);
+        Ensure(location, location.InFlightPath, "in-flight file", InFlightSlots.LargestFile, "it does not start as an in-flight file does",
+            (content, length) => InFlightSlots.IsOwnContent(content, length));
     }
 
-    /// <summary>
-    /// Up to <paramref name="limit"/> bytes of the file and its length; null when there is no such file, or when this
-    /// user cannot read it (then whatever rewrites or removes it meets the same refusal and reports it).
-    /// </summary>
-    private static (byte[] Content, long Length)? Read(string path, int limit)
+    /// <summary>Throws unless the suspend request beside the checkpoint is one (or absent): before a start or a request replaces it.</summary>
+    /// <exception cref="CheckpointFormatException">It belongs to someone else, or cannot be read to tell.</exception>
+    public static void EnsureOwnSuspendRequest(CheckpointLocation location)
+        => Ensure(location, location.SuspendPath, "suspend request", LargestJson, "it is not a JSON object, as Suspend-Checkpoint and incps write one",
+            (content, _) => SuspendRequest.IsRequest(content));
+
+    /// <summary>True when the suspend request beside the checkpoint is absent, or one that may be removed.</summary>
+    public static bool IsOwnSuspendRequest(CheckpointLocation location)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-            var length = stream.Length;
-            var content = new byte[(int)Math.Min(length, limit)];
-            var read = 0;
-            while (read < content.Length && stream.Read(content, read, content.Length - read) is var n && n > 0)
-            {
-                read += n;
-            }
+            EnsureOwnSuspendRequest(location);
+            return true;
+        }
+        catch (CheckpointFormatException)
+        {
+            return false;
+        }
+    }
 
-            return (read == content.Length ? content : content.AsSpan(0, read).ToArray(), length);
+    private static void Ensure(CheckpointLocation location, string path, string role, int limit, string notOurs, Func<byte[], long, bool> isOurs)
+    {
+        byte[] content;
+        long length;
+        try
+        {
+            (content, length) = FileRetry.Run(() => Read(path, limit));
         }
         catch (FileNotFoundException)
         {
-            return null;
+            return;
         }
         catch (DirectoryNotFoundException)
         {
-            return null;
+            return;
         }
-        catch (UnauthorizedAccessException)
+        catch (UnauthorizedAccessException ex)
         {
-            return null;
+            throw CheckpointFormatException.ForSidecar(path, role, location.FilePath, $"this user cannot read it to check ({ex.Message})");
         }
+
+        // Empty, or zeros only: created or sized and then killed, or its data lost in a power failure (the file system
+        // kept its length, not its content). Neither holds anything to lose.
+        if (length == content.Length && JournalScanner.IsNul(content))
+        {
+            return;
+        }
+
+        if (!isOurs(content, length))
+        {
+            throw CheckpointFormatException.ForSidecar(path, role, location.FilePath, notOurs);
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> bytes of the file, and its length.</summary>
+    private static (byte[] Content, long Length) Read(string path, int limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        var length = stream.Length;
+        var content = new byte[(int)Math.Min(length, limit)];
+        var read = 0;
+        while (read < content.Length && stream.Read(content, read, content.Length - read) is var n && n > 0)
+        {
+            read += n;
+        }
+
+        return (read == content.Length ? content : content.AsSpan(0, read).ToArray(), length);
     }
 }

@@ -31,6 +31,14 @@ internal static class CheckpointReset
         => EngineBoundary.Call(location, () => ResetOperations.Forget(location, keys, failedOnly: false, hasher));
 
     /// <summary>
+    /// Forgets keys as the checkpoint stores them (as <see cref="CheckpointInspector.ReadItems"/> lists them: for a
+    /// checkpoint of hashed keys, the hashes), so no secret is needed. Returns how many of them the checkpoint knew.
+    /// </summary>
+    /// <exception cref="CheckpointLockedException">A live run holds the checkpoint.</exception>
+    public static int ResetStoredKeys(CheckpointLocation location, IEnumerable<string> keys)
+        => EngineBoundary.Call(location, () => ResetOperations.Forget(location, keys, failedOnly: false, hasher: null, keysAsStored: true));
+
+    /// <summary>
     /// Drops the saved output of completed items and replaces the error message of failed items with
     /// <see cref="SavedTextRemoval.RemovedMessage"/>, keeping every item's state (and an error's type and category):
     /// for output and errors that may hold personal data. Returns how many records lost text.

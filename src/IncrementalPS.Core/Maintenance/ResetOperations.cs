@@ -29,12 +29,12 @@ internal static class ResetOperations
         held.Release(deleteFiles: true);
     }
 
-    public static int Forget(CheckpointLocation location, IEnumerable<string>? keys, bool failedOnly, KeyHasher? hasher = null)
+    public static int Forget(CheckpointLocation location, IEnumerable<string>? keys, bool failedOnly, KeyHasher? hasher = null, bool keysAsStored = false)
     {
         EnsureCheckpointIfPresent(location);
         using var held = CheckpointLock.Acquire(location, Writer);
         var journal = JournalLoader.Load(location.FilePath);
-        if (!failedOnly)
+        if (!failedOnly && !keysAsStored)
         {
             // Keys given by a user are clear: they match only through the checkpoint's own secret.
             KeyHashCheck.Verify(journal.Scan.Header.KeyHashCheck, hasher, location.FilePath);

@@ -64,11 +64,25 @@ internal static class PostgresReset
     /// </summary>
     /// <exception cref="CheckpointKeyHashException">The secret (or its absence) does not fit the checkpoint.</exception>
     public static int ForgetKeys(PostgresTarget target, string name, IReadOnlyList<string> keys, KeyHasher? hasher)
+        => Forget(target, name, keys, hasher, keysAsStored: false);
+
+    /// <summary>
+    /// Forgets <paramref name="keys"/> as the checkpoint stores them (as its item listing shows them: hashes, for a
+    /// checkpoint of hashed keys), except those a worker holds right now. No secret is needed.
+    /// </summary>
+    public static int ForgetStoredKeys(PostgresTarget target, string name, IReadOnlyList<string> keys)
+        => Forget(target, name, keys, hasher: null, keysAsStored: true);
+
+    private static int Forget(PostgresTarget target, string name, IReadOnlyList<string> keys, KeyHasher? hasher, bool keysAsStored)
         => Call(target, name, connection =>
         {
             using var transaction = connection.BeginTransaction();
             var (id, _) = Lock(connection, target, name);
-            KeyHashCheck.Verify(PostgresKeyHash.Read(connection, id), hasher, target.Display + "#" + name);
+            if (!keysAsStored)
+            {
+                KeyHashCheck.Verify(PostgresKeyHash.Read(connection, id), hasher, target.Display + "#" + name);
+            }
+
             if (hasher is not null)
             {
                 keys = keys.Select(hasher.Hash).ToList();

@@ -20,6 +20,7 @@ internal static class SuspendRequest
     /// <exception cref="CheckpointFormatException">The file is not a checkpoint.</exception>
     /// <exception cref="CheckpointNotRunningException">No live run holds the checkpoint.</exception>
     /// <exception cref="CheckpointAccessException">The folder is not writable by this user.</exception>
+    /// <exception cref="CheckpointFormatException">A file of someone else's has the request's name.</exception>
     public static CheckpointOwner? Place(CheckpointLocation location)
         => EngineBoundary.Call(location, () =>
         {
@@ -30,6 +31,7 @@ internal static class SuspendRequest
                 throw new CheckpointNotRunningException(location.Name, location.FilePath);
             }
 
+            CheckpointSidecars.EnsureOwnSuspendRequest(location);
             var requester = CheckpointOwner.ForCurrentProcess(writer: null);
             AtomicFile.Write(location.SuspendPath, stream =>
             {
@@ -68,27 +70,13 @@ internal static class SuspendRequest
 
     /// <summary>
     /// Removes the request (answered, or left over from a run that ended before it saw it). A file of someone else's
-    /// placed at its name during the run stays (the next start refuses it, naming it: CheckpointSidecars).
+    /// placed at its name during the run, or one this user cannot read, stays: the next start refuses it, naming it.
     /// </summary>
     public static void Clear(CheckpointLocation location)
     {
-        if (File.Exists(location.SuspendPath) && IsOwn(location.SuspendPath))
+        if (File.Exists(location.SuspendPath) && CheckpointSidecars.IsOwnSuspendRequest(location))
         {
             FileRetry.Delete(location.SuspendPath);
-        }
-    }
-
-    private static bool IsOwn(string path)
-    {
-        try
-        {
-            var bytes = File.ReadAllBytes(path);
-            return bytes.Length == 0 || IsRequest(bytes);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Gone already, or not readable by this user: the delete reports what it meets.
-            return true;
         }
     }
 }

@@ -23,9 +23,13 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     private const string ByName = "ByName";
     private const string ByPath = "ByPath";
 
-    // Keys piped in (Get-CheckpointItem ... | Reset-Checkpoint <name>): gathered, and forgotten in one rewrite at the end.
+    // Keys piped in (Get-CheckpointItem ... | Reset-Checkpoint <name>), as the checkpoint stores them, and the checkpoints
+    // the items say they come from: gathered, and forgotten in one rewrite at the end, in the one checkpoint named.
     private readonly HashSet<string> _pipedKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pipedFrom = new(StringComparer.OrdinalIgnoreCase);
     private bool _keysFromPipeline;
+    private bool _namedOnCommandLine;
+    private bool _keysAsStored;
     private bool _yesToAll;
     private bool _noToAll;
     private KeyHasher? _keyHasher;
@@ -56,6 +60,10 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? Key { get; set; }
+
+    /// <summary>The checkpoint a piped item comes from (Get-CheckpointItem's Checkpoint property): must be the one named.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? Checkpoint { get; set; }
 
     /// <summary>Drop saved output and error texts, keeping every item's state.</summary>
     [Parameter]
@@ -97,6 +105,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
         }
 
         _keysFromPipeline = MyInvocation.ExpectingInput && Key is null;
+        _namedOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Name)) || MyInvocation.BoundParameters.ContainsKey(nameof(Path));
         if (KeyHash && Key is null && !_keysFromPipeline)
         {
             ThrowTerminatingError(ErrorRecords.ConflictingParameters(
@@ -120,9 +129,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     {
         if (_pipedKeys.Count > 0)
         {
-            Key = new string[_pipedKeys.Count];
-            _pipedKeys.CopyTo(Key);
-            ResetEach();
+            ForgetPipedKeys();
         }
 
         _keyHasher?.Dispose();
@@ -133,30 +140,70 @@ public sealed class ResetCheckpointCommand : PSCmdlet
     {
         if (_keysFromPipeline && Key is not null)
         {
-            if (Failed || Output)
+            if (Failed || Output || KeyHash)
             {
                 ThrowTerminatingError(ErrorRecords.ConflictingParameters(
-                    "The items piped in give keys to forget: leave -Failed and -Output out, or pipe nothing.", Key));
+                    "The items piped in give the keys to forget as the checkpoint stores them (hashes, for a -KeyHash checkpoint): " +
+                    "leave -Failed, -Output and -KeyHash out.", Key));
+            }
+
+            if (!_namedOnCommandLine)
+            {
+                ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                    "Name the checkpoint the keys piped in belong to: ... | Reset-Checkpoint <name> (or -Path <file>).", Key));
             }
 
             _pipedKeys.UnionWith(Key);
+            if (Checkpoint is not null)
+            {
+                _pipedFrom.Add(Checkpoint);
+            }
+
             return;
         }
 
-        ResetEach();
+        ResetEach(Resolve());
     }
 
-    private void ResetEach()
-    {
-        var resolutions = ParameterSetName == ByPath
+    private List<Resolution> Resolve()
+        => new(ParameterSetName == ByPath
             ? new CheckpointResolver(SessionState.Path).ByPaths(Path)
-            : CheckpointResolver.ByNames(Name, _database);
+            : CheckpointResolver.ByNames(Name, _database));
 
+    /// <summary>The keys piped in go to one checkpoint, the one their items came from, or nowhere.</summary>
+    private void ForgetPipedKeys()
+    {
+        var resolutions = Resolve();
+        var found = resolutions.FindAll(resolution => resolution.Error is null);
+        if (found.Count > 1)
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                Format("The keys piped in belong to one checkpoint, and {0} checkpoints match: name exactly one. Nothing was changed.", found.Count), null));
+        }
+
+        foreach (var from in _pipedFrom)
+        {
+            if (found.Count == 1 && !string.Equals(from, found[0].Location!.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                    Format("The items piped in come from checkpoint '{0}', not '{1}': name the checkpoint they come from. Nothing was changed.", from, found[0].Location!.Name),
+                    null));
+            }
+        }
+
+        Key = new string[_pipedKeys.Count];
+        _pipedKeys.CopyTo(Key);
+        _keysAsStored = true;
+        ResetEach(resolutions);
+    }
+
+    private void ResetEach(List<Resolution> resolutions)
+    {
         CheckpointLoop.ForEach(this, resolutions, location =>
         {
             if (_database is not null)
             {
-                new SharedCheckpointReset(this, _database).Reset(location, Failed, Key, Output, _keyHasher, Force);
+                new SharedCheckpointReset(this, _database).Reset(location, Failed, Key, _keysAsStored, Output, _keyHasher, Force);
             }
             else
             {
@@ -187,14 +234,9 @@ public sealed class ResetCheckpointCommand : PSCmdlet
         {
             if (Approve(location, Format("Forget {0} key(s) so that the next run processes them again", Key.Length)))
             {
-                // Invoke-Incremental stores a key over 256 characters shortened: match the form it stored.
-                var stored = new List<string>();
-                foreach (var key in Key)
-                {
-                    stored.Add(ItemKey.Bounded(key));
-                }
-
-                var count = CheckpointReset.ResetKeys(location, stored, _keyHasher);
+                var count = _keysAsStored
+                    ? CheckpointReset.ResetStoredKeys(location, Key)
+                    : CheckpointReset.ResetKeys(location, SharedCheckpointReset.AsStored(Key), _keyHasher);
                 WriteVerbose(Format("Forgot {0} of {1} key(s) in checkpoint '{2}'.", count, Key.Length, location.Name));
                 if (count < Key.Length)
                 {

@@ -24,7 +24,7 @@ internal sealed class SharedCheckpointReset
     /// <exception cref="CheckpointNotFoundException">No checkpoint of that name in the store.</exception>
     /// <exception cref="CheckpointInUseException">Removing it while workers are live, without -Force.</exception>
     /// <exception cref="CheckpointServerException">The server failed or cannot be reached.</exception>
-    public void Reset(CheckpointLocation location, bool failed, IReadOnlyList<string>? keys, bool output, KeyHasher? keyHasher, bool force)
+    public void Reset(CheckpointLocation location, bool failed, IReadOnlyList<string>? keys, bool keysAsStored, bool output, KeyHasher? keyHasher, bool force)
     {
         if (failed)
         {
@@ -42,13 +42,9 @@ internal sealed class SharedCheckpointReset
         {
             if (_command.Approve(location, Format("Forget {0} key(s) so that the next run processes them again", keys.Count)))
             {
-                var stored = new List<string>();
-                foreach (var key in keys)
-                {
-                    stored.Add(ItemKey.Bounded(key));
-                }
-
-                var count = PostgresReset.ForgetKeys(_database, location.Name, stored, keyHasher);
+                var count = keysAsStored
+                    ? PostgresReset.ForgetStoredKeys(_database, location.Name, keys)
+                    : PostgresReset.ForgetKeys(_database, location.Name, AsStored(keys), keyHasher);
                 _command.WriteVerbose(Format("Forgot {0} of {1} key(s) in checkpoint '{2}'.", count, keys.Count, location.Name));
                 if (count < keys.Count)
                 {
@@ -109,4 +105,16 @@ internal sealed class SharedCheckpointReset
     }
 
     private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
+
+    /// <summary>Keys as a user gives them, in the form Invoke-Incremental stores them (a key over 256 characters shortened).</summary>
+    internal static List<string> AsStored(IEnumerable<string> keys)
+    {
+        var stored = new List<string>();
+        foreach (var key in keys)
+        {
+            stored.Add(ItemKey.Bounded(key));
+        }
+
+        return stored;
+    }
 }

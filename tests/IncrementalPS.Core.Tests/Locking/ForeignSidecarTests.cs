@@ -33,8 +33,10 @@ public sealed class ForeignSidecarTests
         Assert.False(location.Exists, "the checkpoint was created beside a foreign file");
     }
 
+    public static TheoryData<string> SidecarsResetsTouch => new() { ".lock", ".owner", ".inflight" };
+
     [Theory]
-    [MemberData(nameof(Sidecars))]
+    [MemberData(nameof(SidecarsResetsTouch))]
     public void Reset_and_resume_refuse_a_foreign_file_at_a_sidecar_s_name_and_keep_the_checkpoint(string suffix)
     {
         using var store = new TempStore();
@@ -100,5 +102,60 @@ public sealed class ForeignSidecarTests
         File.WriteAllText(location.SuspendPath, Foreign);
         SuspendRequest.Clear(location);
         Assert.Equal(Foreign, File.ReadAllText(location.SuspendPath));
+    }
+
+    [Fact]
+    public void A_foreign_file_at_the_suspend_request_s_name_stops_a_resume_and_a_restart_and_is_left_to_resets()
+    {
+        using var store = new TempStore();
+        var location = store.Named("job");
+        Sessions.MakeKept(location, ["a"]);
+        var checkpoint = File.ReadAllBytes(location.FilePath);
+        File.WriteAllText(location.SuspendPath, Foreign);
+
+        Assert.Throws<CheckpointFormatException>(() => Sessions.RunAll(location, Sessions.Options(o => o.Keep = true), ["b"]));
+        Assert.Throws<CheckpointFormatException>(() => Sessions.RunAll(location, Sessions.Options(o => { o.Keep = true; o.Restart = true; }), ["b"]));
+        Assert.Equal(checkpoint, File.ReadAllBytes(location.FilePath));
+
+        // A reset never touches the request: it goes on, and the file stays.
+        Assert.Equal(0, CheckpointReset.ResetFailed(location));
+        CheckpointReset.Remove(location);
+        Assert.False(location.Exists);
+        Assert.Equal(Foreign, File.ReadAllText(location.SuspendPath));
+    }
+
+    [Theory]
+    [InlineData(".owner")]
+    [InlineData(".suspend")]
+    [InlineData(".inflight")]
+    public void A_sidecar_whose_data_a_power_failure_lost_is_taken_as_its_own(string suffix)
+    {
+        using var store = new TempStore();
+        var location = store.Named("job");
+        Sessions.MakeKept(location, ["a"]);
+
+        // The length survived, the content did not: NUL bytes (NTFS, XFS).
+        File.WriteAllBytes(location.FilePath + suffix, new byte[suffix == ".inflight" ? 16 + (64 * 1024) : 97]);
+
+        var summary = Sessions.RunAll(location, Sessions.Options(o => o.Keep = true), ["a", "b"]);
+
+        Assert.Equal(1, summary.Completed);
+    }
+
+    [Fact]
+    public void A_sidecar_that_cannot_be_read_to_check_is_refused_not_taken_as_absent()
+    {
+        using var store = new TempStore();
+        var location = store.Named("job");
+        Sessions.MakeKept(location, ["a"]);
+
+        // A directory cannot be opened as a file, whoever runs this (root reads any file whatever its mode).
+        Directory.CreateDirectory(location.InFlightPath);
+        File.WriteAllText(Path.Combine(location.InFlightPath, "keep.txt"), "mine");
+
+        var error = Assert.Throws<CheckpointFormatException>(() => Sessions.RunAll(location, Sessions.Options(o => o.Keep = true), ["b"]));
+
+        Assert.Contains("cannot read it", error.Message, StringComparison.Ordinal);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(location.InFlightPath, "keep.txt")));
     }
 }
