@@ -52,4 +52,27 @@ public sealed class CorruptCheckpointTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.False(File.Exists(file));
     }
+
+    [PosixTheory]
+    [InlineData("run")]
+    [InlineData("reset")]
+    public void A_foreign_file_at_the_in_flight_file_s_name_exits_2_naming_it_and_nothing_changes(string command)
+    {
+        using var job = new Job();
+        var made = job.Incps(Job.Lines(Job.Items(3)), Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommand()));
+        Assert.True(made.ExitCode == 0, made.ToString());
+        var file = job.Location.FilePath;
+        var before = File.ReadAllBytes(file);
+        File.WriteAllText(job.Location.InFlightPath, "my notes\n");
+
+        var result = command == "run"
+            ? job.Incps(Job.Lines(Job.Items(4)), Job.RunArgs(job.Name, Array.Empty<string>(), job.MarkCommand()))
+            : job.Incps(string.Empty, "reset", job.Name, "--force");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(job.Location.InFlightPath, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("my notes\n", File.ReadAllText(job.Location.InFlightPath));
+        Assert.Equal(before, File.ReadAllBytes(file));
+        Assert.Equal(3, job.Executions().Count);
+    }
 }
