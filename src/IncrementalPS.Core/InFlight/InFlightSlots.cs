@@ -76,7 +76,8 @@ internal sealed class InFlightSlots : IDisposable
         {
             if (file.Length != 0)
             {
-                // A file a killed run (or anyone) left: its marks are read already, and none may outlive this start.
+                // A file a killed run left (anyone else's was refused before: CheckpointSidecars): its marks are read
+                // already, and none may outlive this start.
                 file.SetLength(0);
             }
 
@@ -97,21 +98,11 @@ internal sealed class InFlightSlots : IDisposable
         }
     }
 
-    /// <summary>
-    /// True when <paramref name="content"/> (the start of a file, up to its whole length of <paramref name="length"/>)
-    /// is what <see cref="Create"/> leaves: the header, or zeros only (killed after sizing the file, before its header).
-    /// </summary>
-    public static bool IsOwnContent(ReadOnlySpan<byte> content, long length)
-    {
-        if (content.Length >= s_magic.Length && content.Slice(0, s_magic.Length).SequenceEqual(s_magic))
-        {
-            return true;
-        }
+    /// <summary>True when <paramref name="content"/>, the start of a file, is the header <see cref="Create"/> writes.</summary>
+    public static bool HasHeader(ReadOnlySpan<byte> content)
+        => content.Length >= s_magic.Length && content.Slice(0, s_magic.Length).SequenceEqual(s_magic);
 
-        return length == content.Length && JournalScanner.IsNul(content);
-    }
-
-    /// <summary>How much of a file <see cref="IsOwnContent"/> needs to see: the largest file <see cref="Create"/> makes.</summary>
+    /// <summary>The largest file <see cref="Create"/> makes (killed before its header, all of it is zeros).</summary>
     public static int LargestFile => FileHeaderSize + (DefaultSlotCount * SlotSize);
 
     /// <summary>True when a slot is free and the key fits in one.</summary>

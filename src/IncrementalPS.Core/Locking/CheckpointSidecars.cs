@@ -26,64 +26,65 @@ internal static class CheckpointSidecars
             throw CheckpointFormatException.ForSidecar(location.LockPath, "lock file", location.FilePath, "a lock file is always empty");
         }
 
-        Ensure(location, location.OwnerPath, "owner file", LargestJson, "it does not name a process as an owner file does",
-            (content, _) => OwnerFile.TryParse(content) is not null);
-        Ensure(location, location.InFlightPath, "in-flight file", InFlightSlots.LargestFile, "it does not start as an in-flight file does",
-            (content, length) => InFlightSlots.IsOwnContent(content, length));
+        var refusal = Check(location, location.OwnerPath, "owner file", LargestJson, "it does not name a process as an owner file does",
+                content => OwnerFile.TryParse(content) is not null)
+            ?? Check(location, location.InFlightPath, "in-flight file", InFlightSlots.LargestFile, "it does not start as an in-flight file does",
+                content => InFlightSlots.HasHeader(content));
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
     }
 
     /// <summary>Throws unless the suspend request beside the checkpoint is one (or absent): before a start or a request replaces it.</summary>
     /// <exception cref="CheckpointFormatException">It belongs to someone else, or cannot be read to tell.</exception>
     public static void EnsureOwnSuspendRequest(CheckpointLocation location)
-        => Ensure(location, location.SuspendPath, "suspend request", LargestJson, "it is not a JSON object, as Suspend-Checkpoint and incps write one",
-            (content, _) => SuspendRequest.IsRequest(content));
-
-    /// <summary>True when the suspend request beside the checkpoint is absent, or one that may be removed.</summary>
-    public static bool IsOwnSuspendRequest(CheckpointLocation location)
     {
-        try
+        if (CheckSuspendRequest(location) is { } refusal)
         {
-            EnsureOwnSuspendRequest(location);
-            return true;
-        }
-        catch (CheckpointFormatException)
-        {
-            return false;
+            throw refusal;
         }
     }
 
-    private static void Ensure(CheckpointLocation location, string path, string role, int limit, string notOurs, Func<byte[], long, bool> isOurs)
+    /// <summary>True when the suspend request beside the checkpoint is absent, or one that may be removed.</summary>
+    public static bool IsOwnSuspendRequest(CheckpointLocation location) => CheckSuspendRequest(location) is null;
+
+    private static CheckpointFormatException? CheckSuspendRequest(CheckpointLocation location)
+        => Check(location, location.SuspendPath, "suspend request", LargestJson, "it is not a JSON object, as Suspend-Checkpoint and incps write one",
+            content => SuspendRequest.IsRequest(content));
+
+    /// <summary>Null when the file is absent or this product's own; otherwise why it is refused.</summary>
+    private static CheckpointFormatException? Check(CheckpointLocation location, string path, string role, int limit, string notOurs, Func<byte[], bool> isOurs)
     {
+        // A stat first: at the start of a new checkpoint none of these exists, and a missing file is no exception.
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            return null;
+        }
+
         byte[] content;
         long length;
         try
         {
             (content, length) = FileRetry.Run(() => Read(path, limit));
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return;
+            return null;
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw CheckpointFormatException.ForSidecar(path, role, location.FilePath, $"this user cannot read it to check ({ex.Message})");
+            return CheckpointFormatException.ForSidecar(path, role, location.FilePath, $"this user cannot read it to check ({ex.Message})");
         }
 
         // Empty, or zeros only: created or sized and then killed, or its data lost in a power failure (the file system
         // kept its length, not its content). Neither holds anything to lose.
         if (length == content.Length && JournalScanner.IsNul(content))
         {
-            return;
+            return null;
         }
 
-        if (!isOurs(content, length))
-        {
-            throw CheckpointFormatException.ForSidecar(path, role, location.FilePath, notOurs);
-        }
+        return isOurs(content) ? null : CheckpointFormatException.ForSidecar(path, role, location.FilePath, notOurs);
     }
 
     /// <summary>Up to <paramref name="limit"/> bytes of the file, and its length.</summary>

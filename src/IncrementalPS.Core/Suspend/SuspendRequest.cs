@@ -74,7 +74,7 @@ internal static class SuspendRequest
     /// </summary>
     public static void Clear(CheckpointLocation location)
     {
-        if (File.Exists(location.SuspendPath) && CheckpointSidecars.IsOwnSuspendRequest(location))
+        if (CheckpointSidecars.IsOwnSuspendRequest(location))
         {
             FileRetry.Delete(location.SuspendPath);
         }
