@@ -352,6 +352,14 @@ Describe 'Invoke-Incremental' -Tag 'CI' {
                 Should -Throw -ErrorId 'NotACheckpoint,IncrementalPS.Commands.InvokeIncrementalCommand' -ExpectedMessage "*'$file.inflight'*left unchanged*"
             Reset-Checkpoint side1 -Force -ErrorVariable problem -ErrorAction SilentlyContinue
             $problem[0].FullyQualifiedErrorId | Should -Be 'NotACheckpoint,IncrementalPS.Commands.ResetCheckpointCommand'
+
+            # Refused before anyone is asked: -WhatIf says so, and without -Force nobody is asked to confirm first.
+            Reset-Checkpoint side1 -WhatIf -ErrorVariable whatIf -ErrorAction SilentlyContinue
+            $whatIf[0].FullyQualifiedErrorId | Should -Be 'NotACheckpoint,IncrementalPS.Commands.ResetCheckpointCommand'
+            $script = "Import-Module '$script:ManifestPath'; `$env:INCREMENTALPS_HOME = '$env:INCREMENTALPS_HOME'; " +
+                "Reset-Checkpoint side1 -ErrorVariable e -ErrorAction SilentlyContinue; `$e.FullyQualifiedErrorId"
+            & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $script |
+                Should -Be 'NotACheckpoint,IncrementalPS.Commands.ResetCheckpointCommand'
             Get-Content "$file.inflight" | Should -Be 'my notes'
             (Get-FileHash $file).Hash | Should -Be $before
         }

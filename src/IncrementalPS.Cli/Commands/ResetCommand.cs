@@ -102,6 +102,8 @@ internal sealed class ResetCommand : Command
 
         if (!force)
         {
+            // Refused before asking, not after: nobody should confirm a removal that is then refused.
+            CheckpointSidecars.EnsureOwnBeforeAsking(location);
             if (Console.IsInputRedirected || Console.IsErrorRedirected)
             {
                 throw new UsageException(

@@ -19,17 +19,31 @@ internal static class CheckpointSidecars
     /// <param name="lockFile">The lock file, open and locked by the caller.</param>
     /// <exception cref="CheckpointFormatException">One of them belongs to someone else, or cannot be read to tell.</exception>
     public static void EnsureOwn(CheckpointLocation location, FileStream lockFile)
-    {
-        // The lock file is only ever created, opened and locked: never written.
-        if (lockFile.Length != 0)
-        {
-            throw CheckpointFormatException.ForSidecar(location.LockPath, "lock file", location.FilePath, "a lock file is always empty");
-        }
+        => ThrowIfRefused(LockFileRefusal(location, lockFile.Length) ?? OwnerOrInFlightRefusal(location));
 
-        var refusal = Check(location, location.OwnerPath, "owner file", LargestJson, "it does not name a process as an owner file does",
+    /// <summary>
+    /// The same check without the lock, for a command about to ask whether to change the checkpoint: nobody should
+    /// confirm a change that is then refused. The change itself checks again under the lock.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">One of them belongs to someone else, or cannot be read to tell.</exception>
+    public static void EnsureOwnBeforeAsking(CheckpointLocation location)
+    {
+        var lockFile = new FileInfo(location.LockPath);
+        ThrowIfRefused((lockFile.Exists ? LockFileRefusal(location, lockFile.Length) : null) ?? OwnerOrInFlightRefusal(location));
+    }
+
+    // The lock file is only ever created, opened and locked: never written.
+    private static CheckpointFormatException? LockFileRefusal(CheckpointLocation location, long length)
+        => length == 0 ? null : CheckpointFormatException.ForSidecar(location.LockPath, "lock file", location.FilePath, "a lock file is always empty");
+
+    private static CheckpointFormatException? OwnerOrInFlightRefusal(CheckpointLocation location)
+        => Check(location, location.OwnerPath, "owner file", LargestJson, "it does not name a process as an owner file does",
                 content => OwnerFile.TryParse(content) is not null)
             ?? Check(location, location.InFlightPath, "in-flight file", InFlightSlots.LargestFile, "it does not start as an in-flight file does",
                 content => InFlightSlots.HasHeader(content));
+
+    private static void ThrowIfRefused(CheckpointFormatException? refusal)
+    {
         if (refusal is not null)
         {
             throw refusal;
@@ -38,13 +52,7 @@ internal static class CheckpointSidecars
 
     /// <summary>Throws unless the suspend request beside the checkpoint is one (or absent): before a start or a request replaces it.</summary>
     /// <exception cref="CheckpointFormatException">It belongs to someone else, or cannot be read to tell.</exception>
-    public static void EnsureOwnSuspendRequest(CheckpointLocation location)
-    {
-        if (CheckSuspendRequest(location) is { } refusal)
-        {
-            throw refusal;
-        }
-    }
+    public static void EnsureOwnSuspendRequest(CheckpointLocation location) => ThrowIfRefused(CheckSuspendRequest(location));
 
     /// <summary>True when the suspend request beside the checkpoint is absent, or one that may be removed.</summary>
     public static bool IsOwnSuspendRequest(CheckpointLocation location) => CheckSuspendRequest(location) is null;

@@ -222,6 +222,8 @@ public sealed class ResetCheckpointCommand : PSCmdlet
             throw new CheckpointLockedException(location.FilePath, CheckpointInspector.ReadStatus(location).Owner);
         }
 
+        CheckpointSidecars.EnsureOwnBeforeAsking(location);
+
         if (Failed)
         {
             if (Approve(location, "Forget the failed items so that the next run processes them again"))

@@ -46,6 +46,7 @@ public sealed class ForeignSidecarTests
         var sidecar = location.FilePath + suffix;
         File.WriteAllText(sidecar, Foreign);
 
+        Assert.Equal(sidecar, Assert.Throws<CheckpointFormatException>(() => CheckpointSidecars.EnsureOwnBeforeAsking(location)).FilePath);
         Assert.Throws<CheckpointFormatException>(() => CheckpointReset.Remove(location));
         Assert.Throws<CheckpointFormatException>(() => CheckpointReset.ResetFailed(location));
         Assert.Throws<CheckpointFormatException>(() => Sessions.RunAll(location, Sessions.Options(o => o.Keep = true), ["a", "c"]));
@@ -67,6 +68,7 @@ public sealed class ForeignSidecarTests
         File.WriteAllBytes(location.InFlightPath, new byte[16 + (4 * 1024)]);
         File.WriteAllText(location.OwnerPath, "{\"pid\":1,\"host\":\"elsewhere\",\"started\":\"2026-11-30T00:00:00+00:00\",\"writer\":\"incps 0.1.0\"}");
         File.WriteAllBytes(location.SuspendPath, []);
+        CheckpointSidecars.EnsureOwnBeforeAsking(location);
 
         var summary = Sessions.RunAll(location, Sessions.Options(o => o.Keep = true), ["a", "b"]);
 
