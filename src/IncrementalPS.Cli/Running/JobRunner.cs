@@ -294,7 +294,7 @@ internal sealed class JobRunner
     private bool Pipelined => _settings.Database is not null && _settings.Jobs == 1;
 
     /// <summary>How many lines a shared-store worker reads ahead: the next items it can claim in the same trip.</summary>
-    private const int ReadAhead = 16;
+    private const int ReadAhead = PostgresRunStore.ClaimAhead;
 
     /// <summary>Commits the results the last items left for the next claim, reporting them; a refused one stops the run.</summary>
     private void SettlePipelined(CheckpointSession session)
