@@ -21,7 +21,7 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
     /// <remarks>
     /// With 4 workers on the same input a claim gets about a quarter of its keys, so this sets how often a worker pays
     /// a claim trip (a batch of three statements, the costliest trip). 48 against 16: 4,700-5,000 against 4,000 items/s
-    /// (median, 9 interleaved pairs each time); 64 and 96 were no better (docs/benchmarks.md).
+    /// (medians; 48 was ahead in all 7 interleaved pairs of runs); 64 and 96 were no better (docs/benchmarks.md).
     /// </remarks>
     internal const int ClaimAhead = 48;
 
