@@ -174,13 +174,16 @@ internal sealed partial class PostgresRunStore : IRunStore
                             continue;
                         }
 
+                        // The lease lasts this long from when the server ran the statement, which was after it was sent.
+                        var heldFor = reader.IsDBNull(10) ? 0 : reader.GetDouble(10);
                         answers.Add(new ClaimRow(
                             reader.GetString(1),
                             reader.GetBoolean(0),
                             reader.GetInt64(2),
                             reader.GetInt32(3),
                             reader.GetInt32(4),
-                            Entry(reader.GetInt16(5), reader.GetInt32(6), reader.GetInt32(3), reader.GetInt32(4), reader.GetBoolean(7), reader.GetBoolean(8), reader.GetBoolean(9))));
+                            Entry(reader.GetInt16(5), reader.GetInt32(6), reader.GetInt32(3), reader.GetInt32(4), reader.GetBoolean(7), reader.GetBoolean(8), reader.GetBoolean(9)),
+                            heldFor > 0 ? sent + (long)(heldFor * Stopwatch.Frequency) : 0));
                     }
 
                     reader.NextResult();
@@ -210,6 +213,7 @@ internal sealed partial class PostgresRunStore : IRunStore
             else
             {
                 SetKey(answer.Key, answer.Entry);
+                KeepHeldUntil(answer);
             }
         }
 
@@ -260,15 +264,31 @@ internal sealed partial class PostgresRunStore : IRunStore
                 OR (i.status = 1 AND @retry AND i.finished_at < @opened)))
                OR (excluded.reserved AND i.reserved AND i.status = 2 AND i.lease_until < now())
             RETURNING i.key, token, attempts, deaths)
-        SELECT true, key, token, attempts, deaths, 2::smallint, @r, false, false, false FROM claimed
+        SELECT true, key, token, attempts, deaths, 2::smallint, @r, false, false, false, NULL::float8 FROM claimed
         UNION ALL
-        SELECT false, i.key, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL, i.reserved
+        SELECT false, i.key, i.token, i.attempts, i.deaths, i.status, i.run, coalesce(i.lease_until < now(), false), i.output IS NOT NULL, i.reserved,
+            extract(epoch FROM i.lease_until - clock_timestamp())::float8
         FROM input CROSS JOIN LATERAL ({Row}) i
         WHERE NOT EXISTS (SELECT 1 FROM claimed WHERE claimed.key = input.k)
           AND (EXISTS (SELECT 1 FROM free WHERE free.k = input.k) OR EXISTS (SELECT 1 FROM seen WHERE seen.k = input.k AND NOT seen.claimable))
         UNION ALL
-        SELECT false, NULL, 0, 0, 0, 0::smallint, 0, false, false, false WHERE NOT EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
+        SELECT false, NULL, 0, 0, 0, 0::smallint, 0, false, false, false, NULL::float8 WHERE NOT EXISTS (SELECT 1 FROM {S}.checkpoints WHERE id = @c)
         """;
+
+    /// <summary>
+    /// A foreseen key the claim declined because another worker holds it is declined without a trip when reached, while
+    /// that worker's lease surely lasts. The keys claimed since (<see cref="PrefetchedKey"/>) do not always say so: a
+    /// claim that committed after this worker's last one, with tokens below the ones this worker took meanwhile, is
+    /// never among them; without this, each such key cost a trip of its own when reached.
+    /// </summary>
+    private void KeepHeldUntil(in ClaimRow answer)
+    {
+        if (answer.HeldUntil != 0 && answer.Entry.Status == KeyStatus.Started && answer.Entry.Run != _run
+            && (_prefetched.Count < MaxPrefetched || _prefetched.ContainsKey(answer.Key)))
+        {
+            _prefetched[answer.Key] = new PrefetchedKey(answer.Entry, answer.HeldUntil);
+        }
+    }
 
     /// <summary>
     /// A foreseen key the claim answered nothing for was being claimed by another worker at that moment (its advisory

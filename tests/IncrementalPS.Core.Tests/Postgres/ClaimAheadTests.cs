@@ -115,6 +115,44 @@ public sealed class ClaimAheadTests : IDisposable
     }
 
     [Fact]
+    public void Foreseen_keys_a_claim_finds_held_by_a_worker_whose_claim_committed_late_cost_no_trip_each()
+    {
+        using var worker = PostgresRunStore.Open(_db.Target, "job", Sessions.Options(), Lease);
+        var checkpoint = (long)_db.Scalar("SELECT id FROM incrementalps.checkpoints")!;
+        using (var other = new Npgsql.NpgsqlConnection(_db.ConnectionString))
+        {
+            // Another worker's claim of b and c: its tokens are drawn before this worker's claim, and it commits after
+            // that claim's look at the keys claimed since. So b and c are never among the keys claimed since.
+            other.Open();
+            using var transaction = other.BeginTransaction();
+            using (var claiming = new Npgsql.NpgsqlCommand(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, @c)) FROM unnest(ARRAY['b', 'c']) AS k; " +
+                "INSERT INTO incrementalps.items (checkpoint_id, key, status, run, attempts, deaths, token, lease_until, reserved) " +
+                "SELECT @c, k, 2, 99, 1, 0, nextval('incrementalps.tokens'), now() + interval '30 s', false FROM unnest(ARRAY['b', 'c']) AS k",
+                other))
+            {
+                claiming.Parameters.AddWithValue("c", checkpoint);
+                claiming.ExecuteNonQuery();
+            }
+
+            worker.Foresee(new[] { "b", "c", "d" });
+            Assert.True(worker.TryClaim("a", 1, 0, out _));
+            transaction.Commit();
+        }
+
+        // Once the moment is over, reaching b asks about it, and c with it: both held by the other worker.
+        Thread.Sleep(PostgresRunStore.ClaimedElsewhereFor + TimeSpan.FromMilliseconds(200));
+        worker.Foresee(new[] { "c" });
+        Assert.False(worker.TryClaim("b", 1, 0, out _));
+        worker.Foresee(Array.Empty<string>());
+        var trips = worker.RoundTrips;
+
+        Assert.False(worker.TryClaim("c", 1, 0, out _));
+        Assert.Equal(trips, worker.RoundTrips);
+        Assert.True(worker.TryGet("c", out var c) && c.Status == KeyStatus.Started && c.Run == 99);
+    }
+
+    [Fact]
     public void A_reservation_that_lapses_is_taken_over_without_a_death_and_its_old_holder_does_not_run_it()
     {
         var options = Sessions.Options();
