@@ -19,11 +19,11 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
 {
     /// <summary>At most this many keys are claimed in one trip: the one to run now and those foreseen after it.</summary>
     /// <remarks>
-    /// With 4 workers on the same input a claim gets about a quarter of its keys, so this sets how often a worker pays
-    /// a claim trip (a batch of three statements, the costliest trip). 48 against 16: 4,700-5,000 against 4,000 items/s
-    /// (medians; 48 was ahead in all 7 interleaved pairs of runs); 64 and 96 were no better (docs/benchmarks.md).
+    /// 48 gave 15-20% more items/s in the bench (4 workers, no-op items), but two incps workers on real items then fell,
+    /// in about a third of the runs, into a mode with ~45 more claim trips per 240 items, not yet understood
+    /// (docs/benchmarks.md): 16 until it is.
     /// </remarks>
-    internal const int ClaimAhead = 48;
+    internal const int ClaimAhead = 16;
 
     /// <summary>How long a foreseen key that another worker was claiming at the time is taken as held without asking.</summary>
     internal static readonly TimeSpan ClaimedElsewhereFor = TimeSpan.FromSeconds(1);
