@@ -20,7 +20,7 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
     /// <summary>At most this many keys are claimed in one trip: the one to run now and those foreseen after it.</summary>
     /// <remarks>
     /// 48 gave 15-20% more items/s in the bench (4 workers, no-op items), but two incps workers on real items then fell,
-    /// in about a third of the runs, into a mode with ~45 more claim trips per 240 items, not yet understood
+    /// in 6 of 21 runs, into a mode with ~45 more claim trips per 240 items, not yet understood
     /// (docs/benchmarks.md): 16 until it is.
     /// </remarks>
     internal const int ClaimAhead = 16;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using IncrementalPS.Commands;
 using IncrementalPS.Core;
@@ -107,14 +108,6 @@ internal sealed class SharedCheckpointReset
     private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
 
     /// <summary>Keys as a user gives them, in the form Invoke-Incremental stores them (a key over 256 characters shortened).</summary>
-    internal static List<string> AsStored(IEnumerable<string> keys)
-    {
-        var stored = new List<string>();
-        foreach (var key in keys)
-        {
-            stored.Add(ItemKey.Bounded(key));
-        }
-
-        return stored;
-    }
+    /// <remarks>A lambda, not the method group: that would bind to Select's overload with the index, as the maximum length.</remarks>
+    internal static List<string> AsStored(IEnumerable<string> keys) => keys.Select(key => ItemKey.Bounded(key)).ToList();
 }
