@@ -271,6 +271,11 @@ Describe 'Reset-Checkpoint' -Tag 'CI' {
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
         Get-Content $notes | Should -Be 'my notes'
         "$notes.lock" | Should -Not -Exist
+
+        # Refused before anything is asked: -WhatIf does not say it would remove it.
+        Reset-Checkpoint -Path $notes -WhatIf -ErrorVariable whatIf -ErrorAction SilentlyContinue
+        $whatIf[0].FullyQualifiedErrorId | Should -Be 'NotACheckpoint,IncrementalPS.Commands.ResetCheckpointCommand'
+        Get-Content $notes | Should -Be 'my notes'
     }
 
     It 'leaves a folder''s files alone when they are piped in with -Force, removing only the checkpoint' {

@@ -103,7 +103,7 @@ internal sealed class ResetCommand : Command
         if (!force)
         {
             // Refused before asking, not after: nobody should confirm a removal that is then refused.
-            CheckpointSidecars.EnsureOwnBeforeAsking(location);
+            CheckpointReset.EnsureOursBeforeAsking(location);
             if (Console.IsInputRedirected || Console.IsErrorRedirected)
             {
                 throw new UsageException(

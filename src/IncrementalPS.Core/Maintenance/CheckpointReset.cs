@@ -31,6 +31,20 @@ internal static class CheckpointReset
         => EngineBoundary.Call(location, () => ResetOperations.Forget(location, keys, failedOnly: false, hasher));
 
     /// <summary>
+    /// Throws unless the file is a checkpoint (a damaged one counts) and the files beside it are its own: for a command
+    /// about to ask whether to change it, so that nobody confirms a change that is then refused. The change checks
+    /// again, under the lock.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">The file, or one beside it, is not this product's (nothing was changed).</exception>
+    public static void EnsureOursBeforeAsking(CheckpointLocation location)
+        => EngineBoundary.Call(location, () =>
+        {
+            CheckpointFileCheck.EnsureIsCheckpoint(location.FilePath);
+            CheckpointSidecars.EnsureOwnBeforeAsking(location);
+            return 0;
+        });
+
+    /// <summary>
     /// Forgets keys as the checkpoint stores them (as <see cref="CheckpointInspector.ReadItems"/> lists them: for a
     /// checkpoint of hashed keys, the hashes), so no secret is needed. Returns how many of them the checkpoint knew.
     /// </summary>

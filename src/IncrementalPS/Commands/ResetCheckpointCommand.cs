@@ -222,7 +222,7 @@ public sealed class ResetCheckpointCommand : PSCmdlet
             throw new CheckpointLockedException(location.FilePath, CheckpointInspector.ReadStatus(location).Owner);
         }
 
-        CheckpointSidecars.EnsureOwnBeforeAsking(location);
+        CheckpointReset.EnsureOursBeforeAsking(location);
 
         if (Failed)
         {
