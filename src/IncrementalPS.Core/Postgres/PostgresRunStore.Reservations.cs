@@ -19,11 +19,11 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
 {
     /// <summary>At most this many keys are claimed in one trip: the one to run now and those foreseen after it.</summary>
     /// <remarks>
-    /// 48 gave 15-20% more items/s in the bench (4 workers, no-op items), but two incps workers on real items then fell,
-    /// in 6 of 21 runs, into a mode with ~45 more claim trips per 240 items, not yet understood
-    /// (docs/benchmarks.md): 16 until it is.
+    /// 48 against 16: more items/s in 9 of 10 interleaved pairs of bench runs (4 workers, no-op items), by up to a third.
+    /// A worker that joined late used to pay a trip for each key the others held when it opened and finished meanwhile,
+    /// which made more keys ahead cost more trips, not fewer (<see cref="KnownUnclaimable"/>; docs/benchmarks.md).
     /// </remarks>
-    internal const int ClaimAhead = 16;
+    internal const int ClaimAhead = 48;
 
     /// <summary>How long a foreseen key that another worker was claiming at the time is taken as held without asking.</summary>
     internal static readonly TimeSpan ClaimedElsewhereFor = TimeSpan.FromSeconds(1);
@@ -71,10 +71,21 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
         return keys.ToArray();
     }
 
-    /// <summary>A key with any history is not claimed ahead (the server would decline it): only new keys are.</summary>
+    /// <summary>
+    /// A key with any history is not claimed ahead (the server would decline it): only new keys are. Except one another
+    /// worker held when this one last heard of it, with no lease known to last: asked about with the claim, whose answer
+    /// says where it stands now. A worker that joins late learns at opening that others hold their keys claimed ahead;
+    /// without the question, each of those they finished meanwhile cost a trip of its own when reached.
+    /// </summary>
     private bool KnownUnclaimable(string key, long now)
-        => _keys.TryGet(key, out _)
-            || (_prefetched.TryGetValue(key, out var known) && (known.Entry.Status != KeyStatus.Started || now < known.HeldUntil));
+    {
+        if (_prefetched.TryGetValue(key, out var known))
+        {
+            return known.Entry.Status != KeyStatus.Started || now < known.HeldUntil;
+        }
+
+        return _keys.TryGet(key, out var entry) && !(entry.Status == KeyStatus.Started && entry.Run != _run);
+    }
 
     /// <summary>
     /// Starts an item this worker claimed ahead: one trip that carries the held results and turns the reservation into

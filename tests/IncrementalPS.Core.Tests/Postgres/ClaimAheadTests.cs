@@ -153,6 +153,33 @@ public sealed class ClaimAheadTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_that_joins_while_another_holds_keys_learns_in_one_claim_which_of_them_were_finished_since()
+    {
+        var keys = Enumerable.Range(0, 10).Select(i => $"k{i}").ToArray();
+        using var early = PostgresRunStore.Open(_db.Target, "job", Sessions.Options(), Lease);
+        early.Foresee(keys.Skip(1).ToArray());
+        Assert.True(early.TryClaim(keys[0], 1, 0, out var claim));
+        early.Foresee(Array.Empty<string>());
+
+        // Joining now, the late worker learns that the early one holds all ten (one running, the rest claimed ahead).
+        using var late = PostgresRunStore.Open(_db.Target, "job", Sessions.Options(), Lease);
+        Assert.True(late.TryGet(keys[5], out var held) && held.Status == KeyStatus.Started && held.Run == early.Run);
+        for (var i = 1; i < keys.Length; i++)
+        {
+            early.RecordCompleted(claim, TimeSpan.Zero, null);
+            Assert.True(early.TryClaim(keys[i], 1, 0, out claim));
+        }
+
+        early.WaitDurable(early.RecordCompleted(claim, TimeSpan.Zero, null));
+
+        // Reaching the first, the late worker asks about the ones after it in the same trip: all done, none costs a trip.
+        late.Foresee(keys.Skip(1).ToArray());
+        Assert.False(late.TryClaim(keys[0], 1, 0, out _));
+        Assert.All(keys, key => Assert.True(late.TryGet(key, out var entry) && entry.Status == KeyStatus.Completed, key));
+        Assert.Equal(1, late.RoundTrips);
+    }
+
+    [Fact]
     public void A_reservation_that_lapses_is_taken_over_without_a_death_and_its_old_holder_does_not_run_it()
     {
         var options = Sessions.Options();
