@@ -44,6 +44,19 @@ internal sealed class TestDatabase : IDisposable
 
     public void Dispose() => Execute($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
 
+    /// <summary>
+    /// The transactions committed in this database so far, as the server counts them. Read from the server's own
+    /// database, so that reading adds none: a test that bounds a run's transactions counts only the run's.
+    /// </summary>
+    public long CommittedTransactions()
+    {
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Pooling = false }.ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = @name", connection);
+        command.Parameters.AddWithValue("name", Name);
+        return (long)command.ExecuteScalar()!;
+    }
+
     private void Execute(string sql)
     {
         using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Pooling = false }.ConnectionString);
