@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -55,6 +56,12 @@ internal sealed partial class CheckpointSession
         if (_store is not IForeseeingStore foreseeing)
         {
             return ProcessPipelined(key, work, cancellationToken);
+        }
+
+        // A key the engine would refuse when reached (empty, or not valid Unicode) is no key to claim ahead either.
+        if (upcoming.Any(k => string.IsNullOrEmpty(k) || HasLoneSurrogate(k)))
+        {
+            upcoming = upcoming.Where(k => !string.IsNullOrEmpty(k) && !HasLoneSurrogate(k)).ToList();
         }
 
         lock (_gate)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
@@ -31,6 +32,9 @@ namespace IncrementalPS.Commands;
 [OutputType(typeof(object))]
 public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
 {
+    /// <summary>The most items -ReadAhead holds back: the window is for claims in one trip, not a buffer of the input.</summary>
+    internal const int MaxReadAhead = 1_000;
+
     private const string ByName = "ByName";
     private const string ByPath = "ByPath";
     private const long SkipReportInterval = 1000;
@@ -45,6 +49,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ParallelRun? _parallel;
     private ItemBatcher? _batches;
     private SharedStoreItems? _shared;
+    private ReadAheadItems? _readAhead;
     private KeySelector? _keys;
     private KeyHasher? _keyHasher;
     private Exception? _lastFailure;
@@ -79,6 +84,16 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = ByName)]
     [SecondsToTimeSpan]
     public TimeSpan Lease { get; set; } = PostgresCheckpoint.DefaultLease;
+
+    /// <summary>
+    /// With -Store: hold up to this many pipeline items before running the first, so that the store claims their keys
+    /// in the same trip (as incps run does with the lines it reads ahead): workers on the same input then stop paying a
+    /// trip for each item another holds. Each item then runs, and its output comes, this many items later than it
+    /// arrived. 0 (the default) runs each item as it arrives, as ForEach-Object does.
+    /// </summary>
+    [Parameter(ParameterSetName = ByName)]
+    [ValidateRange(0, MaxReadAhead)]
+    public int ReadAhead { get; set; }
 
     /// <summary>The script block run once per item, with $_ and $PSItem bound, in the caller's scope.</summary>
     [Parameter(ParameterSetName = ByName, Mandatory = true, Position = 1)]
@@ -230,6 +245,13 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 Lease));
         }
 
+        if (ReadAhead > 0 && _database is null)
+        {
+            ThrowTerminatingError(ErrorRecords.ConflictingParameters(
+                "-ReadAhead applies to a PostgreSQL store (-Store, or $env:INCREMENTALPS_STORE): it lets the store claim the next items' keys in one trip.",
+                ReadAhead));
+        }
+
         if (_database is not null && (ThrottleLimit > 1 || TimeoutSeconds > 0 || BatchSize > 1))
         {
             ThrowTerminatingError(ErrorRecords.ConflictingParameters(
@@ -269,6 +291,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
                 : BatchesInCallersScope(_session);
             _shared = _database is not null && _parallel is null && _batches is null ? new SharedStoreItems(_session, Report) : null;
+            _readAhead = _shared is not null && ReadAhead > 0 ? new ReadAheadItems(ReadAhead) : null;
         }
         catch (ArgumentException exception)
         {
@@ -332,17 +355,47 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             return;
         }
 
+        if (_readAhead is not null)
+        {
+            // Held back until the window is full; the oldest then runs, with the keys after it to claim in its trip.
+            _readAhead.Add(key.Key!, item);
+            while (_session is not null && _readAhead.IsOverFull && _readAhead.TryTake(out var due, out var dueItem))
+            {
+                RunKeyed(due, dueItem, _readAhead.Keys);
+            }
+
+            return;
+        }
+
+        RunKeyed(key.Key!, item, Array.Empty<string>());
+    }
+
+    /// <summary>Runs the items still held back by -ReadAhead, at the end of the input.</summary>
+    private void RunReadAhead()
+    {
+        while (_readAhead is not null && _session is not null && _readAhead.TryTake(out var key, out var item))
+        {
+            RunKeyed(key, item, _readAhead.Keys);
+        }
+    }
+
+    /// <summary>
+    /// Runs one item whose key is known and reports its outcome. <paramref name="upcoming"/>: the keys of the items
+    /// held back after it (-ReadAhead), which a shared store may claim in the same trip.
+    /// </summary>
+    private void RunKeyed(string key, PSObject? item, IReadOnlyList<string> upcoming)
+    {
         ItemOutcome outcome;
         try
         {
             if (_shared is not null)
             {
-                _shared.Process(key.Key!, item, _ => RunItem(item), () => _lastFailure is not null, _cancellation!.Token);
+                _shared.Process(key, upcoming, item, _ => RunItem(item), () => _lastFailure is not null, _cancellation!.Token);
                 EndIfSuspending();
                 return;
             }
 
-            outcome = _session.Process(key.Key!, _ => RunItem(item), _cancellation!.Token);
+            outcome = _session!.Process(key, _ => RunItem(item), _cancellation!.Token);
         }
         catch (OperationCanceledException) when (_cancellation!.IsCancellationRequested)
         {
@@ -387,6 +440,13 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             if (_batches is not null)
             {
                 RunStep(_batches.Flush);
+            }
+
+            RunReadAhead();
+            if (_session is null)
+            {
+                // Suspended while running the items held back: EndIfSuspending ended the run.
+                return;
             }
 
             _runner!.End();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -38,9 +39,12 @@ internal sealed class SharedStoreItems : IDisposable
         _carry = new Timer(_ => SettleFromTimer(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
-    /// <summary>Runs one item; reports the outcomes committed by its claim (usually the item before), and its own when it failed.</summary>
+    /// <summary>
+    /// Runs one item; reports the outcomes committed by its claim (usually the item before), and its own when it failed.
+    /// <paramref name="upcoming"/>: the keys of the items that follow it, which the store may claim in the same trip.
+    /// </summary>
     /// <exception cref="CheckpointException">The store failed, or an earlier result was refused (the item was taken over).</exception>
-    public void Process(string key, PSObject? item, Func<ItemAttempt, string?> work, Func<bool> failed, CancellationToken cancellation)
+    public void Process(string key, IReadOnlyList<string> upcoming, PSObject? item, Func<ItemAttempt, string?> work, Func<bool> failed, CancellationToken cancellation)
     {
         lock (_turn)
         {
@@ -48,7 +52,7 @@ internal sealed class SharedStoreItems : IDisposable
             try
             {
                 ReportTimerOutcomes();
-                foreach (var outcome in _session.ProcessPipelined(key, work, cancellation))
+                foreach (var outcome in _session.ProcessPipelined(key, upcoming, work, cancellation))
                 {
                     _report(outcome, outcome.Key == key ? item : null);
                 }

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using IncrementalPS.Core.Tests.Support;
+using IncrementalPS.Module.Tests.Support;
+using Xunit;
+
+namespace IncrementalPS.Module.Tests.Store;
+
+/// <summary>
+/// Invoke-Incremental -Store -ReadAhead N holds back up to N items so that the store claims their keys in the same trip:
+/// workers on the same input stop paying a trip for each item another holds. Items still run once each, in order.
+/// </summary>
+public sealed class SharedStoreReadAheadTests : IDisposable
+{
+    private const int Items = 240;
+    private readonly TestDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public void Items_held_back_run_in_input_order_once_each_and_the_rest_run_at_the_end_of_the_input()
+    {
+        using var host = Host();
+
+        using var shell = host.Run("1..30 | Invoke-Incremental job { \"ran $_\" } -Store $cs -ReadAhead 8 -Keep", out var output);
+
+        Assert.False(shell.HadErrors, string.Join("\n", shell.Streams.Error));
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (object?)$"ran {i}"), output);
+        Assert.Equal(30L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
+        Assert.Equal(0L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE reserved"));
+    }
+
+    [Fact]
+    public void Two_workers_on_the_same_input_make_about_one_trip_per_item_between_them()
+    {
+        using var first = Host();
+        using var second = Host();
+        var start = System.IO.Path.Combine(first.Directory, "go");
+
+        // Both open the checkpoint, then wait for the same moment to start on the same input: in lockstep, each key the
+        // other holds would cost a trip to be told so, without the keys read ahead.
+        var script = $"& {{ while (-not (Test-Path '{start}')) {{ Start-Sleep -Milliseconds 10 }}; 1..{Items} }} | " +
+            "Invoke-Incremental job { $_ } -Store $cs -ReadAhead 48 -Keep";
+        var before = _db.CommittedTransactions();
+        var results = new (List<string> Errors, IReadOnlyList<object?> Output)[2];
+        var workers = new[] { first, second }.Select((host, i) => new Thread(() =>
+        {
+            using var shell = host.Run(script, out var output);
+            results[i] = (shell.Streams.Error.Select(e => e.ToString()).ToList(), output);
+        })).ToList();
+        workers.ForEach(worker => worker.Start());
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+        System.IO.File.WriteAllText(start, string.Empty);
+        workers.ForEach(worker => worker.Join());
+
+        Assert.All(results, result => Assert.Empty(result.Errors));
+        var ran = results.SelectMany(result => result.Output).Select(o => Convert.ToInt32(o, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(1, Items), ran.Order());
+        var commits = SettledCommits() - before;
+        Assert.True(commits < Items * 5 / 4, $"{commits} transactions for {Items} items and 2 workers");
+    }
+
+    [Fact]
+    public void An_item_whose_key_the_store_refuses_is_that_items_error_only_even_while_held_back_with_others()
+    {
+        using var host = Host();
+
+        // The second key is not valid Unicode: it must not go to the server with the keys claimed ahead either.
+        using var shell = host.Run(
+            "'a', [string][char]0xD800, 'b' | Invoke-Incremental job { \"ran $_\" } -Store $cs -ReadAhead 4 -Keep -ErrorAction SilentlyContinue -ErrorVariable failed; $failed.Count",
+            out var output);
+
+        Assert.Equal(new object?[] { "ran a", "ran b", 1 }, output);
+        Assert.Equal(2L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
+    }
+
+    [Fact]
+    public void ReadAhead_without_a_PostgreSQL_store_is_refused_before_the_checkpoint_is_touched()
+    {
+        using var host = new ModuleRunspace();
+
+        var name = "readahead-" + Guid.NewGuid().ToString("N");
+
+        using var shell = host.Run($"1..3 | Invoke-Incremental {name} -ReadAhead 4 {{ $_ }}", out var output);
+
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.StartsWith("ConflictingParameters,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(output);
+        Assert.False(IncrementalPS.Store.CheckpointResolver.FromName(name).Exists);
+    }
+
+    private ModuleRunspace Host()
+    {
+        var host = new ModuleRunspace();
+        host.SetVariable("cs", _db.ConnectionString);
+        return host;
+    }
+
+    /// <summary>A backend reports its counts as it ends, a moment after its client left: read until they stop moving.</summary>
+    private long SettledCommits()
+    {
+        var last = _db.CommittedTransactions();
+        for (var i = 0; i < 20; i++)
+        {
+            Thread.Sleep(250);
+            var now = _db.CommittedTransactions();
+            if (now == last)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
+}
