@@ -60,7 +60,8 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
         for (var i = 0; i < _foreseen.Count && i < 2 * ClaimAhead && keys.Count < ClaimAhead; i++)
         {
             var next = _foreseen[i];
-            if (_reserved.ContainsKey(next) || keys.Contains(next) || KnownUnclaimable(next, now))
+            // PostgreSQL text holds no NUL: such a key fails its own claim when reached, not the claim of another.
+            if (_reserved.ContainsKey(next) || keys.Contains(next) || next.Contains("\0") || KnownUnclaimable(next, now))
             {
                 continue;
             }
@@ -79,9 +80,9 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
     /// </summary>
     private bool KnownUnclaimable(string key, long now)
     {
-        if (_prefetched.TryGetValue(key, out var known))
+        if (_prefetched.TryGetValue(key, out var known) && (known.Entry.Status != KeyStatus.Started || now < known.HeldUntil))
         {
-            return known.Entry.Status != KeyStatus.Started || now < known.HeldUntil;
+            return true;
         }
 
         return _keys.TryGet(key, out var entry) && !(entry.Status == KeyStatus.Started && entry.Run != _run);

@@ -94,6 +94,9 @@ internal sealed partial class PostgresRunStore : IRunStore
     /// <summary>Set by the heartbeat, which reads the request with every beat (<see cref="PostgresSuspend"/>).</summary>
     public bool SuspendRequested => _suspendRequested;
 
+    /// <summary>The keys the last claim trip asked for: the one to run, then those claimed ahead or asked about (tests).</summary>
+    internal IReadOnlyList<string> LastClaimKeys { get; private set; } = Array.Empty<string>();
+
     /// <summary>This worker's run number (tests).</summary>
     internal int Run => _run;
 
@@ -132,6 +135,7 @@ internal sealed partial class PostgresRunStore : IRunStore
         }
 
         var keys = KeysToClaim(key);
+        LastClaimKeys = keys;
         var prefetched = new List<(string Key, PrefetchedKey Known, long Token)>();
         long sent = 0;
         var removed = false;
@@ -212,6 +216,8 @@ internal sealed partial class PostgresRunStore : IRunStore
             }
             else
             {
+                // The answer is the newest news of the key: what the keys claimed since said of it before is stale.
+                _prefetched.Remove(answer.Key);
                 SetKey(answer.Key, answer.Entry);
                 KeepHeldUntil(answer);
             }

@@ -32,8 +32,8 @@ namespace IncrementalPS.Commands;
 [OutputType(typeof(object))]
 public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
 {
-    /// <summary>The most items -ReadAhead holds back: the window is for claims in one trip, not a buffer of the input.</summary>
-    internal const int MaxReadAhead = 1_000;
+    /// <summary>The most items -ReadAhead holds back: as many as the store claims in one trip; more would only delay output.</summary>
+    internal const int MaxReadAhead = PostgresRunStore.ClaimAhead;
 
     private const string ByName = "ByName";
     private const string ByPath = "ByPath";

@@ -180,6 +180,45 @@ public sealed class ClaimAheadTests : IDisposable
     }
 
     [Fact]
+    public void A_key_a_claim_found_finished_is_not_asked_about_again_however_stale_what_was_heard_of_it_before()
+    {
+        using var worker = PostgresRunStore.Open(_db.Target, "job", Sessions.Options(), Lease);
+        var checkpoint = (long)_db.Scalar("SELECT id FROM incrementalps.checkpoints")!;
+        using (var other = new Npgsql.NpgsqlConnection(_db.ConnectionString))
+        {
+            // Another worker finishing b at this very moment (its advisory lock taken): b is taken as held for a moment.
+            // Its token comes before this worker's claim, so the keys claimed since never bring b back.
+            other.Open();
+            using var transaction = other.BeginTransaction();
+            using (var finishing = new Npgsql.NpgsqlCommand(
+                "SELECT pg_advisory_xact_lock(hashtextextended('b', @c)); " +
+                "INSERT INTO incrementalps.items (checkpoint_id, key, status, run, attempts, deaths, token, finished_at) " +
+                "VALUES (@c, 'b', 0, 99, 1, 0, nextval('incrementalps.tokens'), now())",
+                other))
+            {
+                finishing.Parameters.AddWithValue("c", checkpoint);
+                finishing.ExecuteNonQuery();
+            }
+
+            worker.Foresee(new[] { "b" });
+            Assert.True(worker.TryClaim("a", 1, 0, out _));
+            transaction.Commit();
+        }
+
+        // The moment over, the next claim asks about b with its keys ahead, and learns that it is done.
+        Thread.Sleep(PostgresRunStore.ClaimedElsewhereFor + TimeSpan.FromMilliseconds(200));
+        worker.Foresee(new[] { "b", "d" });
+        Assert.True(worker.TryClaim("c", 1, 0, out _));
+        Assert.Contains("b", worker.LastClaimKeys);
+        Assert.True(worker.TryGet("b", out var b) && b.Status == KeyStatus.Completed);
+
+        // Known done from then on: never asked about again.
+        worker.Foresee(new[] { "b", "f" });
+        Assert.True(worker.TryClaim("e", 1, 0, out _));
+        Assert.Equal(new[] { "e", "f" }, worker.LastClaimKeys);
+    }
+
+    [Fact]
     public void A_reservation_that_lapses_is_taken_over_without_a_death_and_its_old_holder_does_not_run_it()
     {
         var options = Sessions.Options();

@@ -59,7 +59,7 @@ public sealed class SharedStoreReadAheadTests : IDisposable
         var ran = results.SelectMany(result => result.Output).Select(o => Convert.ToInt32(o, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(Enumerable.Range(1, Items), ran.Order());
         var commits = SettledCommits() - before;
-        Assert.True(commits < Items * 5 / 4, $"{commits} transactions for {Items} items and 2 workers");
+        Assert.True(commits < Items * 4 / 3, $"{commits} transactions for {Items} items and 2 workers");
     }
 
     [Fact]
