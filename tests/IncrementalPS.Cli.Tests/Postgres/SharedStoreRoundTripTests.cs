@@ -17,7 +17,7 @@ public sealed class SharedStoreRoundTripTests : IDisposable
     public void A_worker_commits_about_one_transaction_per_item_not_a_claim_and_a_result_each()
     {
         using var job = new Job();
-        var before = Commits();
+        var before = _db.CommittedTransactions();
 
         var result = job.Incps(Job.Lines(Job.Items(Items)), Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString, "--keep" }, job.MarkCommand()));
 
@@ -25,7 +25,7 @@ public sealed class SharedStoreRoundTripTests : IDisposable
         Assert.Equal(Items, job.Executions().Count);
         // The worker's backend has ended, so its counts are in. Joining, the schema check, the heartbeat and the end of
         // the run are a few transactions more; a claim and a result trip per item would be twice the items.
-        var commits = SettledCommits() - before;
+        var commits = _db.SettledCommittedTransactions() - before;
         Assert.True(commits < Items * 5 / 4, $"{commits} transactions for {Items} items");
     }
 
@@ -36,7 +36,7 @@ public sealed class SharedStoreRoundTripTests : IDisposable
         var items = 2 * Items;
         var input = Job.Lines(Job.Items(items));
         var args = Job.RunArgs(job.Name, new[] { "--store", _db.ConnectionString, "--keep" }, job.MarkCommand());
-        var before = Commits();
+        var before = _db.CommittedTransactions();
 
         using (var first = job.Start(args))
         using (var second = job.Start(args))
@@ -53,29 +53,7 @@ public sealed class SharedStoreRoundTripTests : IDisposable
 
         Assert.Equal(items, job.Executions().Distinct().Count());
         // Each worker meets every item; without claims ahead, each key the other holds costs a trip to be told so.
-        var commits = SettledCommits() - before;
+        var commits = _db.SettledCommittedTransactions() - before;
         Assert.True(commits < items * 4 / 3, $"{commits} transactions for {items} items and 2 workers");
     }
-
-    /// <summary>A backend reports its counts as it ends, a moment after its client left: read until they stop moving.</summary>
-    private long SettledCommits()
-    {
-        var last = Commits();
-        for (var i = 0; i < 20; i++)
-        {
-            System.Threading.Thread.Sleep(250);
-            var now = Commits();
-            if (now == last)
-            {
-                return now;
-            }
-
-            last = now;
-        }
-
-        return last;
-    }
-
-    private long Commits()
-        => _db.CommittedTransactions();
 }

@@ -57,6 +57,28 @@ internal sealed class TestDatabase : IDisposable
         return (long)command.ExecuteScalar()!;
     }
 
+    /// <summary>
+    /// <see cref="CommittedTransactions"/> once it stops moving: a backend reports its counts as it ends, a moment after
+    /// its client left.
+    /// </summary>
+    public long SettledCommittedTransactions()
+    {
+        var last = CommittedTransactions();
+        for (var i = 0; i < 20; i++)
+        {
+            System.Threading.Thread.Sleep(250);
+            var now = CommittedTransactions();
+            if (now == last)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
+
     private void Execute(string sql)
     {
         using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Pooling = false }.ConnectionString);

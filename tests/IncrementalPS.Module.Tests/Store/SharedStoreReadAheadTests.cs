@@ -58,7 +58,7 @@ public sealed class SharedStoreReadAheadTests : IDisposable
         Assert.All(results, result => Assert.Empty(result.Errors));
         var ran = results.SelectMany(result => result.Output).Select(o => Convert.ToInt32(o, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(Enumerable.Range(1, Items), ran.Order());
-        var commits = SettledCommits() - before;
+        var commits = _db.SettledCommittedTransactions() - before;
         Assert.True(commits < Items * 4 / 3, $"{commits} transactions for {Items} items and 2 workers");
     }
 
@@ -97,24 +97,5 @@ public sealed class SharedStoreReadAheadTests : IDisposable
         var host = new ModuleRunspace();
         host.SetVariable("cs", _db.ConnectionString);
         return host;
-    }
-
-    /// <summary>A backend reports its counts as it ends, a moment after its client left: read until they stop moving.</summary>
-    private long SettledCommits()
-    {
-        var last = _db.CommittedTransactions();
-        for (var i = 0; i < 20; i++)
-        {
-            Thread.Sleep(250);
-            var now = _db.CommittedTransactions();
-            if (now == last)
-            {
-                return now;
-            }
-
-            last = now;
-        }
-
-        return last;
     }
 }

@@ -1,8 +1,6 @@
 using System;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using IncrementalPS.Core.Tests.Support;
 using IncrementalPS.Module.Tests.Support;
 using Xunit;
@@ -33,7 +31,7 @@ public sealed class SharedStoreRoundTripTests : IDisposable
     [Fact]
     public void A_run_commits_about_one_transaction_per_item_not_a_claim_and_a_result_each()
     {
-        var before = Commits();
+        var before = _db.CommittedTransactions();
 
         using var shell = _host.Run($"1..{Items} | Invoke-Incremental job {{ }} -Store $cs -Keep", out _);
 
@@ -41,7 +39,7 @@ public sealed class SharedStoreRoundTripTests : IDisposable
         Assert.Equal((long)Items, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
         // Joining, the schema check, the heartbeat and the run's end are a few transactions more; a claim trip and a
         // result trip per item would be twice the items. The session's connection is closed: its counts are in.
-        var commits = SettledCommits() - before;
+        var commits = _db.SettledCommittedTransactions() - before;
         Assert.True(commits < Items * 5 / 4, $"{commits} transactions for {Items} items");
     }
 
@@ -101,26 +99,4 @@ public sealed class SharedStoreRoundTripTests : IDisposable
         Assert.Equal("ran c", lines[2]);
         Assert.Equal(1L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 1"));
     }
-
-    /// <summary>A backend reports its counts as it ends, a moment after its client left: read until they stop moving.</summary>
-    private long SettledCommits()
-    {
-        var last = Commits();
-        for (var i = 0; i < 20; i++)
-        {
-            Thread.Sleep(250);
-            var now = Commits();
-            if (now == last)
-            {
-                return now;
-            }
-
-            last = now;
-        }
-
-        return last;
-    }
-
-    private long Commits()
-        => _db.CommittedTransactions();
 }
