@@ -77,6 +77,35 @@ public sealed class SharedStoreReadAheadTests : IDisposable
     }
 
     [Fact]
+    public void Stopped_with_items_held_back_they_are_left_unrun_and_unclaimed_and_the_next_run_does_them_once()
+    {
+        using var host = Host();
+
+        // Item 20 blocks until the run is stopped: items 21 to 28 are held back behind it, claimed ahead.
+        using (var first = host.Create("1..60 | Invoke-Incremental job { if ($_ -eq 20) { Start-Sleep -Seconds 600 }; $_ } -Store $cs -ReadAhead 8 -Keep"))
+        {
+            var running = first.BeginInvoke();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (CompletedSoFar() < 19 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+
+            first.Stop();
+            Assert.Throws<System.Management.Automation.PipelineStoppedException>(() => first.EndInvoke(running));
+        }
+
+        Assert.Equal(19L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
+        Assert.Equal(0L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE reserved"));
+        Assert.Equal(0L, _db.Scalar("SELECT coalesce(sum(deaths), 0) FROM incrementalps.items"));
+
+        using var second = host.Run("1..60 | Invoke-Incremental job { $_ } -Store $cs -ReadAhead 8 -Keep", out var output);
+
+        Assert.False(second.HadErrors, string.Join("\n", second.Streams.Error));
+        Assert.Equal(Enumerable.Range(20, 41).Select(i => (object?)i), output);
+    }
+
+    [Fact]
     public void ReadAhead_without_a_PostgreSQL_store_is_refused_before_the_checkpoint_is_touched()
     {
         using var host = new ModuleRunspace();
@@ -90,6 +119,19 @@ public sealed class SharedStoreReadAheadTests : IDisposable
         Assert.Contains("PostgreSQL", error.Exception.Message, StringComparison.Ordinal);
         Assert.Empty(output);
         Assert.False(IncrementalPS.Store.CheckpointResolver.FromName(name).Exists);
+    }
+
+    /// <summary>Items completed in the store so far; 0 before the first worker has made its tables.</summary>
+    private long CompletedSoFar()
+    {
+        try
+        {
+            return (long)_db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0")!;
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
     }
 
     private ModuleRunspace Host()
