@@ -81,8 +81,10 @@ public sealed class SharedStoreReadAheadTests : IDisposable
     {
         using var host = Host();
 
-        // Item 20 blocks until the run is stopped: items 21 to 28 are held back behind it, claimed ahead.
-        using (var first = host.Create("1..60 | Invoke-Incremental job { if ($_ -eq 20) { Start-Sleep -Seconds 600 }; $_ } -Store $cs -ReadAhead 8 -Keep"))
+        // Item 20 blocks until the run is stopped: items 21 to 28 are held back behind it, claimed ahead. It waits in a
+        // loop of .NET sleeps, which the stop ends between two of them: a first Start-Sleep would load its module then,
+        // and a stop (or a busy machine) during that load fails the item instead.
+        using (var first = host.Create("1..60 | Invoke-Incremental job { if ($_ -eq 20) { while ($true) { [System.Threading.Thread]::Sleep(20) } }; $_ } -Store $cs -ReadAhead 8 -Keep"))
         {
             var running = first.BeginInvoke();
             var deadline = DateTime.UtcNow.AddSeconds(30);
