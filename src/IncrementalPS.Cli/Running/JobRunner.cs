@@ -218,7 +218,7 @@ internal sealed class JobRunner
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(intake.Token, session.Suspending);
         try
         {
-            var window = Pipelined ? new ReadAheadWindow(ReadAhead) : null;
+            var window = Pipelined ? new ReadAheadWindow<string>(ReadAhead) : null;
             while (items.WaitToReadAsync(wake.Token).AsTask().GetAwaiter().GetResult())
             {
                 if (window is not null)
@@ -262,7 +262,7 @@ internal sealed class JobRunner
     /// so that the store claims several in one trip and each result rides with the next item's trip. When no next item
     /// is there to carry the last result, it is committed at once rather than while the input waits.
     /// </summary>
-    private void ProcessWindow(ChannelReader<string> items, ReadAheadWindow window, CheckpointSession session, CancellationToken wake, CancellationToken stopping)
+    private void ProcessWindow(ChannelReader<string> items, ReadAheadWindow<string> window, CheckpointSession session, CancellationToken wake, CancellationToken stopping)
     {
         while (!wake.IsCancellationRequested)
         {

@@ -58,15 +58,9 @@ internal sealed partial class CheckpointSession
             return ProcessPipelined(key, work, cancellationToken);
         }
 
-        // A key the engine would refuse when reached (empty, or not valid Unicode) is no key to claim ahead either.
-        if (upcoming.Any(k => string.IsNullOrEmpty(k) || HasLoneSurrogate(k)))
-        {
-            upcoming = upcoming.Where(k => !string.IsNullOrEmpty(k) && !HasLoneSurrogate(k)).ToList();
-        }
-
         lock (_gate)
         {
-            foreseeing.Foresee(upcoming);
+            foreseeing.Foresee(WithoutRefusedKeys(upcoming));
         }
 
         try
@@ -80,6 +74,23 @@ internal sealed partial class CheckpointSession
                 foreseeing.Foresee(Array.Empty<string>());
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="keys"/> without those the engine refuses when reached (empty, or not valid Unicode): no key to
+    /// claim ahead either. The same list, not a copy, when none is refused (every item: no allocation).
+    /// </summary>
+    private static IReadOnlyList<string> WithoutRefusedKeys(IReadOnlyList<string> keys)
+    {
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (string.IsNullOrEmpty(keys[i]) || HasLoneSurrogate(keys[i]))
+            {
+                return keys.Where(k => !string.IsNullOrEmpty(k) && !HasLoneSurrogate(k)).ToList();
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>Commits the results ProcessPipelined still holds and returns their outcomes, in order.</summary>

@@ -49,7 +49,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ParallelRun? _parallel;
     private ItemBatcher? _batches;
     private SharedStoreItems? _shared;
-    private ReadAheadItems? _readAhead;
+    private ReadAheadWindow<PSObject?>? _readAhead;
     private KeySelector? _keys;
     private KeyHasher? _keyHasher;
     private Exception? _lastFailure;
@@ -291,7 +291,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
                 : _parallel is not null ? new ItemBatcher(BatchSize, _session.IsSettled, _parallel.Submit, _parallel.SubmitBatch)
                 : BatchesInCallersScope(_session);
             _shared = _database is not null && _parallel is null && _batches is null ? new SharedStoreItems(_session, Report) : null;
-            _readAhead = _shared is not null && ReadAhead > 0 ? new ReadAheadItems(ReadAhead) : null;
+            _readAhead = _shared is not null && ReadAhead > 0 ? new ReadAheadWindow<PSObject?>(ReadAhead + 1) : null;
         }
         catch (ArgumentException exception)
         {
@@ -357,11 +357,12 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
 
         if (_readAhead is not null)
         {
-            // Held back until the window is full; the oldest then runs, with the keys after it to claim in its trip.
-            _readAhead.Add(key.Key!, item);
-            while (_session is not null && _readAhead.IsOverFull && _readAhead.TryTake(out var due, out var dueItem))
+            // Held back until the window is full (the item to run and -ReadAhead after it); the oldest then runs, with
+            // the keys after it to claim in its trip.
+            _readAhead.Add(item, key.Key!);
+            if (_readAhead.IsFull && _readAhead.TryTake(out var due, out var dueKey))
             {
-                RunKeyed(due, dueItem, _readAhead.Keys);
+                RunKeyed(dueKey, due, _readAhead.Keys);
             }
 
             return;
@@ -373,7 +374,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     /// <summary>Runs the items still held back by -ReadAhead, at the end of the input.</summary>
     private void RunReadAhead()
     {
-        while (_readAhead is not null && _session is not null && _readAhead.TryTake(out var key, out var item))
+        while (_readAhead is not null && _session is not null && _readAhead.TryTake(out var item, out var key))
         {
             RunKeyed(key, item, _readAhead.Keys);
         }
