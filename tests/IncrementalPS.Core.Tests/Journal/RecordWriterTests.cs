@@ -57,6 +57,28 @@ public sealed class RecordWriterTests
         }
     }
 
+    [Fact]
+    public void Durations_formatted_from_whole_microseconds_are_the_text_of_the_rounded_double()
+    {
+        // The record's duration is written from whole microseconds below 1e9 ms: every kind of value there, halves
+        // (which round to even) and the edges of that range included.
+        using var writer = new RecordWriter();
+        var random = new Random(11);
+        var durations = new List<double> { 0.0001, 0.0015, 0.0025, 1.0005, 2.0005, 0.1235, 0.9995, 9.9995, 99.9995, 999999999.9994, 999999999.9996, 999999999.999, 1e9 - 1e-7, 1e9, 1e9 + 1 };
+        for (var i = 0; i < 50_000; i++)
+        {
+            var exponent = random.Next(-4, 10);
+            durations.Add(random.NextDouble() * Math.Pow(10, exponent));
+            durations.Add((random.Next(0, 1_000_000) + 0.5) / 1000 * Math.Pow(10, random.Next(0, 4)));
+        }
+
+        var time = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        foreach (var ms in durations)
+        {
+            Assert.Equal(Reference("k", time, 1, ms), writer.ItemCompleted("k", time, 1, ms, output: null).ToArray());
+        }
+    }
+
     private static byte[] Reference(string key, DateTime time, int attempt, double milliseconds)
     {
         using var buffer = new MemoryStream();
