@@ -50,6 +50,9 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
     private ItemBatcher? _batches;
     private SharedStoreItems? _shared;
     private ReadAheadWindow<PSObject?>? _readAhead;
+    // The item RunKeyed hands a checkpoint file's session, and one delegate that runs it: no closure per item.
+    private PSObject? _keyedItem;
+    private Func<ItemAttempt, string?>? _runKeyedItem;
     private KeySelector? _keys;
     private KeyHasher? _keyHasher;
     private Exception? _lastFailure;
@@ -391,12 +394,17 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
         {
             if (_shared is not null)
             {
+                // Its own closure: a shared store's session keeps the work of an item another worker holds, to run it
+                // at the end of the input if that worker dies.
                 _shared.Process(key, upcoming, item, _ => RunItem(item), () => _lastFailure is not null, _cancellation!.Token);
                 EndIfSuspending();
                 return;
             }
 
-            outcome = _session!.Process(key, _ => RunItem(item), _cancellation!.Token);
+            // The checkpoint file's session runs the work now or never: one delegate serves every item.
+            _keyedItem = item;
+            _runKeyedItem ??= _ => RunItem(_keyedItem);
+            outcome = _session!.Process(key, _runKeyedItem, _cancellation!.Token);
         }
         catch (OperationCanceledException) when (_cancellation!.IsCancellationRequested)
         {
