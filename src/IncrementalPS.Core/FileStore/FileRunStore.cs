@@ -28,8 +28,9 @@ internal sealed class FileRunStore : IRunStore
     private readonly int _version;
     private readonly Func<DateTime> _clock;
     private readonly TimeSpan? _keepFor;
-    // Keys this run has in flight, with their slot (-1: marked by an item-started record instead).
-    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    // Keys this run has in flight that an item-started record marks (no slot was free, or the key is too long for one);
+    // the others are in _slots.
+    private readonly HashSet<string> _startedByRecord = new(StringComparer.Ordinal);
     private readonly Durability _durability;
     private IJournalAppender? _appender;
     // A failure of the journal found outside an append (a compaction's swap): the run stops before its next item.
@@ -216,18 +217,25 @@ internal sealed class FileRunStore : IRunStore
         var slot = _slots.CanMark(key) ? _slots.Mark(key, _run, attempt, deaths) : -1;
         var offset = slot >= 0 ? -1 : AppendAndCommit(_records.ItemStarted(key, _clock(), _run, attempt, deaths));
         _keys.Set(key, new KeyEntry { Offset = offset, Run = _run, Attempts = attempt, Deaths = deaths, Status = KeyStatus.Started });
-        _inFlight[key] = slot;
+        if (slot < 0)
+        {
+            _startedByRecord.Add(key);
+        }
+
         return new ItemClaim(key, attempt, slot);
     }
 
     public ItemClaim Reclaim(in ItemClaim claim, int attempt)
     {
         // The new mark is made before the old one is freed, so a kill at any moment finds the item in flight.
-        _inFlight.TryGetValue(claim.Key, out var oldSlot);
         var next = Claim(claim.Key, attempt, deaths: 0);
-        if (oldSlot >= 0)
+        if (claim.Token >= 0)
         {
-            _slots.Clear(oldSlot);
+            _slots.Release((int)claim.Token, claim.Key);
+        }
+        else if (next.Token >= 0)
+        {
+            _startedByRecord.Remove(claim.Key);
         }
 
         return next;
@@ -236,34 +244,40 @@ internal sealed class FileRunStore : IRunStore
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
+    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, DateTime finished, string? output)
     {
-        var offset = Append(_records.ItemCompleted(claim.Key, _clock(), claim.Attempt, duration.TotalMilliseconds, output));
+        var offset = Append(_records.ItemCompleted(claim.Key, finished, claim.Attempt, duration.TotalMilliseconds, output));
         _keys.Set(claim.Key, new KeyEntry { Offset = offset, Run = _run, Attempts = claim.Attempt, Status = KeyStatus.Completed, HasOutput = output is not null });
-        return Landed(claim.Key);
+        return Landed(claim.Key, claim.Token);
     }
 
-    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error)
+    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, DateTime finished, ItemError error)
     {
-        var offset = Append(_records.ItemFailed(claim.Key, _clock(), claim.Attempt, duration.TotalMilliseconds, error));
+        var offset = Append(_records.ItemFailed(claim.Key, finished, claim.Attempt, duration.TotalMilliseconds, error));
         _keys.Set(claim.Key, new KeyEntry { Offset = offset, Run = _run, Attempts = claim.Attempt, Status = KeyStatus.Failed });
-        return Landed(claim.Key);
+        return Landed(claim.Key, claim.Token);
     }
 
     public void RecordInterrupted(in ItemClaim claim, int deaths)
     {
         if (!_closed)
         {
-            MarkInterrupted(claim.Key, deaths);
+            MarkInterrupted(claim.Key, claim.Token, deaths);
         }
     }
 
     public void InterruptAll()
     {
-        foreach (var key in new List<string>(_inFlight.Keys))
+        foreach (var marked in _slots.Marked())
+        {
+            _keys.TryGet(marked.Value, out var entry);
+            MarkInterrupted(marked.Value, marked.Key, entry.Deaths);
+        }
+
+        foreach (var key in new List<string>(_startedByRecord))
         {
             _keys.TryGet(key, out var entry);
-            MarkInterrupted(key, entry.Deaths);
+            MarkInterrupted(key, -1, entry.Deaths);
         }
     }
 
@@ -413,7 +427,7 @@ internal sealed class FileRunStore : IRunStore
         }
     }
 
-    private void MarkInterrupted(string key, int deaths)
+    private void MarkInterrupted(string key, long slot, int deaths)
     {
         _keys.TryGet(key, out var entry);
         entry.Offset = AppendAndCommit(_records.ItemInterrupted(key, _clock(), entry.Attempts, deaths));
@@ -421,7 +435,7 @@ internal sealed class FileRunStore : IRunStore
         entry.Deaths = deaths;
         entry.Run = _run;
         _keys.Set(key, entry);
-        Landed(key);
+        Landed(key, slot);
     }
 
     /// <summary>
@@ -429,16 +443,16 @@ internal sealed class FileRunStore : IRunStore
     /// must be durable to for the result, then compacts the journal when it has grown far past its live state.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private CommitPoint Landed(string key)
+    private CommitPoint Landed(string key, long slot)
     {
-        if (_inFlight.TryGetValue(key, out var slot))
+        // A claim that ended before (its slot may hold another key now) frees nothing.
+        if (slot >= 0)
         {
-            if (slot >= 0)
-            {
-                _slots.Clear(slot);
-            }
-
-            _inFlight.Remove(key);
+            _slots.Release((int)slot, key);
+        }
+        else
+        {
+            _startedByRecord.Remove(key);
         }
 
         var journal = _appender!;

@@ -39,6 +39,8 @@ internal sealed class InFlightSlots : IDisposable
     private readonly MemoryMappedViewAccessor _view;
     private readonly Stack<int> _free = new();
     private readonly byte[] _keyBuffer = new byte[MaxKeyBytes];
+    // The key each slot holds, null when free: the owner finds its marks without a dictionary per item.
+    private readonly string?[] _markedKeys;
     private readonly int _slotCount;
     private readonly IntPtr _slots;
     private bool _disposed;
@@ -49,6 +51,7 @@ internal sealed class InFlightSlots : IDisposable
         _map = map;
         _view = view;
         _slotCount = slotCount;
+        _markedKeys = new string?[slotCount];
 
         // Writes go to the address of the first slot, taken once: the accessor's Write takes and releases its handle
         // and checks its bounds on every call, seven times per item. The reference taken here is released by Dispose.
@@ -122,9 +125,10 @@ internal sealed class InFlightSlots : IDisposable
         Marshal.WriteInt32(at, 8, attempt);
         Marshal.WriteInt32(at, 12, deaths);
         Marshal.Copy(_keyBuffer, 0, at + SlotHeaderSize, length);
-        // The length publishes the slot: on weakly ordered CPUs (ARM64) a reader must not see it before the key.
-        Thread.MemoryBarrier();
+        // The length publishes the slot: a reader must not see it before the key.
+        StoreOrder.Fence();
         Marshal.WriteInt32(at, length);
+        _markedKeys[slot] = key;
         return slot;
     }
 
@@ -135,7 +139,41 @@ internal sealed class InFlightSlots : IDisposable
     public void Clear(int slot)
     {
         Marshal.WriteInt32(_slots + (slot * SlotSize), 0);
+        _markedKeys[slot] = null;
         _free.Push(slot);
+    }
+
+    /// <summary>
+    /// Frees <paramref name="slot"/> if it still holds <paramref name="key"/>; false if it does not (a claim that
+    /// ended before, whose slot may hold another key now).
+    /// </summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
+    public bool Release(int slot, string key)
+    {
+        if ((uint)slot >= (uint)_slotCount || !string.Equals(_markedKeys[slot], key, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        Clear(slot);
+        return true;
+    }
+
+    /// <summary>The slots marked now, with their keys.</summary>
+    public IReadOnlyList<KeyValuePair<int, string>> Marked()
+    {
+        var marked = new List<KeyValuePair<int, string>>();
+        for (var slot = 0; slot < _slotCount; slot++)
+        {
+            if (_markedKeys[slot] is { } key)
+            {
+                marked.Add(new KeyValuePair<int, string>(slot, key));
+            }
+        }
+
+        return marked;
     }
 
     /// <summary>

@@ -121,8 +121,8 @@ internal sealed class MappedJournalAppender : IJournalAppender
         Marshal.Copy(record.Array!, record.Offset, _mappingAddress + (int)(offset - _mappingStart), record.Count);
 
         // A reader in another process must never see a record before the whole of the one ahead of it (that would
-        // read as damage mid-file): x64 keeps stores in order, ARM needs the fence.
-        Interlocked.MemoryBarrier();
+        // read as damage mid-file).
+        StoreOrder.Fence();
         _flushes.Appended(end);
         return offset;
     }

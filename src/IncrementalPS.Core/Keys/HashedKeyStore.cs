@@ -58,9 +58,9 @@ internal sealed class HashedKeyStore : IRunStore, IForeseeingStore
     /// <summary>The keys are the session's clear keys: the store knows them by their hashes.</summary>
     public void Refresh(IReadOnlyCollection<string> keys) => _inner.Refresh(keys.Select(_hasher.Hash).ToList());
 
-    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output) => _inner.RecordCompleted(claim, duration, output);
+    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, DateTime finished, string? output) => _inner.RecordCompleted(claim, duration, finished, output);
 
-    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error) => _inner.RecordFailed(claim, duration, error);
+    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, DateTime finished, ItemError error) => _inner.RecordFailed(claim, duration, finished, error);
 
     public void RecordInterrupted(in ItemClaim claim, int deaths) => _inner.RecordInterrupted(claim, deaths);
 

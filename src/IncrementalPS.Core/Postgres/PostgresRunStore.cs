@@ -355,10 +355,10 @@ internal sealed partial class PostgresRunStore : IRunStore
         return new ItemClaim(key, attempt, next);
     }
 
-    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
+    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, DateTime finished, string? output)
         => Buffer(claim, KeyStatus.Completed, duration, output, error: null);
 
-    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error)
+    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, DateTime finished, ItemError error)
         => Buffer(claim, KeyStatus.Failed, duration, output: null, error);
 
     public void RecordInterrupted(in ItemClaim claim, int deaths)

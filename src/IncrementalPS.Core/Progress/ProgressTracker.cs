@@ -14,6 +14,7 @@ internal sealed class ProgressTracker
     private readonly IProgress<RunProgress>? _sink;
     private readonly long _intervalTicks;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly RateEstimator _rate = new();
     private long _lastReportTicks = long.MinValue;
 
@@ -72,14 +73,21 @@ internal sealed class ProgressTracker
 
     /// <summary>Sends a notification when the last one is older than the interval.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MaybeReport()
+    public void MaybeReport() => MaybeReport(Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// Sends a notification when the last one is older than the interval at <paramref name="timestamp"/> (a
+    /// <see cref="Stopwatch.GetTimestamp"/> the caller took anyway: a clock read per item is worth saving).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void MaybeReport(long timestamp)
     {
         if (_sink is null)
         {
             return;
         }
 
-        var now = _clock.ElapsedTicks;
+        var now = timestamp - _startTimestamp;
         if (_lastReportTicks != long.MinValue && now - _lastReportTicks < _intervalTicks)
         {
             return;

@@ -164,7 +164,7 @@ internal sealed partial class CheckpointSession
                 var error = _describeError(ex);
                 if (!_retry.ShouldRetry(attemptInRun))
                 {
-                    RecordAll(keys, claims, positions, outcomes, ItemOutcomeKind.Failed, Since(started), output: null, error);
+                    RecordAll(keys, claims, positions, outcomes, ItemOutcomeKind.Failed, started, output: null, error);
                     return outcomes;
                 }
 
@@ -179,14 +179,16 @@ internal sealed partial class CheckpointSession
                 continue;
             }
 
-            RecordAll(keys, claims, positions, outcomes, ItemOutcomeKind.Completed, Since(started), output, error: null);
+            RecordAll(keys, claims, positions, outcomes, ItemOutcomeKind.Completed, started, output, error: null);
             return outcomes;
         }
     }
 
     /// <summary>Records every claimed key of a batch under one lock, then waits until they are durable.</summary>
-    private void RecordAll(IReadOnlyList<string> keys, List<ItemClaim> claims, List<int> positions, ItemOutcome[] outcomes, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
+    private void RecordAll(IReadOnlyList<string> keys, List<ItemClaim> claims, List<int> positions, ItemOutcome[] outcomes, ItemOutcomeKind kind, long started, string? output, ItemError? error)
     {
+        var ended = Stopwatch.GetTimestamp();
+        var duration = Between(started, ended);
         var points = new CommitPoint[claims.Count];
         lock (_gate)
         {
@@ -194,11 +196,11 @@ internal sealed partial class CheckpointSession
             for (var c = 0; c < claims.Count; c++)
             {
                 var claim = claims[c];
-                points[c] = RecordLocked(claim, kind, duration, output, error);
+                points[c] = RecordLocked(claim, kind, duration, ended, output, error);
                 outcomes[positions[c]] = new ItemOutcome(keys[positions[c]], kind, claim.Attempt, error, duration, hasSavedOutput: false);
             }
 
-            _progress.MaybeReport();
+            _progress.MaybeReport(ended);
         }
 
         // The first wait makes them all durable; each is asked, so that a result a shared store refused is not missed.

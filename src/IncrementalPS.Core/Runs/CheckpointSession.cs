@@ -25,6 +25,7 @@ internal sealed partial class CheckpointSession : IDisposable
     private readonly IRunStore _store;
     private readonly RetryPolicy _retry;
     private readonly ProgressTracker _progress;
+    private readonly RecordClock _recordClock;
     private readonly Func<Exception, ItemError> _describeError;
     private readonly Timer? _progressFileTimer;
     private static readonly TimeSpan s_peekPatience = TimeSpan.FromMilliseconds(20);
@@ -57,6 +58,7 @@ internal sealed partial class CheckpointSession : IDisposable
             opening.PreviousFingerprint is not null && options.Fingerprint is not null && opening.PreviousFingerprint != options.Fingerprint,
             estimate);
         _progress = new ProgressTracker(location.Name, progress, options.ProgressInterval, options.TotalCount ?? estimate, options.TotalCount is null && estimate is not null);
+        _recordClock = new RecordClock(options.Clock);
 
         if (options.MetricsFile is not null)
         {
@@ -255,7 +257,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 var error = _describeError(ex);
                 if (!_retry.ShouldRetry(attemptInRun))
                 {
-                    return Record(key, claim, ItemOutcomeKind.Failed, Since(started), output: null, error, deferred);
+                    return Record(key, claim, ItemOutcomeKind.Failed, started, output: null, error, deferred);
                 }
 
                 // Not a result: an item is failed only when its last allowed attempt failed. Until the next attempt it
@@ -274,7 +276,7 @@ internal sealed partial class CheckpointSession : IDisposable
                 continue;
             }
 
-            return Record(key, claim, ItemOutcomeKind.Completed, Since(started), output, error: null, deferred);
+            return Record(key, claim, ItemOutcomeKind.Completed, started, output, error: null, deferred);
         }
     }
 
@@ -497,15 +499,17 @@ internal sealed partial class CheckpointSession : IDisposable
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    private ItemOutcome Record(string key, in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error, StrongBox<CommitPoint>? deferred)
+    private ItemOutcome Record(string key, in ItemClaim claim, ItemOutcomeKind kind, long started, string? output, ItemError? error, StrongBox<CommitPoint>? deferred)
     {
+        var ended = Stopwatch.GetTimestamp();
+        var duration = Between(started, ended);
         CommitPoint commit;
         lock (_gate)
         {
             // A result is recorded even when a background flush failed since: it is surfaced at the next item.
             EnsureOpen();
-            commit = RecordLocked(claim, kind, duration, output, error);
-            _progress.MaybeReport();
+            commit = RecordLocked(claim, kind, duration, ended, output, error);
+            _progress.MaybeReport(ended);
         }
 
         if (deferred is not null)
@@ -553,17 +557,17 @@ internal sealed partial class CheckpointSession : IDisposable
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    private CommitPoint RecordLocked(in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, string? output, ItemError? error)
+    private CommitPoint RecordLocked(in ItemClaim claim, ItemOutcomeKind kind, TimeSpan duration, long ended, string? output, ItemError? error)
     {
         // Counted once written: a write that throws counts nothing.
         if (kind == ItemOutcomeKind.Completed)
         {
-            var completed = _store.RecordCompleted(claim, duration, output);
+            var completed = _store.RecordCompleted(claim, duration, _recordClock.At(ended), output);
             _progress.Completed++;
             return completed;
         }
 
-        var failed = _store.RecordFailed(claim, duration, error!);
+        var failed = _store.RecordFailed(claim, duration, _recordClock.At(ended), error!);
         _progress.Failed++;
         return failed;
     }
@@ -639,8 +643,8 @@ internal sealed partial class CheckpointSession : IDisposable
         => _ = _metricsFile?.TryWrite(_progress.Snapshot(state != CheckpointState.Running, state), _store.Completed, _store.Failed, _store.InFlight, DateTimeOffset.UtcNow);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TimeSpan Since(long timestamp)
-        => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - timestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+    private static TimeSpan Between(long started, long ended)
+        => TimeSpan.FromTicks((long)((ended - started) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool HasLoneSurrogate(string key)

@@ -59,10 +59,14 @@ internal interface IRunStore : IDisposable
     /// Records the item completed; the claim ends. Durable once <see cref="WaitDurable"/> returns for the point, which
     /// throws <see cref="CheckpointLeaseLostException"/> if a shared store's fence refused it.
     /// </summary>
-    CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output);
+    /// <param name="claim">The claim that ends.</param>
+    /// <param name="duration">How long the attempt took.</param>
+    /// <param name="finished">When it finished (UTC).</param>
+    /// <param name="output">The output to save with it, or null.</param>
+    CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, DateTime finished, string? output);
 
-    /// <summary>Records the item's last allowed attempt failed; the claim ends.</summary>
-    CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error);
+    /// <summary>Records the item's last allowed attempt failed (at <paramref name="finished"/>, UTC); the claim ends.</summary>
+    CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, DateTime finished, ItemError error);
 
     /// <summary>Records that the run stopped while the item was in flight; it runs again on resume. The claim ends.</summary>
     void RecordInterrupted(in ItemClaim claim, int deaths);

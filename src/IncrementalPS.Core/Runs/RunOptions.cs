@@ -44,8 +44,11 @@ internal sealed class RunOptions
     /// </summary>
     public TimeSpan? KeepFor { get; set; }
 
+    /// <summary>The system's clock, the default <see cref="Clock"/>.</summary>
+    internal static readonly Func<DateTime> SystemClock = () => DateTime.UtcNow;
+
     /// <summary>The time records are stamped with, and that <see cref="KeepFor"/> counts from (tests move it).</summary>
-    internal Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
+    internal Func<DateTime> Clock { get; set; } = SystemClock;
 
     /// <summary>The number of items in the input, when the caller knows it. Otherwise it is estimated from earlier runs (a total given to one, or the count of the last run that read its input to the end), and unknown until one did.</summary>
     public long? TotalCount { get; set; }

@@ -66,7 +66,7 @@ public sealed class ClaimAheadTests : IDisposable
         Assert.Equal(2, holder.Reserved);
         holder.Foresee(Array.Empty<string>());
         Assert.True(holder.TryClaim("b", 1, 0, out var b));
-        var unsent = holder.RecordCompleted(a, TimeSpan.Zero, null);
+        var unsent = holder.RecordCompleted(a, TimeSpan.Zero, DateTime.UtcNow, null);
 
         Thread.Sleep(lease * 2.5);
         holder.ThrowIfFailed();
@@ -78,7 +78,7 @@ public sealed class ClaimAheadTests : IDisposable
         }
 
         holder.WaitDurable(unsent);
-        holder.WaitDurable(holder.RecordCompleted(b, TimeSpan.Zero, null));
+        holder.WaitDurable(holder.RecordCompleted(b, TimeSpan.Zero, DateTime.UtcNow, null));
         Assert.Equal(2L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
     }
 
@@ -166,11 +166,11 @@ public sealed class ClaimAheadTests : IDisposable
         Assert.True(late.TryGet(keys[5], out var held) && held.Status == KeyStatus.Started && held.Run == early.Run);
         for (var i = 1; i < keys.Length; i++)
         {
-            early.RecordCompleted(claim, TimeSpan.Zero, null);
+            early.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null);
             Assert.True(early.TryClaim(keys[i], 1, 0, out claim));
         }
 
-        early.WaitDurable(early.RecordCompleted(claim, TimeSpan.Zero, null));
+        early.WaitDurable(early.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
 
         // Reaching the first, the late worker asks about the ones after it in the same trip: all done, none costs a trip.
         late.Foresee(keys.Skip(1).ToArray());

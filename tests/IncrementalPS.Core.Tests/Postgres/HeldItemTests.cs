@@ -48,7 +48,7 @@ public sealed class HeldItemTests : IDisposable
         var finishing = new Thread(() =>
         {
             Thread.Sleep(300);
-            holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, null));
+            holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
         });
         finishing.Start();
         var outcomes = new List<ItemOutcome>();
@@ -67,7 +67,7 @@ public sealed class HeldItemTests : IDisposable
         using var waiting = Start();
 
         var first = waiting.Process("k", _ => null);
-        holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, null));
+        holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
         var settled = new List<ItemOutcome>();
         waiting.ProcessHeld(settled.Add);
         var summary = waiting.Finish();

@@ -69,8 +69,8 @@ public sealed class PostgresRunStoreTests : IDisposable
 
         Thread.Sleep(ShortLease * 3);
         Assert.True(taker.TryClaim("k", 1, 0, out var takerClaim));
-        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, "taker's"));
-        var refused = Assert.Throws<CheckpointLeaseLostException>(() => late.WaitDurable(late.RecordCompleted(lateClaim, TimeSpan.Zero, "late")));
+        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, DateTime.UtcNow, "taker's"));
+        var refused = Assert.Throws<CheckpointLeaseLostException>(() => late.WaitDurable(late.RecordCompleted(lateClaim, TimeSpan.Zero, DateTime.UtcNow, "late")));
 
         Assert.Equal("k", refused.Key);
         Assert.Equal("taker's", taker.ReadSavedOutput("k"));
@@ -88,12 +88,12 @@ public sealed class PostgresRunStoreTests : IDisposable
         Assert.True(late.TryClaim("c", 1, 0, out var c));
         Thread.Sleep(ShortLease * 3);
         Assert.True(taker.TryClaim("b", 1, 0, out var takerClaim));
-        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, "taker's"));
+        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, DateTime.UtcNow, "taker's"));
 
         // Three results held for one trip: the fence refuses the one another worker took over, and only that one.
-        var first = late.RecordCompleted(a, TimeSpan.FromMilliseconds(5), "a's");
-        var second = late.RecordCompleted(b, TimeSpan.Zero, "late");
-        var third = late.RecordFailed(c, TimeSpan.Zero, new ItemError("c broke", "System.IO.IOException", "WriteError"));
+        var first = late.RecordCompleted(a, TimeSpan.FromMilliseconds(5), DateTime.UtcNow, "a's");
+        var second = late.RecordCompleted(b, TimeSpan.Zero, DateTime.UtcNow, "late");
+        var third = late.RecordFailed(c, TimeSpan.Zero, DateTime.UtcNow, new ItemError("c broke", "System.IO.IOException", "WriteError"));
         late.WaitDurable(third);
 
         late.WaitDurable(first);
@@ -112,7 +112,7 @@ public sealed class PostgresRunStoreTests : IDisposable
         Assert.True(slow.TryClaim("k", 1, 0, out var claim));
 
         Thread.Sleep(ShortLease * 3);
-        slow.WaitDurable(slow.RecordCompleted(claim, TimeSpan.Zero, null));
+        slow.WaitDurable(slow.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
 
         Assert.Equal((short)KeyStatus.Completed, _db.Scalar("SELECT status FROM incrementalps.items"));
     }
@@ -130,7 +130,7 @@ public sealed class PostgresRunStoreTests : IDisposable
         holder.ThrowIfFailed();
 
         Assert.False(other.TryClaim("k", 1, 0, out _));
-        holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, null));
+        holder.WaitDurable(holder.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
     }
 
     [Fact]

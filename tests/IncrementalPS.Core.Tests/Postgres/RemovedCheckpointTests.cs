@@ -22,7 +22,7 @@ public sealed class RemovedCheckpointTests : IDisposable
     {
         using var worker = Open("job");
         Assert.True(worker.TryClaim("a", 1, 0, out var claim));
-        worker.WaitDurable(worker.RecordCompleted(claim, TimeSpan.Zero, null));
+        worker.WaitDurable(worker.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
 
         PostgresReset.Remove(_db.Target, "job", force: true);
 
@@ -40,7 +40,7 @@ public sealed class RemovedCheckpointTests : IDisposable
 
         PostgresReset.Remove(_db.Target, "job", force: true);
 
-        var stopped = Assert.Throws<CheckpointNotFoundException>(() => worker.WaitDurable(worker.RecordCompleted(claim, TimeSpan.Zero, null)));
+        var stopped = Assert.Throws<CheckpointNotFoundException>(() => worker.WaitDurable(worker.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null)));
         Assert.Contains("was removed", stopped.Message, StringComparison.Ordinal);
         Assert.Equal(0L, _db.Scalar("SELECT count(*) FROM incrementalps.items"));
     }
@@ -78,7 +78,7 @@ public sealed class RemovedCheckpointTests : IDisposable
         var slowToNotice = PostgresTarget.Parse(new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Options = "-c deadlock_timeout=30s" }.ConnectionString);
         using var worker = PostgresRunStore.Open(slowToNotice, "job", Sessions.Options(), Lease);
         Assert.True(worker.TryClaim("a", 1, 0, out var claim));
-        worker.RecordCompleted(claim, TimeSpan.Zero, null);
+        worker.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null);
         var id = (long)_db.Scalar("SELECT id FROM incrementalps.checkpoints WHERE name = 'job'")!;
         Exception? failure = null;
         using (var remover = new NpgsqlConnection(_db.ConnectionString))
@@ -112,7 +112,7 @@ public sealed class RemovedCheckpointTests : IDisposable
             foreach (var store in new[] { mine, other })
             {
                 Assert.True(store.TryClaim("a", 1, 0, out var claim));
-                store.WaitDurable(store.RecordCompleted(claim, TimeSpan.Zero, null));
+                store.WaitDurable(store.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
             }
         }
 

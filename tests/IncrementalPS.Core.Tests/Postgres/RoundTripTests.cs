@@ -22,7 +22,7 @@ public sealed class RoundTripTests : IDisposable
     {
         using var store = Open("job", Lease);
         Assert.True(store.TryClaim("a", 1, 0, out var a));
-        var point = store.RecordCompleted(a, TimeSpan.Zero, "a's");
+        var point = store.RecordCompleted(a, TimeSpan.Zero, DateTime.UtcNow, "a's");
         Assert.Equal(0L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
 
         Assert.True(store.TryClaim("b", 1, 0, out _));
@@ -49,7 +49,7 @@ public sealed class RoundTripTests : IDisposable
         using var store = Open("job", Lease);
         Assert.True(store.TryClaim("a", 1, 0, out var a));
 
-        store.WaitDurable(store.RecordCompleted(a, TimeSpan.Zero, null));
+        store.WaitDurable(store.RecordCompleted(a, TimeSpan.Zero, DateTime.UtcNow, null));
 
         Assert.Equal(2, store.RoundTrips);
         Assert.Equal(1L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
@@ -63,9 +63,9 @@ public sealed class RoundTripTests : IDisposable
         Assert.True(late.TryClaim("k", 1, 0, out var lateClaim));
         Thread.Sleep(ShortLease * 3);
         Assert.True(taker.TryClaim("k", 1, 0, out var takerClaim));
-        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, "taker's"));
+        taker.WaitDurable(taker.RecordCompleted(takerClaim, TimeSpan.Zero, DateTime.UtcNow, "taker's"));
 
-        var latePoint = late.RecordCompleted(lateClaim, TimeSpan.Zero, "late");
+        var latePoint = late.RecordCompleted(lateClaim, TimeSpan.Zero, DateTime.UtcNow, "late");
         Assert.True(late.TryClaim("next", 1, 0, out _));
         var refused = Assert.Throws<CheckpointLeaseLostException>(() => late.WaitDurable(latePoint));
 
@@ -87,7 +87,7 @@ public sealed class RoundTripTests : IDisposable
         foreach (var key in keys.Take(10))
         {
             Assert.True(other.TryClaim(key, 1, 0, out var claim));
-            other.WaitDurable(other.RecordCompleted(claim, TimeSpan.Zero, null));
+            other.WaitDurable(other.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
         }
 
         foreach (var key in keys.Skip(10))
@@ -116,7 +116,7 @@ public sealed class RoundTripTests : IDisposable
         using var worker = Open("job", Lease);
         using var other = Open("job", Lease);
         Assert.True(other.TryClaim("k", 1, 0, out var claim));
-        other.WaitDurable(other.RecordCompleted(claim, TimeSpan.Zero, null));
+        other.WaitDurable(other.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null));
 
         Assert.False(worker.TryClaim("k", 1, 0, out _));
 
@@ -216,7 +216,7 @@ public sealed class RoundTripTests : IDisposable
         var last = default(CommitPoint);
         foreach (var claim in claims)
         {
-            last = holder.RecordCompleted(claim, TimeSpan.Zero, null);
+            last = holder.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, null);
         }
 
         holder.WaitDurable(last);
@@ -264,7 +264,7 @@ public sealed class RoundTripTests : IDisposable
             // This worker stalls past its lease; another takes the item over and finishes it meanwhile.
             Thread.Sleep(ShortLease * 3);
             Assert.True(taker.TryClaim("k", 1, 0, out var claim));
-            taker.WaitDurable(taker.RecordCompleted(claim, TimeSpan.Zero, "taker's"));
+            taker.WaitDurable(taker.RecordCompleted(claim, TimeSpan.Zero, DateTime.UtcNow, "taker's"));
             return "late";
         });
 

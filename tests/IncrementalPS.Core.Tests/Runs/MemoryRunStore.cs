@@ -59,7 +59,7 @@ internal sealed class MemoryRunStore : IRunStore
         return new ItemClaim(claim.Key, attempt, token: attempt);
     }
 
-    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, string? output)
+    public CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, DateTime finished, string? output)
     {
         Journal.Add($"completed {claim.Key} {claim.Attempt}");
         _keys[claim.Key] = new KeyEntry { Run = 1, Attempts = claim.Attempt, Status = KeyStatus.Completed, HasOutput = output is not null };
@@ -72,7 +72,7 @@ internal sealed class MemoryRunStore : IRunStore
         return default;
     }
 
-    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, ItemError error)
+    public CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, DateTime finished, ItemError error)
     {
         Journal.Add($"failed {claim.Key} {claim.Attempt}");
         _keys[claim.Key] = new KeyEntry { Run = 1, Attempts = claim.Attempt, Status = KeyStatus.Failed };

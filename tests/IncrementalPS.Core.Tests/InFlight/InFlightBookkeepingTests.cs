@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using IncrementalPS.Core.Tests.Support;
+using Xunit;
+
+namespace IncrementalPS.Core.Tests.InFlight;
+
+/// <summary>
+/// The file store knows which of its keys are in flight from their slots (a key per slot), and from a set for the keys
+/// an item-started record marks instead (no slot free, or a key too long for one): every claim ends once, and frees
+/// only its own mark.
+/// </summary>
+public sealed class InFlightBookkeepingTests
+{
+    private static readonly DateTime Now = new(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void Items_in_flight_past_the_slots_and_with_keys_too_long_for_one_are_each_recorded_interrupted_at_the_end()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        var longKey = "long-" + new string('k', InFlightSlots.MaxKeyBytes);
+        var keys = Enumerable.Range(0, 70).Select(i => "item-" + i).Append(longKey).ToList();
+        using (var runStore = FileRunStore.Open(location, Sessions.Options(o => o.Keep = true)))
+        {
+            var claims = keys.Select(key => Claim(runStore, key)).ToList();
+            Assert.Equal(64, claims.Count(c => c.Token >= 0));
+
+            // Done: one in a slot, one marked by a record (no slot was left), and the long key.
+            foreach (var done in new[] { claims[3], claims[66], claims[70] })
+            {
+                runStore.WaitDurable(runStore.RecordCompleted(done, TimeSpan.Zero, Now, output: null));
+            }
+
+            runStore.InterruptAll();
+            Assert.Empty(InFlightSlots.ReadAll(location.InFlightPath));
+            runStore.EndRun(JournalFormat.OutcomeInterrupted, keys.Count, 3, 0, 0);
+        }
+
+        using var reopened = FileRunStore.Open(location, Sessions.Options(o => o.Keep = true));
+        var states = keys.ToDictionary(key => key, key => reopened.TryGet(key, out var entry) ? entry.Status : (KeyStatus?)null);
+        Assert.Equal(new[] { "item-3", "item-66", longKey }.OrderBy(k => k), states.Where(s => s.Value == KeyStatus.Completed).Select(s => s.Key).OrderBy(k => k));
+        Assert.Equal(keys.Count - 3, states.Count(s => s.Value == KeyStatus.Interrupted));
+
+        // Stopped, not killed: no item counts a death (a key the run left marked as started would).
+        Assert.All(keys, key => Assert.Equal(0, reopened.TryGet(key, out var entry) ? entry.Deaths : -1));
+    }
+
+    [Fact]
+    public void A_claim_that_ended_before_frees_no_slot_that_another_key_holds_now()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using var runStore = FileRunStore.Open(location, Sessions.Options(o => o.Keep = true));
+        var first = Claim(runStore, "first");
+        runStore.WaitDurable(runStore.RecordCompleted(first, TimeSpan.Zero, Now, output: null));
+
+        // The freed slot is the next one given out.
+        var second = Claim(runStore, "second");
+        Assert.Equal(first.Token, second.Token);
+
+        runStore.RecordInterrupted(first, deaths: 0);
+
+        var mark = Assert.Single(InFlightSlots.ReadAll(location.InFlightPath));
+        Assert.Equal("second", mark.Key);
+    }
+
+    [Fact]
+    public void A_retry_moves_the_item_to_a_new_mark_and_frees_the_old_one()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using var runStore = FileRunStore.Open(location, Sessions.Options(o => o.Keep = true));
+        var claim = Claim(runStore, "retried");
+
+        var again = runStore.Reclaim(claim, attempt: 2);
+
+        var mark = Assert.Single(InFlightSlots.ReadAll(location.InFlightPath));
+        Assert.Equal(("retried", 2), (mark.Key, mark.Attempt));
+        runStore.WaitDurable(runStore.RecordCompleted(again, TimeSpan.Zero, Now, output: null));
+        Assert.Empty(InFlightSlots.ReadAll(location.InFlightPath));
+        Assert.Equal(0, runStore.InFlight);
+    }
+
+    private static ItemClaim Claim(FileRunStore runStore, string key)
+    {
+        Assert.True(runStore.TryClaim(key, attempt: 1, deaths: 0, out var claim));
+        return claim;
+    }
+}
