@@ -6,7 +6,7 @@
 .DESCRIPTION
     A wrapper around the C# benchmark, which hosts PowerShell in its own process (Microsoft.PowerShell.SDK) so that
     the figure is the same on every machine: `$strings | ForEach-Object {}`, `$strings | Invoke-Incremental x {}` and
-    `$strings | Invoke-Incremental x -Key { $_ } {}` over the same strings, warmed up, median of 3.
+    `$strings | Invoke-Incremental x -Key { $_ } {}` over the same strings, warmed up, median of 9 (in rotating turns).
 
 .EXAMPLE
     pwsh -NoProfile -File bench/Measure-ModuleOverhead.ps1 -Count 20000

@@ -23,7 +23,7 @@ internal static class Program
           --work <dir>  where the checkpoints are written (default: a new directory under the system temp directory)
           --load-breakdown <dir>  where loading the engine checkpoint in <dir> spends its time, stage by stage
           --checksum-cost <n>     what format version 2's checksum costs per record, over n records
-          --module-overhead <n>   Invoke-Incremental against ForEach-Object over n items (median of 3), alone
+          --module-overhead <n>   Invoke-Incremental against ForEach-Object over n items (median of 9), alone
           --speed       the machine's core and memory speed now (every mode prints them with its figures)
           --postgres <connection> [--items <n>] [--rounds <n>]  items/s of the PostgreSQL store with 1, 2, 4, 8 workers
                         (a scratch database), beside the hand-written loop and the file store; best of the rounds
@@ -77,7 +77,7 @@ internal static class Program
 
         if (args.Value("--child-module") is { } moduleItems)
         {
-            Console.WriteLine(ChildProcess.FormatResult(ModuleOverhead.Run(int.Parse(moduleItems, CultureInfo.InvariantCulture), 5, args.Required("--dir"))));
+            Console.WriteLine(ChildProcess.FormatResult(ModuleOverhead.Run(int.Parse(moduleItems, CultureInfo.InvariantCulture), ModuleOverhead.Repetitions, args.Required("--dir"))));
             return 0;
         }
 
@@ -91,7 +91,7 @@ internal static class Program
         {
             var store = args.Value("--work") ?? Path.Combine(Path.GetTempPath(), $"incps-module-{Environment.ProcessId}");
             Console.WriteLine("speed: " + MachineInfo.DescribeSpeed());
-            foreach (var line in Comparisons.ModuleLines(ModuleOverhead.Run(int.Parse(overheadItems, CultureInfo.InvariantCulture), 3, store)))
+            foreach (var line in Comparisons.ModuleLines(ModuleOverhead.Run(int.Parse(overheadItems, CultureInfo.InvariantCulture), ModuleOverhead.Repetitions, store)))
             {
                 Console.WriteLine(line);
             }

@@ -25,6 +25,13 @@ internal static class ModuleOverhead
         ("$strings | Invoke-Incremental x -Key { $_ } {}", "$strings | Invoke-Incremental \"x$n\" -Key { $_ } {}"),
     ];
 
+    /// <summary>
+    /// Runs of each pipeline measured: with three, one slow spell of this shared machine moved the median by a third.
+    /// </summary>
+    public const int Repetitions = 9;
+
+    private const int WarmupRounds = 3;
+
     public static ModuleResult Run(int items, int repetitions, string storeDirectory)
     {
         Directory.CreateDirectory(storeDirectory);
@@ -60,22 +67,25 @@ internal static class ModuleOverhead
                 return (clock.Elapsed.TotalMilliseconds * 1000 / input.Length, cpu.TotalMilliseconds * 1000 / input.Length);
             }
 
-            // Warm-up: the first runs of each pipeline load and compile code (PowerShell's and .NET's).
-            var warmup = strings.Take(Math.Min(items, 5_000)).ToArray();
-            for (var round = 0; round < 3; round++)
+            // Warm-up over the whole input: the first runs of each pipeline load and compile code (PowerShell's and
+            // .NET's), and with 5,000 items each the first measured run was still several times slower than the rest.
+            for (var round = 0; round < WarmupRounds; round++)
             {
                 foreach (var (_, script) in Pipelines)
                 {
-                    Time(script, warmup);
+                    Time(script, strings);
                 }
             }
 
-            // Interleaved, so that a slow spell on a shared machine hits every pipeline alike.
+            // Interleaved, so that a slow spell on a shared machine hits every pipeline alike, and in turns that start
+            // one pipeline later each repetition: the one run right after ForEach-Object ran slower (the heap it leaves),
+            // which in a fixed order always fell on the default key.
             var samples = Pipelines.Select(_ => new List<(double Wall, double Cpu)>()).ToList();
             for (var repetition = 0; repetition < repetitions; repetition++)
             {
-                for (var p = 0; p < Pipelines.Count; p++)
+                for (var turn = 0; turn < Pipelines.Count; turn++)
                 {
+                    var p = (turn + repetition) % Pipelines.Count;
                     samples[p].Add(Time(Pipelines[p].Script, strings));
                 }
             }
