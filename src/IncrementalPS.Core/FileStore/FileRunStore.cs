@@ -260,7 +260,8 @@ internal sealed class FileRunStore : IRunStore
 
     public void RecordInterrupted(in ItemClaim claim, int deaths)
     {
-        if (!_closed)
+        // Only a claim still in flight: one that ended is the item's result, which an interruption must not undo.
+        if (!_closed && IsInFlight(claim))
         {
             MarkInterrupted(claim.Key, claim.Token, deaths);
         }
@@ -268,10 +269,10 @@ internal sealed class FileRunStore : IRunStore
 
     public void InterruptAll()
     {
-        foreach (var marked in _slots.Marked())
+        foreach (var (slot, key) in _slots.Marked())
         {
-            _keys.TryGet(marked.Value, out var entry);
-            MarkInterrupted(marked.Value, marked.Key, entry.Deaths);
+            _keys.TryGet(key, out var entry);
+            MarkInterrupted(key, slot, entry.Deaths);
         }
 
         foreach (var key in new List<string>(_startedByRecord))
@@ -426,6 +427,11 @@ internal sealed class FileRunStore : IRunStore
             _keys.Set(key, entry);
         }
     }
+
+    /// <summary>True while <paramref name="claim"/> is the item's claim in flight: its mark holds the key, and the key's attempt is the claim's.</summary>
+    private bool IsInFlight(in ItemClaim claim)
+        => (claim.Token >= 0 ? _slots.Holds((int)claim.Token, claim.Key) : _startedByRecord.Contains(claim.Key))
+            && _keys.TryGet(claim.Key, out var entry) && entry.Status == KeyStatus.Started && entry.Attempts == claim.Attempt;
 
     private void MarkInterrupted(string key, long slot, int deaths)
     {

@@ -136,7 +136,7 @@ internal sealed class InFlightSlots : IDisposable
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
-    public void Clear(int slot)
+    private void Clear(int slot)
     {
         Marshal.WriteInt32(_slots + (slot * SlotSize), 0);
         _markedKeys[slot] = null;
@@ -152,7 +152,7 @@ internal sealed class InFlightSlots : IDisposable
 #endif
     public bool Release(int slot, string key)
     {
-        if ((uint)slot >= (uint)_slotCount || !string.Equals(_markedKeys[slot], key, StringComparison.Ordinal))
+        if (!Holds(slot, key))
         {
             return false;
         }
@@ -161,15 +161,19 @@ internal sealed class InFlightSlots : IDisposable
         return true;
     }
 
+    /// <summary>True when <paramref name="slot"/> marks <paramref name="key"/> in flight.</summary>
+    public bool Holds(int slot, string key)
+        => (uint)slot < (uint)_slotCount && string.Equals(_markedKeys[slot], key, StringComparison.Ordinal);
+
     /// <summary>The slots marked now, with their keys.</summary>
-    public IReadOnlyList<KeyValuePair<int, string>> Marked()
+    public IReadOnlyList<(int Slot, string Key)> Marked()
     {
-        var marked = new List<KeyValuePair<int, string>>();
+        var marked = new List<(int Slot, string Key)>();
         for (var slot = 0; slot < _slotCount; slot++)
         {
             if (_markedKeys[slot] is { } key)
             {
-                marked.Add(new KeyValuePair<int, string>(slot, key));
+                marked.Add((slot, key));
             }
         }
 

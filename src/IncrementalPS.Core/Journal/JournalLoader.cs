@@ -85,6 +85,8 @@ internal static class JournalLoader
             }
         }
 
+        // In file order they may be a little out of time order: parallel items take their time before the lock.
+        times.Sort();
         return times;
     }
 

@@ -13,7 +13,7 @@ internal sealed class ProgressTracker
     private readonly string _name;
     private readonly IProgress<RunProgress>? _sink;
     private readonly long _intervalTicks;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private static readonly double s_ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly RateEstimator _rate = new();
     private long _lastReportTicks = long.MinValue;
@@ -41,7 +41,7 @@ internal sealed class ProgressTracker
 
     public bool TotalIsEstimate { get; private set; }
 
-    public TimeSpan Elapsed => _clock.Elapsed;
+    public TimeSpan Elapsed => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - _startTimestamp) * s_ticksPerTimestamp));
 
     /// <summary>
     /// Notes a newly seen item. An estimated total that the input outgrows is dropped: the total is unknown from then
@@ -101,7 +101,7 @@ internal sealed class ProgressTracker
 
     public RunProgress Snapshot(bool isFinal, CheckpointState state)
     {
-        var elapsed = _clock.Elapsed;
+        var elapsed = Elapsed;
         var rate = _rate.Update(elapsed.TotalSeconds, Completed + Failed);
         return new RunProgress(_name, Seen, Completed, Failed, Skipped, Total, TotalIsEstimate, rate, elapsed, CurrentKey, isFinal, state);
     }

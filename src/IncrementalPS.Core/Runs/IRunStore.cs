@@ -61,11 +61,11 @@ internal interface IRunStore : IDisposable
     /// </summary>
     /// <param name="claim">The claim that ends.</param>
     /// <param name="duration">How long the attempt took.</param>
-    /// <param name="finished">When it finished (UTC).</param>
+    /// <param name="finished">When it finished (UTC), for the record; a shared store stamps results with its server's clock instead.</param>
     /// <param name="output">The output to save with it, or null.</param>
     CommitPoint RecordCompleted(in ItemClaim claim, TimeSpan duration, DateTime finished, string? output);
 
-    /// <summary>Records the item's last allowed attempt failed (at <paramref name="finished"/>, UTC); the claim ends.</summary>
+    /// <summary>Records the item's last allowed attempt failed (at <paramref name="finished"/>, UTC, as for <see cref="RecordCompleted"/>); the claim ends.</summary>
     CommitPoint RecordFailed(in ItemClaim claim, TimeSpan duration, DateTime finished, ItemError error);
 
     /// <summary>Records that the run stopped while the item was in flight; it runs again on resume. The claim ends.</summary>

@@ -21,9 +21,15 @@ internal sealed class RecordClock
     private bool _based;
 
     public RecordClock(Func<DateTime> clock)
+        : this(clock, derive: ReferenceEquals(clock, RunOptions.SystemClock))
+    {
+    }
+
+    /// <summary>Tests: <paramref name="derive"/> says whether times are derived from timestamps or read per record.</summary>
+    internal RecordClock(Func<DateTime> clock, bool derive)
     {
         _clock = clock;
-        _derive = ReferenceEquals(clock, RunOptions.SystemClock);
+        _derive = derive;
     }
 
     /// <summary>The time at <paramref name="timestamp"/> (a <see cref="Stopwatch.GetTimestamp"/> of a moment ago).</summary>
@@ -34,8 +40,10 @@ internal sealed class RecordClock
             return _clock();
         }
 
+        // A timestamp a little before the base is no reason to read the clock again: parallel items take theirs
+        // before they wait for the session's lock, so after a read the waiting ones all are.
         var sinceBase = timestamp - _baseTimestamp;
-        if (!_based || (ulong)sinceBase >= (ulong)Stopwatch.Frequency)
+        if (!_based || sinceBase >= Stopwatch.Frequency || sinceBase <= -Stopwatch.Frequency)
         {
             _baseTime = _clock();
             _baseTimestamp = Stopwatch.GetTimestamp();

@@ -404,7 +404,14 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             // The checkpoint file's session runs the work now or never: one delegate serves every item.
             _keyedItem = item;
             _runKeyedItem ??= _ => RunItem(_keyedItem);
-            outcome = _session!.Process(key, _runKeyedItem, _cancellation!.Token);
+            try
+            {
+                outcome = _session!.Process(key, _runKeyedItem, _cancellation!.Token);
+            }
+            finally
+            {
+                _keyedItem = null;
+            }
         }
         catch (OperationCanceledException) when (_cancellation!.IsCancellationRequested)
         {

@@ -64,6 +64,53 @@ public sealed class InFlightBookkeepingTests
 
         var mark = Assert.Single(InFlightSlots.ReadAll(location.InFlightPath));
         Assert.Equal("second", mark.Key);
+
+        // Nor does it undo the result: the item stays completed, in memory and in the file.
+        Assert.True(runStore.TryGet("first", out var entry));
+        Assert.Equal(KeyStatus.Completed, entry.Status);
+        runStore.Dispose();
+        using var reopened = FileRunStore.Open(location, Sessions.Options(o => o.Keep = true));
+        Assert.True(reopened.TryGet("first", out var reread));
+        Assert.Equal(KeyStatus.Completed, reread.Status);
+    }
+
+    [Fact]
+    public void A_retry_moves_between_a_slot_and_a_record_as_slots_free_up_and_run_out()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        using (var runStore = FileRunStore.Open(location, Sessions.Options(o => o.Keep = true)))
+        {
+            var slotted = Enumerable.Range(0, 64).Select(i => Claim(runStore, "slot-" + i)).ToList();
+            var byRecord = Claim(runStore, "by-record");
+            Assert.Equal(-1, byRecord.Token);
+
+            // Record to record: no slot is free.
+            var stillByRecord = runStore.Reclaim(byRecord, attempt: 2);
+            Assert.Equal(-1, stillByRecord.Token);
+
+            // Record to slot: one is free now.
+            runStore.WaitDurable(runStore.RecordCompleted(slotted[10], TimeSpan.Zero, Now, output: null));
+            var inSlot = runStore.Reclaim(stillByRecord, attempt: 3);
+            Assert.True(inSlot.Token >= 0);
+
+            // Slot to record: the new mark comes first and finds no slot free, then the old slot is freed.
+            var slotToRecord = runStore.Reclaim(slotted[20], attempt: 2);
+            Assert.Equal(-1, slotToRecord.Token);
+            Assert.DoesNotContain(InFlightSlots.ReadAll(location.InFlightPath), m => m.Key == "slot-20");
+
+            runStore.InterruptAll();
+            Assert.Empty(InFlightSlots.ReadAll(location.InFlightPath));
+            runStore.EndRun(JournalFormat.OutcomeInterrupted, 65, 1, 0, 0);
+        }
+
+        // Each in flight once, interrupted once, never a death; attempts as the retries left them.
+        using var reopened = FileRunStore.Open(location, Sessions.Options(o => o.Keep = true));
+        Assert.True(reopened.TryGet("by-record", out var retried));
+        Assert.Equal((KeyStatus.Interrupted, 3, 0), (retried.Status, retried.Attempts, retried.Deaths));
+        Assert.True(reopened.TryGet("slot-20", out var moved));
+        Assert.Equal((KeyStatus.Interrupted, 2, 0), (moved.Status, moved.Attempts, moved.Deaths));
+        Assert.Equal(63, Enumerable.Range(0, 64).Count(i => reopened.TryGet("slot-" + i, out var e) && e.Status == KeyStatus.Interrupted && e.Deaths == 0));
     }
 
     [Fact]

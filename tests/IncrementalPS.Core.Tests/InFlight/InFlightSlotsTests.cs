@@ -17,7 +17,7 @@ public sealed class InFlightSlotsTests
         {
             slots.Mark("kept", run: 3, attempt: 2, deaths: 1);
             var cleared = slots.Mark("cleared", run: 3, attempt: 1, deaths: 0);
-            slots.Clear(cleared);
+            Assert.True(slots.Release(cleared, "cleared"));
         }
 
         var mark = Assert.Single(InFlightSlots.ReadAll(path));
@@ -31,7 +31,7 @@ public sealed class InFlightSlotsTests
         var path = store.Named().InFlightPath;
         using (var slots = InFlightSlots.Create(path))
         {
-            slots.Clear(slots.Mark("a", run: 1, attempt: 1, deaths: 0));
+            Assert.True(slots.Release(slots.Mark("a", run: 1, attempt: 1, deaths: 0), "a"));
         }
 
         Assert.Empty(InFlightSlots.ReadAll(path));

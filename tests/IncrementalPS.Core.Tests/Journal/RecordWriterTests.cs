@@ -64,7 +64,7 @@ public sealed class RecordWriterTests
         // (which round to even) and the edges of that range included.
         using var writer = new RecordWriter();
         var random = new Random(11);
-        var durations = new List<double> { 0.0001, 0.0015, 0.0025, 1.0005, 2.0005, 0.1235, 0.9995, 9.9995, 99.9995, 999999999.9994, 999999999.9996, 999999999.999, 1e9 - 1e-7, 1e9, 1e9 + 1 };
+        var durations = new List<double> { 0, -0.0, 0.0005, Math.BitDecrement(1e9), 999999999.9995, 0.0001, 0.0015, 0.0025, 1.0005, 2.0005, 0.1235, 0.9995, 9.9995, 99.9995, 999999999.9994, 999999999.9996, 999999999.999, 1e9 - 1e-7, 1e9, 1e9 + 1 };
         for (var i = 0; i < 50_000; i++)
         {
             var exponent = random.Next(-4, 10);

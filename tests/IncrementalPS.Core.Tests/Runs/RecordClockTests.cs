@@ -5,8 +5,8 @@ using Xunit;
 namespace IncrementalPS.Core.Tests.Runs;
 
 /// <summary>
-/// Records are stamped with the system's time, derived from the timestamp each item's duration is measured with; a
-/// clock a test sets is read as it is.
+/// Records are stamped with the system's time, derived from the timestamp each item's duration is measured with (the
+/// system clock read once a second); a clock a test sets is read as it is.
 /// </summary>
 public sealed class RecordClockTests
 {
@@ -23,23 +23,36 @@ public sealed class RecordClockTests
 
             // The system clock's own resolution is a tick or better here; a millisecond leaves room for a busy machine.
             Assert.InRange(at, before.AddMilliseconds(-1), after.AddMilliseconds(1));
+            Assert.Equal(DateTimeKind.Utc, at.Kind);
         }
     }
 
     [Fact]
-    public void A_timestamp_a_second_or_more_away_reads_the_system_clock_again()
+    public void The_clock_is_read_again_only_for_a_timestamp_a_second_or_more_from_the_last_read()
     {
-        var clock = new RecordClock(RunOptions.SystemClock);
+        var reads = 0;
+        var time = new DateTime(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
+        var clock = new RecordClock(() =>
+        {
+            reads++;
+            return time;
+        }, derive: true);
         var now = Stopwatch.GetTimestamp();
-        clock.At(now);
+        var halfSecond = Stopwatch.Frequency / 2;
 
-        // Two seconds ahead of now: the time is now's plus two seconds (the clock was read again, not extrapolated
-        // from a base two seconds old, which would give the same here but not after a step of the system clock).
-        var later = clock.At(now + (2 * Stopwatch.Frequency));
-        var expected = DateTime.UtcNow.AddSeconds(2);
+        var first = clock.At(now);
+        Assert.Equal(1, reads);
 
-        Assert.InRange(later, expected.AddMilliseconds(-50), expected.AddMilliseconds(50));
-        Assert.Equal(DateTimeKind.Utc, later.Kind);
+        // Within a second, after and before the read (parallel items take their timestamps before the lock): derived.
+        Assert.Equal(first.AddMilliseconds(500), clock.At(now + halfSecond), TimeSpan.FromMilliseconds(5));
+        Assert.Equal(first.AddMilliseconds(-500), clock.At(now - halfSecond), TimeSpan.FromMilliseconds(5));
+        Assert.Equal(1, reads);
+
+        // Two seconds on, the system clock is read again, and a step it took since shows.
+        time = time.AddMinutes(10);
+        var later = clock.At(now + (4 * halfSecond));
+        Assert.Equal(2, reads);
+        Assert.InRange(later, time.AddSeconds(1), time.AddSeconds(3));
     }
 
     [Fact]
