@@ -95,6 +95,7 @@ internal static class ModuleOverhead
             return new ModuleResult
             {
                 Items = items,
+                Repetitions = repetitions,
                 PowerShellVersion = runspace.Version.ToString(),
                 ForEachObjectUs = medians[0],
                 DefaultKeyUs = medians[1],

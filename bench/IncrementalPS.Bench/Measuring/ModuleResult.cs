@@ -7,6 +7,9 @@ internal sealed class ModuleResult
 
     public string PowerShellVersion { get; set; } = "";
 
+    /// <summary>Runs of each pipeline the medians are taken over.</summary>
+    public int Repetitions { get; set; }
+
     /// <summary>$strings | ForEach-Object {}: the pipeline without checkpointing, median µs per item.</summary>
     public double ForEachObjectUs { get; set; }
 

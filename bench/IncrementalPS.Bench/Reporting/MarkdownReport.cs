@@ -156,7 +156,7 @@ internal static class MarkdownReport
 
         text.Append("## Invoke-Incremental against ForEach-Object\n\n");
         text.Append(CultureInfo.InvariantCulture, $"PowerShell {module.PowerShellVersion} hosted in one process (Microsoft.PowerShell.SDK), the module imported from its assembly,\n");
-        text.Append(CultureInfo.InvariantCulture, $"{Format.Count(module.Items)} strings piped into an empty script block; warmed up on the whole input, median of {ModuleOverhead.Repetitions} (interleaved, in rotating turns); Normal durability.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"{Format.Count(module.Items)} strings piped into an empty script block; warmed up on the whole input, median of {module.Repetitions} (interleaved, in rotating turns); Normal durability.\n\n");
         text.Append("| pipeline | µs/item | vs ForEach-Object | CPU µs/item | vs ForEach-Object (CPU) |\n| --- | ---: | ---: | ---: | ---: |\n");
         var rows = new[] { (module.ForEachObjectUs, module.ForEachObjectCpuUs), (module.DefaultKeyUs, module.DefaultKeyCpuUs), (module.ScriptKeyUs, module.ScriptKeyCpuUs) };
         for (var i = 0; i < rows.Length; i++)
