@@ -21,7 +21,7 @@ internal static class PeerCatalog
     public static readonly IReadOnlyDictionary<string, string> Guarantees = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [Floor] = "nothing is recorded",
-        [EngineNormal] = "each record write()n to the OS; fsync at least once a second",
+        [EngineNormal] = "each record copied into the journal's mapped tail (in the OS's page cache at once, as a write() is); fsync at least once a second",
         [EngineFull] = "fsync per record",
         [SqliteNormal] = "WAL, synchronous=NORMAL: commit write()n to the WAL; fsync at WAL checkpoints",
         [SqliteFull] = "WAL, synchronous=FULL: WAL fsynced per commit",
