@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>Every item is done, in this run or an earlier one.</summary>
     public const int Success = 0;
 
-    /// <summary>Some items failed; the checkpoint is kept so that they can be retried.</summary>
+    /// <summary>Some items failed, or were not run because the store cannot hold their key; the checkpoint is kept so that they can be retried.</summary>
     public const int ItemsFailed = 1;
 
     /// <summary>Nothing ran: bad usage, a checkpoint held by a live run, a damaged checkpoint. Nothing was changed.</summary>

@@ -27,6 +27,8 @@ internal sealed class JobRunner
     private readonly bool _stdoutThroughView;
     private Exception? _fatal;
     private StopForLaterException? _stoppedForLater;
+    // Items whose key the store cannot hold (a NUL character in a PostgreSQL store): not run, not recorded.
+    private long _notRecordable;
 
     /// <summary>Creates the runner.</summary>
     public JobRunner(JobSettings settings, IProgressView view)
@@ -255,7 +257,27 @@ internal sealed class JobRunner
     }
 
     private void ProcessItem(CheckpointSession session, string item, CancellationToken stopping)
-        => Report(session.Process(ItemKey.Bounded(item), _ => RunCommand(item, stopping), stopping));
+    {
+        try
+        {
+            Report(session.Process(ItemKey.Bounded(item), _ => RunCommand(item, stopping), stopping));
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "key")
+        {
+            NotRecordable(session, ex);
+        }
+    }
+
+    /// <summary>
+    /// The engine refused the item's key before anything ran (the store cannot hold it): that item's error, not the
+    /// run's. The checkpoint is kept, since the input was not all done, and the run ends with exit code 1.
+    /// </summary>
+    private void NotRecordable(CheckpointSession session, ArgumentException refused)
+    {
+        Interlocked.Increment(ref _notRecordable);
+        session.KeepAtFinish();
+        CliConsole.Message($"not run: {refused.Message.Replace($" (Parameter '{refused.ParamName}')", string.Empty)}");
+    }
 
     /// <summary>
     /// A shared store, one job: the items read so far, one after another, each with the keys of those read after it,
@@ -277,7 +299,18 @@ internal sealed class JobRunner
             }
 
             // The window's keys are those after this item: the store reads them during this call only.
-            foreach (var outcome in session.ProcessPipelined(key, window.Keys, _ => RunCommand(item, stopping), stopping))
+            IReadOnlyList<ItemOutcome> outcomes;
+            try
+            {
+                outcomes = session.ProcessPipelined(key, window.Keys, _ => RunCommand(item, stopping), stopping);
+            }
+            catch (ArgumentException ex) when (ex.ParamName == "key")
+            {
+                NotRecordable(session, ex);
+                continue;
+            }
+
+            foreach (var outcome in outcomes)
             {
                 Report(outcome);
             }
@@ -420,9 +453,14 @@ internal sealed class JobRunner
     private int ReportEnd(RunSummary summary)
     {
         var skipped = summary.Skipped > 0 ? $", {summary.Skipped} skipped (done before)" : string.Empty;
-        var counts = $"{summary.Completed} completed, {summary.Failed} failed{skipped} in {CliFormat.Duration(summary.Elapsed)}";
+        var notRecordable = Interlocked.Read(ref _notRecordable);
+        var notRun = notRecordable > 0 ? $", {notRecordable} not run (a key the store cannot hold, above)" : string.Empty;
+        var counts = $"{summary.Completed} completed, {summary.Failed} failed{skipped}{notRun} in {CliFormat.Duration(summary.Elapsed)}";
         switch (summary.State)
         {
+            case CheckpointState.Completed when notRecordable > 0:
+                CliConsole.Message($"finished with items not run: {counts}; checkpoint kept in {summary.FilePath}.");
+                return ExitCodes.ItemsFailed;
             case CheckpointState.Completed:
                 var kept = summary.CheckpointRemoved ? "checkpoint removed" : $"checkpoint kept in {summary.FilePath}";
                 CliConsole.Message($"done: {counts}; {kept}.");

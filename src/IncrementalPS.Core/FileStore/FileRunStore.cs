@@ -198,6 +198,9 @@ internal sealed class FileRunStore : IRunStore
 
     public bool TryGet(string key, out KeyEntry entry) => _keys.TryGet(key, out entry);
 
+    /// <summary>Null: a record's JSON escapes every character a key can have.</summary>
+    public string? CannotHold(string key) => null;
+
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif

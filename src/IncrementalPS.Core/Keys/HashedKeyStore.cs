@@ -41,6 +41,9 @@ internal sealed class HashedKeyStore : IRunStore, IForeseeingStore
 
     public bool TryGet(string key, out KeyEntry entry) => _inner.TryGet(Hash(key), out entry);
 
+    /// <summary>Null: the store behind keeps the key's hash, which any store holds.</summary>
+    public string? CannotHold(string key) => null;
+
     // The claim carries the hash: it is what the store records the result under.
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim) => _inner.TryClaim(Hash(key), attempt, deaths, out claim);
 

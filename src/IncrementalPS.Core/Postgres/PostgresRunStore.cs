@@ -119,6 +119,11 @@ internal sealed partial class PostgresRunStore : IRunStore
 
     public bool TryGet(string key, out KeyEntry entry) => _keys.TryGet(key, out entry);
 
+    public string? CannotHold(string key)
+        => key.Contains("\0")
+            ? "it has a NUL character, which a PostgreSQL store cannot hold (derive a key without one, or use a key hash, which stores a hash of it instead)"
+            : null;
+
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
     {
         claim = default;

@@ -79,6 +79,8 @@ internal sealed partial class CheckpointSession
             {
                 throw new ArgumentException($"The item key '{key}' is not valid Unicode (it has a lone surrogate). Derive a key that is.", nameof(keys));
             }
+
+            ThrowIfStoreCannotHold(key, nameof(keys));
         }
 
         var outcomes = new ItemOutcome[keys.Count];

@@ -77,21 +77,24 @@ internal sealed partial class CheckpointSession
     }
 
     /// <summary>
-    /// <paramref name="keys"/> without those the engine refuses when reached (empty, or not valid Unicode): no key to
-    /// claim ahead either. The same list, not a copy, when none is refused (every item: no allocation).
+    /// <paramref name="keys"/> without those the engine refuses when reached (empty, not valid Unicode, or one the store
+    /// cannot hold): no key to claim ahead either. The same list, not a copy, when none is refused (every item: no
+    /// allocation).
     /// </summary>
-    private static IReadOnlyList<string> WithoutRefusedKeys(IReadOnlyList<string> keys)
+    private IReadOnlyList<string> WithoutRefusedKeys(IReadOnlyList<string> keys)
     {
         for (var i = 0; i < keys.Count; i++)
         {
-            if (string.IsNullOrEmpty(keys[i]) || HasLoneSurrogate(keys[i]))
+            if (IsRefused(keys[i]))
             {
-                return keys.Where(k => !string.IsNullOrEmpty(k) && !HasLoneSurrogate(k)).ToList();
+                return keys.Where(k => !IsRefused(k)).ToList();
             }
         }
 
         return keys;
     }
+
+    private bool IsRefused(string key) => string.IsNullOrEmpty(key) || HasLoneSurrogate(key) || _store.CannotHold(key) is not null;
 
     /// <summary>Commits the results ProcessPipelined still holds and returns their outcomes, in order.</summary>
     /// <exception cref="CheckpointLeaseLostException">A result was refused: another worker took the item over.</exception>

@@ -166,6 +166,8 @@ internal sealed partial class CheckpointSession : IDisposable
             throw new ArgumentException($"The item key '{key}' is not valid Unicode (it has a lone surrogate). Derive a key that is.", nameof(key));
         }
 
+        ThrowIfStoreCannotHold(key, nameof(key));
+
         if (work is null)
         {
             throw new ArgumentNullException(nameof(work));
@@ -645,6 +647,16 @@ internal sealed partial class CheckpointSession : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TimeSpan Between(long started, long ended)
         => TimeSpan.FromTicks((long)((ended - started) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+
+    /// <summary>A key the store cannot keep as it is fails its own item, before the store is asked anything about it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ThrowIfStoreCannotHold(string key, string parameter)
+    {
+        if (_store.CannotHold(key) is { } why)
+        {
+            throw new ArgumentException($"The item key '{key.Replace("\0", "\\0")}' cannot be recorded: {why}.", parameter);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool HasLoneSurrogate(string key)

@@ -40,6 +40,12 @@ internal interface IRunStore : IDisposable
     bool TryGet(string key, out KeyEntry entry);
 
     /// <summary>
+    /// Why this store cannot keep <paramref name="key"/> as it is (a PostgreSQL text holds no NUL character), or null.
+    /// The session refuses such a key before it asks anything else about it: that item's error, not the run's.
+    /// </summary>
+    string? CannotHold(string key);
+
+    /// <summary>
     /// Marks the item in flight for <paramref name="attempt"/> before its work runs: a run that dies now leaves it
     /// unfinished. False when the item is not this run's to run (held or finished by another worker of a shared store;
     /// the file store, owned by one run, always claims).

@@ -37,6 +37,8 @@ internal sealed class MemoryRunStore : IRunStore
 
     public bool TryGet(string key, out KeyEntry entry) => _keys.TryGetValue(key, out entry);
 
+    public string? CannotHold(string key) => null;
+
     public bool TryClaim(string key, int attempt, int deaths, out ItemClaim claim)
     {
         claim = new ItemClaim(key, attempt, token: attempt);

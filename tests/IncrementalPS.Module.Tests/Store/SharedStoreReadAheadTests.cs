@@ -76,6 +76,23 @@ public sealed class SharedStoreReadAheadTests : IDisposable
         Assert.Equal(2L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void An_item_whose_key_has_a_NUL_character_is_that_items_error_and_the_run_goes_on(int readAhead)
+    {
+        using var host = Host();
+
+        // PostgreSQL text holds no NUL: the run used to end with the server's error at this item.
+        using var shell = host.Run(
+            "'a', \"x`0y\", 'b' | Invoke-Incremental job { \"ran $_\" } -Store $cs -ReadAhead " + readAhead +
+            " -Keep -ErrorAction SilentlyContinue -ErrorVariable failed; $failed.Count; $failed[0].FullyQualifiedErrorId.Split(',')[0]; $failed[0].ToString() -match 'NUL'",
+            out var output);
+
+        Assert.Equal(new object?[] { "ran a", "ran b", 1, "KeyUnavailable", true }, output);
+        Assert.Equal(2L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
+    }
+
     [Fact]
     public void Stopped_with_items_held_back_they_are_left_unrun_and_unclaimed_and_the_next_run_does_them_once()
     {
