@@ -622,6 +622,13 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             _parallel?.CompleteOnError();
             ThrowTerminatingError(ErrorRecords.StoppedForLater(stop, null));
         }
+        catch (BlockLeftException left)
+        {
+            // break, continue or exit in a runspace: the item and those in flight stay unfinished, and the run ends.
+            _progress!.Complete();
+            _parallel?.CompleteOnError();
+            ThrowTerminatingError(ErrorRecords.ScriptBlockLeft(left));
+        }
     }
 
     private void ReportParallel(ItemOutcome outcome, PSObject? item, Exception? failure)

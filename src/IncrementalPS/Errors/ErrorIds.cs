@@ -23,6 +23,7 @@ internal static class ErrorIds
     public const string ItemFailed = nameof(ItemFailed);
     public const string ItemPoisoned = nameof(ItemPoisoned);
     public const string StoppedForLater = nameof(StoppedForLater);
+    public const string ScriptBlockLeft = nameof(ScriptBlockLeft);
     public const string ConflictingParameters = nameof(ConflictingParameters);
     public const string ForceRequired = nameof(ForceRequired);
     public const string KeyHashMismatch = nameof(KeyHashMismatch);

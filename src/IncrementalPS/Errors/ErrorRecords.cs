@@ -106,6 +106,19 @@ internal static class ErrorRecords
     /// The script block asked to stop the run for later. The exception is the block's own, so a script can catch it
     /// by type around the run; the target is the item (or, from a runspace, its key).
     /// </summary>
+    /// <summary>break, continue or exit left an item's block in a runspace (-ThrottleLimit): the run ends, the item unfinished.</summary>
+    public static ErrorRecord ScriptBlockLeft(Exception left)
+        => new(left, ErrorIds.ScriptBlockLeft, ErrorCategory.OperationStopped, null)
+        {
+            ErrorDetails = new ErrorDetails(
+                "An item's script block left with break, continue or exit. With -ThrottleLimit the block runs in a runspace of its own, " +
+                "so this cannot leave the caller's loop or script: it ends the run instead.")
+            {
+                RecommendedAction = "The item, and the others in flight, are unfinished, not failed or done: they run again when the same command runs again. " +
+                    "To skip an item's remaining work, use return.",
+            },
+        };
+
     public static ErrorRecord StoppedForLater(StopForLaterException stop, object? item)
     {
         var message = string.Format(

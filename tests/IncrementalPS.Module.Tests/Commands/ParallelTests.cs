@@ -108,6 +108,29 @@ public sealed class ParallelTests
         Assert.False(CheckpointLocation.FromPath(host.PathOf("c.jsonl")).Exists);
     }
 
+    [Theory]
+    [InlineData("break")]
+    [InlineData("continue")]
+    [InlineData("exit")]
+    public void Break_continue_or_exit_in_an_items_block_leaves_it_unfinished_and_ends_the_run_never_recorded_done(string keyword)
+    {
+        // They used to end only that item's block in its runspace, and the item was recorded completed: its work never
+        // done, and never run again.
+        using var host = new ModuleRunspace();
+        using var shell = host.Run(
+            "do { 1..8 | Invoke-Incremental -Path $dir/c.jsonl -ThrottleLimit 2 { Start-Sleep -Milliseconds 50; if ($_ -eq 3) { " + keyword +
+            " }; \"did $_\" } } while ($false); 'after the loop'",
+            out var output);
+
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.StartsWith("ScriptBlockLeft,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal("after the loop", output[^1]);
+        Assert.DoesNotContain("did 3", output);
+        var items = CheckpointInspector.ReadItems(CheckpointLocation.FromPath(host.PathOf("c.jsonl")));
+        Assert.Equal(ItemState.InFlight, items.Single(i => i.Key == "3").State);
+        Assert.All(items.Where(i => i.State == ItemState.Completed), i => Assert.Contains("did " + i.Key, output));
+    }
+
     [Fact]
     public void A_failing_item_is_recorded_failed_with_one_ItemFailed_error_and_the_others_complete()
     {

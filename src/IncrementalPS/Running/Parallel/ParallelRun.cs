@@ -51,6 +51,7 @@ internal sealed class ParallelRun : IDisposable
     private readonly object _countGate = new();
     private CheckpointSession? _session;
     private StopForLaterException? _stoppedForLater;
+    private BlockLeftException? _blockLeft;
     private int _active;
     private int _outstanding;
     private bool _disposed;
@@ -166,6 +167,9 @@ internal sealed class ParallelRun : IDisposable
         }
     }
 
+    /// <summary>Waits for the stopped items' threads without writing (the run is ending with an error).</summary>
+    private void WaitForAllQuietly() => _allReturned.Wait(StopWait);
+
     private void Admit(Action<ParallelItemState> body)
     {
         // Items waiting out -RetryDelay do not count against the limit, but they are in flight: a kill -9 re-runs
@@ -206,6 +210,13 @@ internal sealed class ParallelRun : IDisposable
     /// </summary>
     private void ThrowIfStoppedForLater()
     {
+        if (Volatile.Read(ref _blockLeft) is { } left)
+        {
+            // The items in flight were stopped: nothing of theirs is left to write.
+            WaitForAllQuietly();
+            throw left;
+        }
+
         if (Volatile.Read(ref _stoppedForLater) is not { } stop)
         {
             return;
@@ -252,6 +263,11 @@ internal sealed class ParallelRun : IDisposable
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
+            if (Volatile.Read(ref _blockLeft) is { } left)
+            {
+                throw left;
+            }
+
             throw new PipelineStoppedException();
         }
 
@@ -383,6 +399,15 @@ internal sealed class ParallelRun : IDisposable
         {
             state.Failure = exception;
             throw;
+        }
+        catch (BlockLeftException left)
+        {
+            // Neither failed nor finished: as in the sequential mode, the item stays unfinished (the engine leaves it so
+            // when the run is stopping) and the run ends; it runs again on the next run. The pipeline thread ends the
+            // run with the error (a runspace's break cannot leave the caller's loop).
+            Interlocked.CompareExchange(ref _blockLeft, left, null);
+            _stop.Cancel();
+            throw new OperationCanceledException(_stop.Token);
         }
         finally
         {

@@ -20,8 +20,9 @@ namespace IncrementalPS.Running.Parallel;
 internal sealed class RunspaceScript
 {
     private const string WrapperStart = "try { , $args[1] | Microsoft.PowerShell.Core\\ForEach-Object -Process {";
+    // $args[2] is set only when the pipeline ends normally: break, continue or exit in the block leave before it.
     private const string WrapperEnd =
-        "\n} } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $args[0].Value = $_ }";
+        "\n}; $args[2].Value = $true } catch [System.Management.Automation.PipelineStoppedException] { throw } catch { $args[0].Value = $_ }";
 
     private readonly string _text;
     private readonly Dictionary<string, object?> _using;
@@ -43,15 +44,17 @@ internal sealed class RunspaceScript
     /// <summary>Runs the block with <paramref name="input"/> as $_; returns its output when <paramref name="capture"/> is set.</summary>
     /// <exception cref="ScriptBlockFailedException">The block failed, or ran longer than the timeout and was stopped.</exception>
     /// <exception cref="OperationCanceledException">The run is stopping; the block was stopped.</exception>
+    /// <exception cref="BlockLeftException">break, continue or exit left the block: the item neither failed nor finished.</exception>
     public List<PSObject>? Run(PooledRunspace pooled, object? input, bool capture, WrittenOutput written, CancellationToken cancellationToken)
     {
         var captured = capture ? new List<PSObject>() : null;
         var failure = new PSReference(null);
+        var finished = new PSReference(false);
         using var shell = PowerShell.Create();
         shell.Runspace = pooled.Runspace;
 
         // A scope of its own per item: variables an item sets do not leak into the next item in the same runspace.
-        shell.AddScript(_text, useLocalScope: true).AddArgument(failure).AddArgument(input);
+        shell.AddScript(_text, useLocalScope: true).AddArgument(failure).AddArgument(input).AddArgument(finished);
         if (_using.Count > 0)
         {
             shell.AddParameter(UsingValues.ParameterName, _using);
@@ -94,6 +97,11 @@ internal sealed class RunspaceScript
         {
             var original = ScriptFailure.Original(error);
             throw new ScriptBlockFailedException(original.ErrorRecord ?? error, original.Exception);
+        }
+
+        if (finished.Value is not true)
+        {
+            throw new BlockLeftException();
         }
 
         return captured;
