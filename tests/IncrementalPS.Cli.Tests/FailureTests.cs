@@ -72,4 +72,17 @@ public sealed class FailureTests
         Assert.Equal("3", item.GetProperty("error").GetProperty("category").GetString());
         Assert.Equal(JsonValueKind.Null, item.GetProperty("completedAt").ValueKind);
     }
+
+    [PosixFact]
+    public void A_rerun_counts_the_items_it_skips_because_they_failed_apart_from_those_done()
+    {
+        // Both used to be "skipped (done before)".
+        using var job = new Job();
+        var args = Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommandFailingFor("b"));
+        job.Incps("a\nb\n", args);
+
+        var rerun = job.Incps("a\nb\n", args);
+
+        Assert.Contains("1 skipped (done before), 1 skipped (failed before)", rerun.Stderr, StringComparison.Ordinal);
+    }
 }

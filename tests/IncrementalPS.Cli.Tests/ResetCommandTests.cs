@@ -22,6 +22,24 @@ public sealed class ResetCommandTests
     }
 
     [PosixFact]
+    public void Reset_key_warns_about_keys_that_are_not_in_the_checkpoint_instead_of_promising_they_run_again()
+    {
+        using var job = new Job();
+        job.Incps(Job.Lines(Job.Items(2)), Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommand()));
+
+        var some = job.Incps(string.Empty, "reset", job.Name, "--key", "item-001", "Item-002");
+        var none = job.Incps(string.Empty, "reset", job.Name, "--key", "no-such-item");
+
+        Assert.True(some.ExitCode == 0, some.ToString());
+        Assert.Contains("forgot 1 of 2 key(s)", some.Stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: 1 of the 2 key(s) given are not in it, so nothing was forgotten for them", some.Stderr, StringComparison.Ordinal);
+        Assert.True(none.ExitCode == 0, none.ToString());
+        Assert.Contains("forgot 0 of 1 key(s) in '" + job.Name + "'.", none.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("processes them again", none.Stderr, StringComparison.Ordinal);
+        Assert.Equal(new[] { "item-002" }, CheckpointInspector.ReadItems(job.Location).Select(i => i.Key));
+    }
+
+    [PosixFact]
     public void Removing_a_checkpoint_needs_force_when_nobody_can_be_asked()
     {
         using var job = new Job();

@@ -90,7 +90,7 @@ internal sealed class ResetCommand : Command
         {
             using var keyHasher = _keyHash.Create(result);
             var forgotten = CheckpointReset.ResetKeys(location, keys, keyHasher);
-            CliConsole.Message($"forgot {forgotten} of {keys.Length} key(s) in '{location.Name}'; the next run processes them again.");
+            KeyResetReport.Print(location.Name, forgotten, keys.Length, sharedStore: false);
         }
 
         return ExitCodes.Success;

@@ -50,7 +50,7 @@ internal static class SharedReset
         if (keys.Count > 0)
         {
             var forgotten = PostgresReset.ForgetKeys(database, location.Name, keys, keyHasher);
-            CliConsole.Message($"forgot {forgotten} of {keys.Count} key(s) in '{location.Name}' (a key a worker holds now is kept); the next run processes them again.");
+            KeyResetReport.Print(location.Name, forgotten, keys.Count, sharedStore: true);
         }
 
         return ExitCodes.Success;

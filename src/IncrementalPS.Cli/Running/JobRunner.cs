@@ -452,7 +452,10 @@ internal sealed class JobRunner
 
     private int ReportEnd(RunSummary summary)
     {
-        var skipped = summary.Skipped > 0 ? $", {summary.Skipped} skipped (done before)" : string.Empty;
+        // Failed items skipped are not "done": they are named apart, with how to run them again at the end.
+        var skippedDone = summary.Skipped - summary.SkippedFailed;
+        var skipped = (skippedDone > 0 ? $", {skippedDone} skipped (done before)" : string.Empty) +
+            (summary.SkippedFailed > 0 ? $", {summary.SkippedFailed} skipped (failed before)" : string.Empty);
         var notRecordable = Interlocked.Read(ref _notRecordable);
         var notRun = notRecordable > 0 ? $", {notRecordable} not run (a key the store cannot hold, above)" : string.Empty;
         var counts = $"{summary.Completed} completed, {summary.Failed} failed{skipped}{notRun} in {CliFormat.Duration(summary.Elapsed)}";
