@@ -85,4 +85,20 @@ public sealed class FailureTests
 
         Assert.Contains("1 skipped (done before), 1 skipped (failed before)", rerun.Stderr, StringComparison.Ordinal);
     }
+
+    [PosixFact]
+    public void Items_and_failure_lines_show_control_characters_in_a_key_as_escapes_not_raw()
+    {
+        // Raw, a NUL showed as a space (the key looked like "x y") and an escape character would drive the terminal.
+        using var job = new Job();
+        var run = job.Incps("x\0y\nesc\u001b[31m\n", Job.RunArgs(job.Name, new[] { "--keep" }, job.MarkCommand()));
+
+        var items = job.Incps(string.Empty, "items", job.Name);
+
+        Assert.Contains("failed: x\\0y:", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("x\\0y", items.Stdout, StringComparison.Ordinal);
+        Assert.Contains("esc\\u001b[31m", items.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', items.Stdout);
+        Assert.DoesNotContain('\0', items.Stdout);
+    }
 }

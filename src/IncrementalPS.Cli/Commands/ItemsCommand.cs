@@ -69,7 +69,7 @@ internal sealed class ItemsCommand : Command
         var table = new TextTable("STATE", "ATTEMPTS", "UPDATED", "KEY", "ERROR");
         foreach (var item in items)
         {
-            table.Add(JsonOutput.StateName(item.State), CliFormat.Number(item.Attempts), CliFormat.Time(item.UpdatedAt), item.Key, CliFormat.FirstLine(item.Error?.Message));
+            table.Add(JsonOutput.StateName(item.State), CliFormat.Number(item.Attempts), CliFormat.Time(item.UpdatedAt), CliFormat.Key(item.Key), CliFormat.FirstLine(item.Error?.Message));
         }
 
         table.WriteTo(Console.Out);

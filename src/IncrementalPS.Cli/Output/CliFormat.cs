@@ -27,6 +27,41 @@ internal static class CliFormat
         };
     }
 
+    /// <summary>
+    /// A key as people read it on a terminal: control characters written as escapes (\0, \t, \n, \r, \u001b...)
+    /// rather than raw, where a NUL shows as a space and an escape sequence would drive the terminal. --json gives the
+    /// key exactly.
+    /// </summary>
+    public static string Key(string key)
+    {
+        var plain = true;
+        foreach (var c in key)
+        {
+            plain &= !char.IsControl(c);
+        }
+
+        if (plain)
+        {
+            return key;
+        }
+
+        var text = new System.Text.StringBuilder(key.Length + 8);
+        foreach (var c in key)
+        {
+            text.Append(c switch
+            {
+                '\0' => "\\0",
+                '\t' => "\\t",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                _ when char.IsControl(c) => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+                _ => c.ToString(),
+            });
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The first line of a message (a failure's message holds the command's whole standard error tail).</summary>
     public static string FirstLine(string? text)
     {

@@ -44,7 +44,7 @@ internal sealed class JobRunner
         var options = _settings.Options;
         options.DescribeError = ItemErrors.Describe;
         options.OnRetry = notice => CliConsole.Message(
-            $"retrying {notice.Key} in {CliFormat.Duration(notice.Delay)} (attempt {notice.FailedAttemptInRun} of {notice.MaxAttempts} failed: {CliFormat.FirstLine(notice.Error.Message)})");
+            $"retrying {CliFormat.Key(notice.Key)} in {CliFormat.Duration(notice.Delay)} (attempt {notice.FailedAttemptInRun} of {notice.MaxAttempts} failed: {CliFormat.FirstLine(notice.Error.Message)})");
 
         using var signals = new TerminationSignals();
         if (WindowsJobObject.KillChildrenWithThisProcess() is { } jobError)
@@ -356,10 +356,10 @@ internal sealed class JobRunner
         {
             case ItemOutcomeKind.Failed:
                 var attempts = outcome.Attempts > 1 ? $" after {outcome.Attempts} attempts" : string.Empty;
-                CliConsole.Message($"failed{attempts}: {outcome.Key}: {CliFormat.FirstLine(outcome.Error?.Message)}");
+                CliConsole.Message($"failed{attempts}: {CliFormat.Key(outcome.Key)}: {CliFormat.FirstLine(outcome.Error?.Message)}");
                 break;
             case ItemOutcomeKind.Poisoned:
-                CliConsole.Message($"gave up on {outcome.Key}: {CliFormat.FirstLine(outcome.Error?.Message)}");
+                CliConsole.Message($"gave up on {CliFormat.Key(outcome.Key)}: {CliFormat.FirstLine(outcome.Error?.Message)}");
                 break;
             default:
                 break;
