@@ -276,7 +276,7 @@ internal sealed class JobRunner
     {
         Interlocked.Increment(ref _notRecordable);
         session.KeepAtFinish();
-        CliConsole.Message($"not run: {refused.Message.Replace($" (Parameter '{refused.ParamName}')", string.Empty)}");
+        CliConsole.Message($"not run: {refused.Message}");
     }
 
     /// <summary>

@@ -60,8 +60,8 @@ internal sealed partial class PostgresRunStore : IForeseeingStore
         for (var i = 0; i < _foreseen.Count && i < 2 * ClaimAhead && keys.Count < ClaimAhead; i++)
         {
             var next = _foreseen[i];
-            // PostgreSQL text holds no NUL: such a key fails its own claim when reached, not the claim of another.
-            if (_reserved.ContainsKey(next) || keys.Contains(next) || next.Contains("\0") || KnownUnclaimable(next, now))
+            // A key this store cannot hold fails its own item when reached, not the claim of another.
+            if (_reserved.ContainsKey(next) || keys.Contains(next) || CannotHold(next) is not null || KnownUnclaimable(next, now))
             {
                 continue;
             }

@@ -13,7 +13,6 @@ internal sealed class ProgressTracker
     private readonly string _name;
     private readonly IProgress<RunProgress>? _sink;
     private readonly long _intervalTicks;
-    private static readonly double s_ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly RateEstimator _rate = new();
     private long _lastReportTicks = long.MinValue;
@@ -41,7 +40,7 @@ internal sealed class ProgressTracker
 
     public bool TotalIsEstimate { get; private set; }
 
-    public TimeSpan Elapsed => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - _startTimestamp) * s_ticksPerTimestamp));
+    public TimeSpan Elapsed => Timestamps.Between(_startTimestamp, Stopwatch.GetTimestamp());
 
     /// <summary>
     /// Notes a newly seen item. An estimated total that the input outgrows is dropped: the total is unknown from then

@@ -70,17 +70,10 @@ internal sealed partial class CheckpointSession
 
         foreach (var key in keys)
         {
-            if (string.IsNullOrEmpty(key))
+            if (RefusalOf(key) is { } refusal)
             {
-                throw new ArgumentException("An item key cannot be null or empty.", nameof(keys));
+                throw new ItemKeyRefusedException(refusal, nameof(keys));
             }
-
-            if (HasLoneSurrogate(key))
-            {
-                throw new ArgumentException($"The item key '{key}' is not valid Unicode (it has a lone surrogate). Derive a key that is.", nameof(keys));
-            }
-
-            ThrowIfStoreCannotHold(key, nameof(keys));
         }
 
         var outcomes = new ItemOutcome[keys.Count];
@@ -190,7 +183,7 @@ internal sealed partial class CheckpointSession
     private void RecordAll(IReadOnlyList<string> keys, List<ItemClaim> claims, List<int> positions, ItemOutcome[] outcomes, ItemOutcomeKind kind, long started, string? output, ItemError? error)
     {
         var ended = Stopwatch.GetTimestamp();
-        var duration = Between(started, ended);
+        var duration = Timestamps.Between(started, ended);
         var points = new CommitPoint[claims.Count];
         lock (_gate)
         {

@@ -85,16 +85,14 @@ internal sealed partial class CheckpointSession
     {
         for (var i = 0; i < keys.Count; i++)
         {
-            if (IsRefused(keys[i]))
+            if (RefusalOf(keys[i]) is not null)
             {
-                return keys.Where(k => !IsRefused(k)).ToList();
+                return keys.Where(k => RefusalOf(k) is null).ToList();
             }
         }
 
         return keys;
     }
-
-    private bool IsRefused(string key) => string.IsNullOrEmpty(key) || HasLoneSurrogate(key) || _store.CannotHold(key) is not null;
 
     /// <summary>Commits the results ProcessPipelined still holds and returns their outcomes, in order.</summary>
     /// <exception cref="CheckpointLeaseLostException">A result was refused: another worker took the item over.</exception>

@@ -155,18 +155,10 @@ internal sealed partial class CheckpointSession : IDisposable
 #endif
     private ItemOutcome ProcessCore(string key, Func<ItemAttempt, string?> work, CancellationToken cancellationToken, StrongBox<CommitPoint>? deferred = null)
     {
-        if (string.IsNullOrEmpty(key))
+        if (RefusalOf(key) is { } refusal)
         {
-            throw new ArgumentException("An item key cannot be null or empty.", nameof(key));
+            throw new ItemKeyRefusedException(refusal, nameof(key));
         }
-
-        if (HasLoneSurrogate(key))
-        {
-            // UTF-8 would store it as U+FFFD: the key would never match again and distinct keys would merge.
-            throw new ArgumentException($"The item key '{key}' is not valid Unicode (it has a lone surrogate). Derive a key that is.", nameof(key));
-        }
-
-        ThrowIfStoreCannotHold(key, nameof(key));
 
         if (work is null)
         {
@@ -504,7 +496,7 @@ internal sealed partial class CheckpointSession : IDisposable
     private ItemOutcome Record(string key, in ItemClaim claim, ItemOutcomeKind kind, long started, string? output, ItemError? error, StrongBox<CommitPoint>? deferred)
     {
         var ended = Stopwatch.GetTimestamp();
-        var duration = Between(started, ended);
+        var duration = Timestamps.Between(started, ended);
         CommitPoint commit;
         lock (_gate)
         {
@@ -644,18 +636,25 @@ internal sealed partial class CheckpointSession : IDisposable
     private void WriteMetricsFile(CheckpointState state)
         => _ = _metricsFile?.TryWrite(_progress.Snapshot(state != CheckpointState.Running, state), _store.Completed, _store.Failed, _store.InFlight, DateTimeOffset.UtcNow);
 
+    /// <summary>
+    /// Why the engine refuses <paramref name="key"/>, or null: the one rule for the keys it runs, the keys of a batch and
+    /// the keys foreseen, checked before the store is asked anything about the key.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TimeSpan Between(long started, long ended)
-        => TimeSpan.FromTicks((long)((ended - started) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
-
-    /// <summary>A key the store cannot keep as it is fails its own item, before the store is asked anything about it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ThrowIfStoreCannotHold(string key, string parameter)
+    private string? RefusalOf(string? key)
     {
-        if (_store.CannotHold(key) is { } why)
+        if (string.IsNullOrEmpty(key))
         {
-            throw new ArgumentException($"The item key '{key.Replace("\0", "\\0")}' cannot be recorded: {why}.", parameter);
+            return "An item key cannot be null or empty.";
         }
+
+        if (HasLoneSurrogate(key!))
+        {
+            // UTF-8 would store it as U+FFFD: the key would never match again and distinct keys would merge.
+            return $"The item key '{key}' is not valid Unicode (it has a lone surrogate). Derive a key that is.";
+        }
+
+        return _store.CannotHold(key!) is { } why ? $"The item key '{key!.Replace("\0", "\\0")}' cannot be recorded: {why}." : null;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -12,8 +12,6 @@ namespace IncrementalPS.Core;
 /// </summary>
 internal sealed class RecordClock
 {
-    private static readonly double s_ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency;
-
     private readonly Func<DateTime> _clock;
     private readonly bool _derive;
     private long _baseTimestamp;
@@ -48,9 +46,8 @@ internal sealed class RecordClock
             _baseTime = _clock();
             _baseTimestamp = Stopwatch.GetTimestamp();
             _based = true;
-            sinceBase = timestamp - _baseTimestamp;
         }
 
-        return _baseTime.AddTicks((long)(sinceBase * s_ticksPerTimestamp));
+        return _baseTime + Timestamps.Between(_baseTimestamp, timestamp);
     }
 }

@@ -23,12 +23,13 @@ public sealed class NulKeyTests : IDisposable
         using var session = Start();
         var ran = 0;
 
-        var refused = Assert.Throws<ArgumentException>(() => session.Process("a\0b", _ => { ran++; return null; }));
+        var refused = Assert.Throws<ItemKeyRefusedException>(() => session.Process("a\0b", _ => { ran++; return null; }));
         var completed = session.Process("next", _ => { ran++; return null; });
 
         Assert.Equal("key", refused.ParamName);
         Assert.Contains("NUL", refused.Message, StringComparison.Ordinal);
         Assert.Contains("a\\0b", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", refused.Message, StringComparison.Ordinal);
         Assert.Equal(ItemOutcomeKind.Completed, completed.Kind);
         Assert.Equal(1, ran);
         Assert.Equal(1L, _db.Scalar("SELECT count(*) FROM incrementalps.items"));
@@ -40,7 +41,7 @@ public sealed class NulKeyTests : IDisposable
         using var session = Start();
 
         var first = session.ProcessPipelined("first", ["x\0y", "after"], _ => null);
-        var refused = Assert.Throws<ArgumentException>(() => session.ProcessPipelined("x\0y", ["after"], _ => null));
+        var refused = Assert.Throws<ItemKeyRefusedException>(() => session.ProcessPipelined("x\0y", ["after"], _ => null));
         var after = session.ProcessPipelined("after", [], _ => null);
         var settled = session.SettlePipelined();
 

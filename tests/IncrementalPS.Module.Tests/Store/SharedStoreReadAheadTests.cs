@@ -86,10 +86,10 @@ public sealed class SharedStoreReadAheadTests : IDisposable
         // PostgreSQL text holds no NUL: the run used to end with the server's error at this item.
         using var shell = host.Run(
             "'a', \"x`0y\", 'b' | Invoke-Incremental job { \"ran $_\" } -Store $cs -ReadAhead " + readAhead +
-            " -Keep -ErrorAction SilentlyContinue -ErrorVariable failed; $failed.Count; $failed[0].FullyQualifiedErrorId.Split(',')[0]; $failed[0].ToString() -match 'NUL'",
+            " -Keep -ErrorAction SilentlyContinue -ErrorVariable failed; $failed.Count; $failed[0].FullyQualifiedErrorId.Split(',')[0]; $failed[0].ToString() -match 'NUL'; $failed[0].ToString() -match '[(]Parameter'",
             out var output);
 
-        Assert.Equal(new object?[] { "ran a", "ran b", 1, "KeyUnavailable", true }, output);
+        Assert.Equal(new object?[] { "ran a", "ran b", 1, "KeyUnavailable", true, false }, output);
         Assert.Equal(2L, _db.Scalar("SELECT count(*) FROM incrementalps.items WHERE status = 0"));
     }
 
