@@ -116,7 +116,7 @@ Describe 'Five workers on one checkpoint in a PostgreSQL store, some killed' -Ta
                 $script = Join-Path $work "worker-$n.ps1"
                 Set-Content -LiteralPath $script -Value @"
 Import-Module '$($script:ManifestPath)'
-Get-Content -LiteralPath '$itemsFile' | Invoke-Incremental $name -Store '$($script:Server)' -Keep -Lease 2 { [System.IO.File]::AppendAllText('$log', "`$_`n") }
+Get-Content -LiteralPath '$itemsFile' | Invoke-Incremental $name -Store '$($script:Server)' -Keep -Lease 2 { [System.IO.File]::AppendAllText('$log', "`$_`n"); Start-Sleep -Milliseconds 5 }
 "@
                 $process = Start-Process -FilePath (Get-ChildPowerShell) -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -PassThru `
                     -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err"
@@ -125,11 +125,17 @@ Get-Content -LiteralPath '$itemsFile' | Invoke-Incremental $name -Store '$($scri
                 # Through sh, which execs incps (same process id, so a kill hits incps): argument quoting stays sh's.
                 $script = Join-Path $work "worker-$n.sh"
                 $command = @($script:Dotnet, $script:Incps.FullName, 'run', $name, '--store', $script:Server, '--keep', '--lease', '2s', '--',
-                    '/bin/sh', '-c', 'echo "$1" >> "$2"', 'sh', '{}', $log) | ForEach-Object { "'" + $_.Replace("'", "'\''") + "'" }
+                    '/bin/sh', '-c', 'echo "$1" >> "$2"; sleep 0.005', 'sh', '{}', $log) | ForEach-Object { "'" + $_.Replace("'", "'\''") + "'" }
                 Set-Content -LiteralPath $script -Value "exec $($command -join ' ') < '$itemsFile' > '$log.out' 2> '$log.err'"
                 $process = Start-Process -FilePath '/bin/sh' -ArgumentList $script -PassThru
             }
             [pscustomobject]@{ Kind = $Kind; Process = $process; Log = $log }
+        }
+
+        function Get-RunCount([string] $Directory) {
+            $count = 0
+            foreach ($file in Get-ChildItem $Directory -Filter '*.log') { $count += [System.IO.File]::ReadAllLines($file.FullName).Count }
+            $count
         }
 
         $running = [System.Collections.Generic.List[object]]::new()
@@ -143,8 +149,13 @@ Get-Content -LiteralPath '$itemsFile' | Invoke-Incremental $name -Store '$($scri
                    (@(Get-ChildItem $work -Filter 'pwsh-*.log').Count -eq 0 -or @(Get-ChildItem $work -Filter 'incps-*.log').Count -eq 0)) {
                 Start-Sleep -Milliseconds 100
             }
+            # Kill at points of progress, not after a time: on a fast machine the workers could finish before a timed
+            # kill (a test that kills nothing proves nothing). Each item takes 5 ms or more, so the job outlasts the polls.
+            $startedAt = Get-RunCount $work
+            $marks = 1..4 | ForEach-Object { $startedAt + ($items.Count - $startedAt) * $_ / 5 }
             while ($kills -lt 4 -and [datetime]::UtcNow -lt $deadline) {
-                Start-Sleep -Milliseconds $random.Next(500, 2500)
+                Start-Sleep -Milliseconds 50
+                if ((Get-RunCount $work) -lt $marks[$kills]) { continue }
                 $alive = @($running | Where-Object { -not $_.Process.HasExited })
                 if ($alive.Count -eq 0) { break }
                 $victim = $alive[$random.Next($alive.Count)]
