@@ -144,21 +144,24 @@ Get-Content -LiteralPath '$itemsFile' | Invoke-Incremental $name -Store '$($scri
         $killed = [System.Collections.Generic.List[string]]::new()
         try {
             $deadline = [datetime]::UtcNow.AddSeconds(60)
-            # Kill workers at work, not while they start: wait until both kinds have run items.
-            while ([datetime]::UtcNow -lt $deadline -and
-                   (@(Get-ChildItem $work -Filter 'pwsh-*.log').Count -eq 0 -or @(Get-ChildItem $work -Filter 'incps-*.log').Count -eq 0)) {
-                Start-Sleep -Milliseconds 100
-            }
             # Kill at points of progress, not after a time: on a fast machine the workers could finish before a timed
-            # kill (a test that kills nothing proves nothing). Each item takes 5 ms or more, so the job outlasts the polls.
-            $startedAt = Get-RunCount $work
-            $marks = 1..4 | ForEach-Object { $startedAt + ($items.Count - $startedAt) * $_ / 5 }
+            # kill (a test that kills nothing proves nothing); each item takes 5 ms or more, so the job outlasts the
+            # polls. And kill a worker at work, one whose log grew since the last look: not one still starting (nor
+            # one done), whose kill would run nothing twice and widen the allowance for items run twice below.
+            $marks = 1..4 | ForEach-Object { $items.Count * $_ / 5 }
+            $logLength = @{}
             while ($kills -lt 4 -and [datetime]::UtcNow -lt $deadline) {
                 Start-Sleep -Milliseconds 50
-                if ((Get-RunCount $work) -lt $marks[$kills]) { continue }
                 $alive = @($running | Where-Object { -not $_.Process.HasExited })
                 if ($alive.Count -eq 0) { break }
-                $victim = $alive[$random.Next($alive.Count)]
+                $atWork = @($alive | Where-Object {
+                    $length = if (Test-Path -LiteralPath $_.Log) { (Get-Item -LiteralPath $_.Log).Length } else { 0 }
+                    $grew = $length -gt ($logLength[$_.Log] ?? 0)
+                    $logLength[$_.Log] = $length
+                    $grew
+                })
+                if ($atWork.Count -eq 0 -or (Get-RunCount $work) -lt $marks[$kills]) { continue }
+                $victim = $atWork[$random.Next($atWork.Count)]
                 Stop-Process -Id $victim.Process.Id -Force   # SIGKILL
                 $victim.Process.WaitForExit()
                 $kills++

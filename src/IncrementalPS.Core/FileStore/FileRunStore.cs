@@ -56,12 +56,13 @@ internal sealed class FileRunStore : IRunStore
         var now = _clock();
 
         long validLength;
+        BackgroundDirectorySync? nameFlush = null;
         if (loaded is null)
         {
             var header = _records.Header(location.Name, options.Writer, now, options.RecordedSettings(), options.KeyHash?.Check);
             // The name waits for nothing at Normal durability, unless a -Restart deleted the old checkpoint just
             // before: a power failure must not bring back what the user asked to forget, with work to skip.
-            CreateJournal(location.FilePath, header, nameAtOnce: options.Durability == Durability.Full || options.Restart);
+            nameFlush = CreateJournal(location.FilePath, header, nameAtOnce: options.Durability == Durability.Full || options.Restart);
             _keys = new KeyTable();
             _runs = new RunHistory();
             _version = options.KeyHash is null ? JournalFormat.CurrentVersion : JournalFormat.HashedKeysVersion;
@@ -85,8 +86,9 @@ internal sealed class FileRunStore : IRunStore
 
         // Cuts off a torn last record, if any: the only change a resume makes before its own records.
         _durability = options.Durability;
+        _nameSync = nameFlush;
         _appender = OpenAppender(validLength);
-        _commit = CommitPolicy.For(options.Durability, () => Volatile.Read(ref _appender));
+        _commit = CommitPolicy.For(options.Durability, () => JournalToFlush(nameFlush));
         try
         {
             var owner = CheckpointOwner.ForCurrentProcess(options.Writer);
@@ -385,6 +387,8 @@ internal sealed class FileRunStore : IRunStore
         }
         finally
         {
+            // Not left running past the lock, even when the close failed before waiting for it above.
+            _nameSync?.WaitQuietly();
             _lock.Release(deleteFiles: remove);
         }
 
@@ -401,14 +405,21 @@ internal sealed class FileRunStore : IRunStore
     /// or more off a short run: a power failure before it ends loses those items, as Normal durability allows for
     /// the last second.
     /// </summary>
-    private void CreateJournal(string path, ArraySegment<byte> header, bool nameAtOnce)
+    private static BackgroundDirectorySync? CreateJournal(string path, ArraySegment<byte> header, bool nameAtOnce)
     {
         var temp = AtomicFile.WriteTemp(path, s => s.Write(header.Array!, header.Offset, header.Count), durable: true);
         AtomicFile.Commit(temp, path, durable: nameAtOnce);
-        if (!nameAtOnce)
-        {
-            _nameSync = BackgroundDirectorySync.Start(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
-        }
+        return nameAtOnce ? null : BackgroundDirectorySync.Start(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+    }
+
+    /// <summary>
+    /// The journal for the once-a-second flush, once its name is on disk: records flushed under a name a power failure
+    /// could still take are not the ones that survive it (the timer's thread; the run reports a failed name).
+    /// </summary>
+    private IJournalAppender? JournalToFlush(BackgroundDirectorySync? nameFlush)
+    {
+        nameFlush?.WaitQuietly();
+        return Volatile.Read(ref _appender);
     }
 
     /// <summary>
@@ -423,19 +434,25 @@ internal sealed class FileRunStore : IRunStore
         }
 
         _nameSync = null;
+        if (!needed)
+        {
+            sync.WaitQuietly();
+            return;
+        }
+
         try
         {
             sync.Wait();
         }
-        catch (Exception ex) when (needed && ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
             _failure ??= ExceptionDispatchInfo.Capture(ex);
             throw;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
     }
+
+    /// <summary>True once a new journal's name is on disk, or its flush failed (tests).</summary>
+    internal bool NameFlushEnded => _nameSync is not { IsFinished: false };
 
     private void CloseAppender(bool remove)
     {

@@ -27,6 +27,10 @@ internal static class ResetOperations
         FileRetry.Delete(location.FilePath);
         FileRetry.Delete(location.InFlightPath);
         held.Release(deleteFiles: true);
+
+        // The removal survives a power failure before this returns: a checkpoint the user reset must not come back with
+        // items to skip (a new run does not wait for its directory's flush before its first item).
+        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(location.FilePath)) ?? ".");
     }
 
     public static int Forget(CheckpointLocation location, IEnumerable<string>? keys, bool failedOnly, KeyHasher? hasher = null, bool keysAsStored = false)

@@ -55,6 +55,29 @@ public sealed class ResetTests
     }
 
     [Fact]
+    public void Remove_flushes_the_directory_before_it_returns_so_the_removal_survives_a_power_failure()
+    {
+        using var store = new TempStore();
+        var location = store.Named();
+        Sessions.MakeKept(location, ["a"]);
+        DirectorySync.FailNextOnThisThread = "injected EIO";
+        try
+        {
+            var io = Assert.IsType<CheckpointIOException>(Record.Exception(() => CheckpointReset.Remove(location)));
+            Assert.Contains("injected EIO", io.ToString(), StringComparison.Ordinal);
+            Assert.Null(DirectorySync.FailNextOnThisThread);
+        }
+        finally
+        {
+            DirectorySync.FailNextOnThisThread = null;
+        }
+
+        // The delete happened (the flush comes after it), and the lock is free: the next run starts anew.
+        Assert.False(File.Exists(location.FilePath));
+        Assert.Equal(1, Sessions.RunAll(location, Sessions.Options(), ["a"]).Completed);
+    }
+
+    [Fact]
     public void Resets_are_refused_while_a_run_in_this_process_holds_the_checkpoint()
     {
         using var store = new TempStore();

@@ -12,6 +12,7 @@ public sealed class AllocationTests
     private const int Warm = 2000;
     private const int Windows = 5;
     private const int PerWindow = 1000;
+    private const long OneOffAllowance = 8 << 10;
 
     private static readonly Func<ItemAttempt, string?> s_noWork = static _ => null;
 
@@ -28,7 +29,7 @@ public sealed class AllocationTests
 
         var windows = AllocatedPerWindow(session, keys);
 
-        Assert.True(windows.Min() == 0, $"Every window of {PerWindow} items allocated: {string.Join(", ", windows)} bytes.");
+        AssertAllocatesNothingPerItem(windows);
         Assert.Equal(keys.Count, session.GetProgress().Completed);
     }
 
@@ -43,15 +44,23 @@ public sealed class AllocationTests
 
         var windows = AllocatedPerWindow(session, keys);
 
-        Assert.True(windows.Min() == 0, $"Every window of {PerWindow} items allocated: {string.Join(", ", windows)} bytes.");
+        AssertAllocatesNothingPerItem(windows);
         Assert.Equal(keys.Count, session.GetProgress().Skipped);
     }
 
     /// <summary>
-    /// Warms the path up, then counts this thread's allocations over several windows of items. A per-item allocation
-    /// shows in every window; the runtime's own one-off work on this thread (a JIT or tiering step landing in a
-    /// window, seen once in CI as 4 KB) shows in one, so the least of them is what the path itself allocates.
+    /// A per-item allocation shows in every window, and a collection growing with the items in the window where it
+    /// grows (tens of KB at these sizes); the runtime's own one-off work on this thread (a JIT or tiering step landing
+    /// in a window, seen once in CI as 4 KB) in one window, and small.
     /// </summary>
+    private static void AssertAllocatesNothingPerItem(long[] windows)
+    {
+        var message = $"Allocated per window of {PerWindow} items: {string.Join(", ", windows)} bytes.";
+        Assert.True(windows.Count(w => w != 0) <= 1, message);
+        Assert.True(windows.Sum() <= OneOffAllowance, message);
+    }
+
+    /// <summary>Warms the path up, then counts this thread's allocations over several windows of items.</summary>
     private static long[] AllocatedPerWindow(CheckpointSession session, IReadOnlyList<string> keys)
     {
         for (var i = 0; i < Warm; i++)
