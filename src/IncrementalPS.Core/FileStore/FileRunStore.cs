@@ -111,6 +111,7 @@ internal sealed class FileRunStore : IRunStore
             // Open releases the lock; the file handle must go too, or Windows keeps the journal locked.
             _commit.Dispose();
             _appender.Dispose();
+            nameFlush?.WaitQuietly();
             throw;
         }
     }
@@ -413,13 +414,15 @@ internal sealed class FileRunStore : IRunStore
     }
 
     /// <summary>
-    /// The journal for the once-a-second flush, once its name is on disk: records flushed under a name a power failure
-    /// could still take are not the ones that survive it (the timer's thread; the run reports a failed name).
+    /// The journal for the once-a-second flush (the timer's thread), once its name is on disk: records flushed under a
+    /// name a power failure could still take do not survive one. The timer runs the name's flush itself if no thread
+    /// has started it, and skips its turn while another runs it rather than hold a pool thread. It keeps its own
+    /// reference to the flush: the run's (<see cref="_nameSync"/>) is dropped under the session's lock once checked.
     /// </summary>
     private IJournalAppender? JournalToFlush(BackgroundDirectorySync? nameFlush)
     {
-        nameFlush?.WaitQuietly();
-        return Volatile.Read(ref _appender);
+        nameFlush?.RunUnlessStarted();
+        return nameFlush is { IsFinished: false } ? null : Volatile.Read(ref _appender);
     }
 
     /// <summary>

@@ -26,11 +26,20 @@ internal static class ResetOperations
         // An antivirus or backup agent may hold either for a moment (Windows): retried, see FileRetry.
         FileRetry.Delete(location.FilePath);
         FileRetry.Delete(location.InFlightPath);
-        held.Release(deleteFiles: true);
+        try
+        {
+            // The removal survives a power failure before this returns: a checkpoint the user reset must not come back
+            // with items to skip (a new run does not wait for its directory's flush before its first item).
+            DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(location.FilePath)) ?? ".");
+        }
+        catch (DirectorySyncException)
+        {
+            // The checkpoint is gone, as asked: an error would say otherwise. A directory that cannot be flushed leaves
+            // the removal where a power failure may undo it, as removals were before this flush; the device's next
+            // write reports the fault.
+        }
 
-        // The removal survives a power failure before this returns: a checkpoint the user reset must not come back with
-        // items to skip (a new run does not wait for its directory's flush before its first item).
-        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(location.FilePath)) ?? ".");
+        held.Release(deleteFiles: true);
     }
 
     public static int Forget(CheckpointLocation location, IEnumerable<string>? keys, bool failedOnly, KeyHasher? hasher = null, bool keysAsStored = false)

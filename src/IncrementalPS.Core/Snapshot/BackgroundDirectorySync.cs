@@ -1,17 +1,17 @@
 using System;
+using System.IO;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace IncrementalPS.Core;
 
 /// <summary>
-/// A directory flush (<see cref="DirectorySync.Flush"/>) running on the thread pool, for a name whose survival of a power
-/// failure may follow its creation by a moment: a new journal at <see cref="Durability.Normal"/>, which promises that
-/// much of the last second anyway. Its disk wait then overlaps the run's first items instead of delaying them. A flush
-/// still running when its owner gives up (a failed open) only flushes a directory; its failure is kept, never thrown
-/// on the pool.
+/// A directory flush (<see cref="DirectorySync.Flush"/>) that need not hold up its caller: a new journal's name at
+/// <see cref="Durability.Normal"/>, which may lose the last second anyway. It is queued to the thread pool, and
+/// whichever thread needs it first runs it if no other has started it: a pool kept busy by its caller delays nothing
+/// that waits. A flush still running when its owner gives up (a failed open) only flushes a directory; its failure is
+/// kept for <see cref="Wait"/>, never thrown on the pool.
 /// </summary>
 internal sealed class BackgroundDirectorySync
 {
@@ -22,52 +22,72 @@ internal sealed class BackgroundDirectorySync
     [ThreadStatic]
     internal static ManualResetEventSlim? HoldNextOnThisThread;
 
+    // A hold a test forgot to release fails the flush instead of hanging the test run.
+    private static readonly TimeSpan s_longestHold = TimeSpan.FromSeconds(60);
     private static readonly bool s_windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
-    private readonly Task _flush;
+    private readonly string _directory;
+    private readonly string? _fault;
+    private readonly ManualResetEventSlim? _hold;
+    private readonly object _gate = new();
+    private int _started;
+    private bool _finished;
     private ExceptionDispatchInfo? _failure;
 
     private BackgroundDirectorySync(string directory, string? fault, ManualResetEventSlim? hold)
     {
-        // Windows has no directory flush (NTFS journals the rename): nothing to queue.
-        _flush = s_windows && fault is null && hold is null
-            ? Task.CompletedTask
-            : Task.Run(() => Flush(directory, fault, hold));
+        _directory = directory;
+        _fault = fault;
+        _hold = hold;
     }
 
     /// <summary>
     /// Starts flushing <paramref name="directory"/>. A fault or a hold a test set for this thread's next flush is taken
-    /// here and applied to the flush on the pool.
+    /// here and applied to this flush, on whichever thread runs it.
     /// </summary>
     public static BackgroundDirectorySync Start(string directory)
     {
-        var fault = DirectorySync.FailNextOnThisThread;
-        var hold = HoldNextOnThisThread;
+        var sync = new BackgroundDirectorySync(directory, DirectorySync.FailNextOnThisThread, HoldNextOnThisThread);
         DirectorySync.FailNextOnThisThread = null;
         HoldNextOnThisThread = null;
-        return new BackgroundDirectorySync(directory, fault, hold);
+        if (s_windows && sync._fault is null && sync._hold is null)
+        {
+            // Windows has no directory flush (NTFS journals the rename): nothing to queue.
+            sync._started = 1;
+            sync._finished = true;
+        }
+        else
+        {
+            // The pool's shared queue, not this thread's own: a caller that keeps this thread busy (a test host or
+            // script running on a pool thread) does not keep the flush waiting for another thread to steal it.
+            ThreadPool.QueueUserWorkItem(static state => ((BackgroundDirectorySync)state!).RunUnlessStarted(), sync);
+        }
+
+        return sync;
     }
 
     /// <summary>True once the flush ended, well or not: <see cref="Wait"/> then returns or throws at once.</summary>
-    public bool IsFinished => _flush.IsCompleted;
+    public bool IsFinished => Volatile.Read(ref _finished);
 
-    /// <summary>Waits for the flush to end, and throws what made it fail (a <see cref="DirectorySyncException"/>, usually).</summary>
-    public void Wait()
+    /// <summary>Runs the flush on this thread, unless a thread has started it already.</summary>
+    public void RunUnlessStarted()
     {
-        _flush.Wait();
-        _failure?.Throw();
-    }
+        if (Interlocked.CompareExchange(ref _started, 1, 0) != 0)
+        {
+            return;
+        }
 
-    /// <summary>Waits for the flush to end, whatever its outcome (<see cref="Wait"/> reports it).</summary>
-    public void WaitQuietly() => _flush.Wait();
-
-    private void Flush(string directory, string? fault, ManualResetEventSlim? hold)
-    {
+        // This thread's own test fault, if any, is for a later flush of its own: kept aside, then put back.
+        var ownFault = DirectorySync.FailNextOnThisThread;
         try
         {
-            hold?.Wait();
-            DirectorySync.FailNextOnThisThread = fault;
-            DirectorySync.Flush(directory);
+            if (_hold is not null && !_hold.Wait(s_longestHold))
+            {
+                throw new IOException("A test held the directory flush and never released it.");
+            }
+
+            DirectorySync.FailNextOnThisThread = _fault;
+            DirectorySync.Flush(_directory);
         }
         catch (Exception ex)
         {
@@ -75,7 +95,32 @@ internal sealed class BackgroundDirectorySync
         }
         finally
         {
-            DirectorySync.FailNextOnThisThread = null;
+            DirectorySync.FailNextOnThisThread = ownFault;
+            lock (_gate)
+            {
+                Volatile.Write(ref _finished, true);
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>Waits for the flush to end (running it here if no thread has started it), and throws what made it fail.</summary>
+    public void Wait()
+    {
+        WaitQuietly();
+        _failure?.Throw();
+    }
+
+    /// <summary>Waits for the flush to end (running it here if no thread has started it), whatever its outcome.</summary>
+    public void WaitQuietly()
+    {
+        RunUnlessStarted();
+        lock (_gate)
+        {
+            while (!_finished)
+            {
+                Monitor.Wait(_gate);
+            }
         }
     }
 }

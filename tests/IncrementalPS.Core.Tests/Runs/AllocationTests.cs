@@ -51,12 +51,12 @@ public sealed class AllocationTests
     /// <summary>
     /// A per-item allocation shows in every window, and a collection growing with the items in the window where it
     /// grows (tens of KB at these sizes); the runtime's own one-off work on this thread (a JIT or tiering step landing
-    /// in a window, seen once in CI as 4 KB) in one window, and small.
+    /// in a window, seen once in CI as 4 KB) in a window or two, and small.
     /// </summary>
     private static void AssertAllocatesNothingPerItem(long[] windows)
     {
         var message = $"Allocated per window of {PerWindow} items: {string.Join(", ", windows)} bytes.";
-        Assert.True(windows.Count(w => w != 0) <= 1, message);
+        Assert.True(windows.Count(w => w != 0) <= 2, message);
         Assert.True(windows.Sum() <= OneOffAllowance, message);
     }
 

@@ -77,8 +77,8 @@ public sealed class NewCheckpointNameTests
                 session.Complete("a");
                 session.Complete("b");
 
-                // Ended just before Finish or while Finish waits for it: either way the failure is Finish's.
-                hold.Set();
+                // Still held when Finish starts: Finish itself must wait for the flush, which ends while it waits.
+                using var release = new Timer(_ => hold.Set(), null, TimeSpan.FromMilliseconds(200), Timeout.InfiniteTimeSpan);
                 var io = Assert.IsType<CheckpointIOException>(Record.Exception(() => session.Finish()));
                 Assert.Contains("injected EIO", io.ToString(), StringComparison.Ordinal);
             }
@@ -172,14 +172,22 @@ public sealed class NewCheckpointNameTests
     {
         DirectorySync.FailNextOnThisThread = fault;
         BackgroundDirectorySync.HoldNextOnThisThread = hold;
+        FileRunStore? runStore = null;
         try
         {
-            var runStore = FileRunStore.Open(location, options);
+            runStore = FileRunStore.Open(location, options);
             // Taken by the flush the start began, not left for another.
             Assert.Null(DirectorySync.FailNextOnThisThread);
             Assert.Null(BackgroundDirectorySync.HoldNextOnThisThread);
             Assert.False(runStore.NameFlushEnded);
             return (runStore, CheckpointSession.Start(location, runStore, options, null));
+        }
+        catch
+        {
+            // Nothing left holding the lock or waiting for a release that will not come.
+            hold.Set();
+            runStore?.Dispose();
+            throw;
         }
         finally
         {
