@@ -128,18 +128,8 @@ public sealed class NewCheckpointNameTests
     {
         using var store = new TempStore();
         var location = store.Named();
-        DirectorySync.FailNextOnThisThread = "injected EIO";
-        try
-        {
-            var error = Record.Exception(() => CheckpointSession.Start(location, Sessions.Options(o => o.Durability = Durability.Full)).Dispose());
 
-            var io = Assert.IsType<CheckpointIOException>(error);
-            Assert.Contains("injected EIO", io.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            DirectorySync.FailNextOnThisThread = null;
-        }
+        AssertStartFailsOnTheNameFlush(location, o => o.Durability = Durability.Full);
 
         // The rename happened before the flush failed: what is at the name is a whole, empty checkpoint.
         Assert.Empty(CheckpointInspector.ReadItems(location));
@@ -151,10 +141,19 @@ public sealed class NewCheckpointNameTests
         using var store = new TempStore();
         var location = store.Named();
         Sessions.MakeKept(location, ["done-before"]);
+
+        AssertStartFailsOnTheNameFlush(location, o => o.Restart = true);
+
+        Assert.Empty(CheckpointInspector.ReadItems(location));
+    }
+
+    /// <summary>A fault in the name's flush fails the start itself: the flush happened before it returned.</summary>
+    private static void AssertStartFailsOnTheNameFlush(CheckpointLocation location, Action<RunOptions> configure)
+    {
         DirectorySync.FailNextOnThisThread = "injected EIO";
         try
         {
-            var error = Record.Exception(() => CheckpointSession.Start(location, Sessions.Options(o => o.Restart = true)).Dispose());
+            var error = Record.Exception(() => CheckpointSession.Start(location, Sessions.Options(configure)).Dispose());
 
             var io = Assert.IsType<CheckpointIOException>(error);
             Assert.Contains("injected EIO", io.ToString(), StringComparison.Ordinal);
@@ -163,8 +162,6 @@ public sealed class NewCheckpointNameTests
         {
             DirectorySync.FailNextOnThisThread = null;
         }
-
-        Assert.Empty(CheckpointInspector.ReadItems(location));
     }
 
     /// <summary>Starts a run on a new checkpoint whose name's flush waits for <paramref name="hold"/>, then fails with <paramref name="fault"/> if given.</summary>
