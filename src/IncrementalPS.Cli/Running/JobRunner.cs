@@ -262,7 +262,7 @@ internal sealed class JobRunner
         {
             Report(session.Process(ItemKey.Bounded(item), _ => RunCommand(item, stopping), stopping));
         }
-        catch (ArgumentException ex) when (ex.ParamName == "key")
+        catch (ItemKeyRefusedException ex)
         {
             NotRecordable(session, ex);
         }
@@ -272,7 +272,7 @@ internal sealed class JobRunner
     /// The engine refused the item's key before anything ran (the store cannot hold it): that item's error, not the
     /// run's. The checkpoint is kept, since the input was not all done, and the run ends with exit code 1.
     /// </summary>
-    private void NotRecordable(CheckpointSession session, ArgumentException refused)
+    private void NotRecordable(CheckpointSession session, ItemKeyRefusedException refused)
     {
         Interlocked.Increment(ref _notRecordable);
         session.KeepAtFinish();
@@ -304,7 +304,7 @@ internal sealed class JobRunner
             {
                 outcomes = session.ProcessPipelined(key, window.Keys, _ => RunCommand(item, stopping), stopping);
             }
-            catch (ArgumentException ex) when (ex.ParamName == "key")
+            catch (ItemKeyRefusedException ex)
             {
                 NotRecordable(session, ex);
                 continue;

@@ -418,7 +418,7 @@ public sealed partial class InvokeIncrementalCommand : PSCmdlet, IDisposable
             // Stopped while waiting between attempts: the item stays in flight and runs again on resume.
             throw new PipelineStoppedException();
         }
-        catch (ArgumentException exception) when (exception.ParamName == "key")
+        catch (ItemKeyRefusedException exception)
         {
             // The engine refuses a key it could not store faithfully (not valid Unicode): this item only.
             WriteError(ErrorRecords.KeyUnavailable(item, exception.Message, Key is not null, exception));

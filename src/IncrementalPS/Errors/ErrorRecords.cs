@@ -102,10 +102,6 @@ internal static class ErrorRecords
         return new ErrorRecord(new InvalidOperationException(message), ErrorIds.ItemPoisoned, ErrorCategory.OperationStopped, item);
     }
 
-    /// <summary>
-    /// The script block asked to stop the run for later. The exception is the block's own, so a script can catch it
-    /// by type around the run; the target is the item (or, from a runspace, its key).
-    /// </summary>
     /// <summary>break, continue or exit left an item's block in a runspace (-ThrottleLimit): the run ends, the item unfinished.</summary>
     public static ErrorRecord ScriptBlockLeft(Exception left)
         => new(left, ErrorIds.ScriptBlockLeft, ErrorCategory.OperationStopped, null)
@@ -119,6 +115,10 @@ internal static class ErrorRecords
             },
         };
 
+    /// <summary>
+    /// The script block asked to stop the run for later. The exception is the block's own, so a script can catch it
+    /// by type around the run; the target is the item (or, from a runspace, its key).
+    /// </summary>
     public static ErrorRecord StoppedForLater(StopForLaterException stop, object? item)
     {
         var message = string.Format(

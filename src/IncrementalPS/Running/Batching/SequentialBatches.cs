@@ -68,10 +68,11 @@ internal sealed class SequentialBatches
             // Stopped while waiting between attempts: the batch's items stay in flight and run again on resume.
             throw new PipelineStoppedException();
         }
-        catch (ArgumentException exception) when (exception.ParamName == "keys")
+        catch (ItemKeyRefusedException exception)
         {
-            // A key the engine cannot store (not valid Unicode) refuses the whole batch before anything runs; the
-            // message names the key. Rare enough that each item is reported not run, rather than regrouped.
+            // A key the engine cannot store (not valid Unicode, or one the store cannot hold) refuses the whole batch
+            // before anything runs; the message names the key. Rare enough that each item is reported not run, rather
+            // than regrouped.
             foreach (var item in items)
             {
                 _keyRefused(item, exception);

@@ -335,7 +335,7 @@ internal sealed class ParallelRun : IDisposable
         {
             outcome = _session!.Process(key, _ => Attempt(state, item), _stop.Token);
         }
-        catch (ArgumentException exception) when (exception.ParamName == "key" && !_stop.IsCancellationRequested)
+        catch (ItemKeyRefusedException exception) when (!_stop.IsCancellationRequested)
         {
             _queue.Post(() => _keyRefused(item, exception));
             return;
@@ -352,7 +352,7 @@ internal sealed class ParallelRun : IDisposable
         {
             outcomes = _session!.ProcessBatch(keys, attempt => Attempt(state, BatchInput.Of(items, attempt.Positions)), _stop.Token);
         }
-        catch (ArgumentException exception) when (exception.ParamName == "keys" && !_stop.IsCancellationRequested)
+        catch (ItemKeyRefusedException exception) when (!_stop.IsCancellationRequested)
         {
             _queue.Post(() =>
             {
